@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Entry is one regular file in a tree. Symlinks and submodules are left out:
+// the wiki serves file contents only and never follows links.
+type Entry struct {
+	Path string // slash-separated, relative to the tree root
+	Blob Hash
+	Exec bool
+}
+
+// Tree is the flat file listing of one commit, made once and then shared by
+// readers; it is immutable.
+type Tree struct {
+	Commit Hash
+	files  []Entry // sorted by Path
+	index  map[string]int
+}
+
+// Entries lists every file, sorted by path. Callers must not modify it.
+func (t *Tree) Entries() []Entry { return t.files }
+
+// Lookup finds a file by its exact path.
+func (t *Tree) Lookup(p string) (Entry, bool) {
+	i, ok := t.index[p]
+	if !ok {
+		return Entry{}, false
+	}
+	return t.files[i], true
+}
+
+// Len is the number of files.
+func (t *Tree) Len() int { return len(t.files) }
+
+// Tree lists every file of a commit.
+func (r *Repo) Tree(ctx context.Context, commit Hash) (*Tree, error) {
+	t := &Tree{Commit: commit, index: map[string]int{}}
+	err := r.with(ctx, func(g *git.Repository) error {
+		t.files = t.files[:0]
+		c, err := g.CommitObject(commit.p())
+		if err != nil {
+			return fmt.Errorf("commit %s: %w", commit.Short(), notFound(err))
+		}
+		root, err := g.TreeObject(c.TreeHash)
+		if err != nil {
+			return fmt.Errorf("tree of %s: %w", commit.Short(), notFound(err))
+		}
+		return walkTree(g, root, "", func(p string, e object.TreeEntry) {
+			t.files = append(t.files, Entry{Path: p, Blob: toHash(e.Hash), Exec: e.Mode == filemode.Executable})
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(t.files, func(i, j int) bool { return t.files[i].Path < t.files[j].Path })
+	for i, e := range t.files {
+		t.index[e.Path] = i
+	}
+	return t, nil
+}
+
+func walkTree(g *git.Repository, t *object.Tree, prefix string, fn func(string, object.TreeEntry)) error {
+	for _, e := range t.Entries {
+		p := path.Join(prefix, e.Name)
+		switch e.Mode {
+		case filemode.Dir:
+			sub, err := g.TreeObject(e.Hash)
+			if err != nil {
+				return fmt.Errorf("tree %s: %w", p, notFound(err))
+			}
+			if err := walkTree(g, sub, p, fn); err != nil {
+				return err
+			}
+		case filemode.Regular, filemode.Executable, filemode.Deprecated:
+			fn(p, e)
+		}
+	}
+	return nil
+}
+
+// ReadBlob reads a blob whole. Blobs larger than max bytes are refused with
+// ErrTooLarge, so a huge file pushed with git cannot exhaust memory.
+func (r *Repo) ReadBlob(ctx context.Context, h Hash, max int64) ([]byte, error) {
+	var out []byte
+	err := r.with(ctx, func(g *git.Repository) error {
+		obj, err := g.Storer.EncodedObject(plumbing.BlobObject, h.p())
+		if err != nil {
+			return fmt.Errorf("blob %s: %w", h.Short(), notFound(err))
+		}
+		if max > 0 && obj.Size() > max {
+			return fmt.Errorf("blob %s is %d bytes: %w", h.Short(), obj.Size(), ErrTooLarge)
+		}
+		rd, err := obj.Reader()
+		if err != nil {
+			return fmt.Errorf("blob %s: %w", h.Short(), err)
+		}
+		defer rd.Close()
+		out, err = io.ReadAll(rd)
+		return err
+	})
+	return out, err
+}
+
+// BlobSize is a blob's size without reading its content.
+func (r *Repo) BlobSize(ctx context.Context, h Hash) (int64, error) {
+	var n int64
+	err := r.with(ctx, func(g *git.Repository) error {
+		var err error
+		n, err = g.Storer.EncodedObjectSize(h.p())
+		if err != nil {
+			return fmt.Errorf("blob %s: %w", h.Short(), notFound(err))
+		}
+		return nil
+	})
+	return n, err
+}

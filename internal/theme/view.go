@@ -1,0 +1,194 @@
+package theme
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// Links builds every URL a template writes. The server answers with absolute
+// paths; the static export answers with paths relative to the current page and
+// returns "" for actions a static site cannot offer, which templates hide.
+type Links interface {
+	Page(p wikipath.Page) string
+	// Asset is the URL of a theme asset by its source name ("style.css").
+	Asset(name string) string
+	// File is the URL of an attachment by its content path.
+	File(path string) string
+	// Action is the URL of a wiki action: "edit", "history", "raw", "diff"
+	// (these take the page; "diff" is the target of the compare form, which
+	// sends from= and to=), "home", "pages", "recent", "search", "feed",
+	// "tags", and "searchindex": the static export's offline search index, a
+	// script setting window.gitwikiSearch = [{title, url, text}] with url
+	// relative to the search page. "" means the action is not available here.
+	// The static export answers "edit" with the live wiki's URL, if it has one.
+	Action(name string, p wikipath.Page) string
+	// Tag is the URL listing the pages of one tag or category (kind is "tag"
+	// or "category"). "" hides tag links.
+	Tag(kind, name string) string
+	// Diff is the URL comparing page p between two commits. "" hides it.
+	Diff(p wikipath.Page, from, to string) string
+	// PageAt is the URL of page p as it was at commit rev. "" hides it.
+	PageAt(p wikipath.Page, rev string) string
+}
+
+// Site is the part of wiki.yaml a template shows.
+type Site struct {
+	Title       string
+	Description string
+	Language    string
+	License     string // e.g. "CC BY-SA 4.0"
+	LicenseURL  string
+	Footer      string // wiki.yaml footer: one line of plain text
+	Revision    string // short commit id of what is shown
+}
+
+// NavItem is one node of the sidebar tree.
+type NavItem struct {
+	Title    string
+	Page     wikipath.Page
+	Current  bool // this is the page being shown
+	Open     bool // current page is inside this folder
+	Children []*NavItem
+}
+
+// PageRef is a link to a page by title.
+type PageRef struct {
+	Title string
+	Page  wikipath.Page
+}
+
+// Change is one commit as a reader sees it.
+type Change struct {
+	Hash    string // full
+	Short   string
+	Author  string
+	Date    time.Time
+	Summary string // first line of the message
+	Parent  string // first parent, "" for a root commit
+	Pages   []PageRef
+	Files   []string // changed attachments and other files
+}
+
+// Base is shared by every view.
+type Base struct {
+	Site    Site
+	Links   Links
+	Nav     []*NavItem
+	Sidebar template.HTML // rendered _Sidebar.md, shown above Nav when set
+	Footer  template.HTML // rendered _Footer.md
+	Title   string        // the document title, before " · site title"
+	Query   string        // search box value
+	Static  bool          // rendered by the static export
+	NoIndex bool          // ask robots not to index (old revisions, diffs)
+}
+
+// PageView shows one page.
+type PageView struct {
+	Base
+	Page         wikipath.Page
+	Doc          *render.Document
+	TOC          []*TOCItem
+	Breadcrumbs  []PageRef // from the home page down to the parent
+	LastChange   *Change
+	Rev          string // set when showing a past revision
+	Backlinks    []PageRef
+	Children     []PageRef // pages in this folder, for folder pages
+	Translations []Translation
+}
+
+// TOCItem is a nested table of contents entry.
+type TOCItem struct {
+	ID       string
+	Text     string
+	Children []*TOCItem
+}
+
+// Translation is the same page in another language.
+type Translation struct {
+	Lang string
+	Page wikipath.Page
+}
+
+// HistoryView lists the commits that touched a page.
+type HistoryView struct {
+	Base
+	Page    wikipath.Page
+	Entries []Change
+}
+
+// DiffView compares a page at two revisions.
+type DiffView struct {
+	Base
+	Page     wikipath.Page
+	From, To Change
+	Rows     []DiffRow
+	Unified  bool
+	Same     bool // the two revisions have the same text
+}
+
+// DiffRow is one line pair of a side-by-side diff. Left and Right are escaped
+// text with changed words wrapped in <del> and <ins>.
+type DiffRow struct {
+	Kind      string // "equal", "add", "del", "change", "skip" (a folded run of equal lines)
+	LeftNum   int    // 0 when there is no left line
+	RightNum  int
+	Left      template.HTML
+	Right     template.HTML
+	SkipCount int // for "skip"
+}
+
+// PagesView lists every page by folder.
+type PagesView struct {
+	Base
+	Tree  []*NavItem
+	Count int
+}
+
+// RecentView lists recent changes across the wiki.
+type RecentView struct {
+	Base
+	Entries []Change
+}
+
+// TagView lists the pages with one tag or category; with Tag empty it lists
+// every tag and category with counts.
+type TagView struct {
+	Base
+	Kind  string // "tag" or "category"
+	Tag   string
+	Pages []PageRef
+	All   []TagCount
+}
+
+// TagCount is one tag and how many pages carry it.
+type TagCount struct {
+	Kind  string
+	Name  string
+	Count int
+}
+
+// SearchView shows search results.
+type SearchView struct {
+	Base
+	Results []SearchResult
+}
+
+// SearchResult is one hit. Snippet is escaped text with matches in <mark>.
+type SearchResult struct {
+	PageRef
+	Snippet template.HTML
+}
+
+// ErrorView is every error page, 404 included.
+type ErrorView struct {
+	Base
+	Status      int
+	Heading     string
+	Message     string
+	Suggestions []PageRef     // near matches for a missing page
+	Create      wikipath.Page // offered as "create this page" when CanCreate
+	CanCreate   bool
+}
