@@ -1,0 +1,132 @@
+// Package config is the server's configuration: defaults, then a file, then
+// GITWIKI_* environment variables, then flags (applied by cmd), then Validate.
+// Site settings (title, edit policy) are not here: they live in wiki.yaml in
+// the content repository.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is every server setting.
+type Config struct {
+	Addr    string `yaml:"addr"`     // listen address
+	Data    string `yaml:"data"`     // server state: users, session key, caches
+	Repo    string `yaml:"repo"`     // content repository; default DATA/wiki.git
+	Branch  string `yaml:"branch"`   // served branch; default the repository's HEAD
+	Dir     string `yaml:"dir"`      // content root inside the repository
+	Theme   string `yaml:"theme"`    // theme directory; default the embedded theme
+	BaseURL string `yaml:"base_url"` // public URL, for absolute links in feeds
+	// LogIPs records client addresses in the access log. Off by default: the
+	// wiki's readers may be at risk if their addresses are kept.
+	LogIPs bool `yaml:"log_ips"`
+	// ObjectCacheMB bounds git's decoded-object cache.
+	ObjectCacheMB int `yaml:"object_cache_mb"`
+	// RenderCacheEntries bounds the rendered-HTML cache.
+	RenderCacheEntries int `yaml:"render_cache_entries"`
+	// WriteBurst and WritesPerHour limit anonymous writes per client.
+	WriteBurst    int `yaml:"write_burst"`
+	WritesPerHour int `yaml:"writes_per_hour"`
+}
+
+// Default is the configuration with no file, environment or flags.
+func Default() Config {
+	return Config{
+		Addr:               "127.0.0.1:8080",
+		Data:               "data",
+		ObjectCacheMB:      64,
+		RenderCacheEntries: 4096,
+		WriteBurst:         20,
+		WritesPerHour:      60,
+	}
+}
+
+// LoadFile overlays the YAML file at path. Unknown keys are an error, so a
+// typo does not silently keep a default.
+func (c *Config) LoadFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	return nil
+}
+
+// FromEnv overlays GITWIKI_* variables read through getenv.
+func (c *Config) FromEnv(getenv func(string) string) error {
+	str := map[string]*string{
+		"GITWIKI_ADDR": &c.Addr, "GITWIKI_DATA": &c.Data, "GITWIKI_REPO": &c.Repo,
+		"GITWIKI_BRANCH": &c.Branch, "GITWIKI_DIR": &c.Dir, "GITWIKI_THEME": &c.Theme,
+		"GITWIKI_BASE_URL": &c.BaseURL,
+	}
+	for k, p := range str {
+		if v := getenv(k); v != "" {
+			*p = v
+		}
+	}
+	ints := map[string]*int{
+		"GITWIKI_OBJECT_CACHE_MB": &c.ObjectCacheMB, "GITWIKI_RENDER_CACHE_ENTRIES": &c.RenderCacheEntries,
+		"GITWIKI_WRITE_BURST": &c.WriteBurst, "GITWIKI_WRITES_PER_HOUR": &c.WritesPerHour,
+	}
+	for k, p := range ints {
+		if v := getenv(k); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("%s=%q is not a number", k, v)
+			}
+			*p = n
+		}
+	}
+	if v := getenv("GITWIKI_LOG_IPS"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("GITWIKI_LOG_IPS=%q is not true or false", v)
+		}
+		c.LogIPs = b
+	}
+	return nil
+}
+
+// Validate checks the settings and fills derived defaults.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("addr %q: want host:port", c.Addr)
+	}
+	if c.Data == "" {
+		return errors.New("data directory is empty")
+	}
+	if c.Repo == "" {
+		c.Repo = filepath.Join(c.Data, "wiki.git")
+	}
+	if strings.HasPrefix(c.Dir, "/") || strings.Contains(c.Dir, "..") {
+		return fmt.Errorf("dir %q must be a relative folder inside the repository", c.Dir)
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("base_url %q must be an absolute http(s) URL", c.BaseURL)
+		}
+		c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	}
+	for name, v := range map[string]int{"object_cache_mb": c.ObjectCacheMB, "render_cache_entries": c.RenderCacheEntries, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
+		if v < 0 {
+			return fmt.Errorf("%s must not be negative", name)
+		}
+	}
+	return nil
+}

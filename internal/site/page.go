@@ -1,0 +1,35 @@
+package site
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// Source reads a page's markdown.
+func (s *Site) Source(ctx context.Context, p *Page) ([]byte, error) {
+	return s.loader.repo.ReadBlob(ctx, p.Blob, MaxPageBytes)
+}
+
+// Render renders a page. urlsKey names the URL scheme of urls (server or
+// export), so cached HTML is never served with another scheme's links.
+func (s *Site) Render(ctx context.Context, p *Page, urls render.URLs, urlsKey string) (*render.Document, error) {
+	src, err := s.Source(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p.File, err)
+	}
+	key := fmt.Sprintf("%s|%s|%s|%s", p.Blob, p.File, s.fingerprint, urlsKey)
+	return s.loader.renderer.RenderCached(key, src, render.Context{Page: p.Name, File: p.File, Resolver: s, URLs: urls}), nil
+}
+
+// RenderSpecial renders _Sidebar or _Footer when the wiki has one.
+func (s *Site) RenderSpecial(ctx context.Context, name wikipath.Page, urls render.URLs, urlsKey string) (*render.Document, bool) {
+	p, ok := s.pages[name]
+	if !ok {
+		return nil, false
+	}
+	doc, err := s.Render(ctx, p, urls, urlsKey)
+	return doc, err == nil
+}
