@@ -80,6 +80,7 @@ type Loader struct {
 	mu     sync.Mutex
 	recent []*Site // most recent first
 	flight map[store.Hash]*loadCall
+	last   lastChanges
 }
 
 type loadCall struct {

@@ -253,3 +253,44 @@ func diffTrees(g *git.Repository, a, b plumbing.Hash, prefix string, out *[]File
 	}
 	return nil
 }
+
+// LastChange finds the newest commit on the first-parent line from `from`
+// that changed file p. The walk ends early at stop (a commit whose answer
+// the caller already knows): then reachedStop is true and c is nil.
+func (r *Repo) LastChange(ctx context.Context, from Hash, p string, stop Hash) (c *Commit, reachedStop bool, err error) {
+	segs := strings.Split(p, "/")
+	err = r.with(ctx, func(g *git.Repository) error {
+		cur, err := g.CommitObject(from.p())
+		if err != nil {
+			return fmt.Errorf("commit %s: %w", from.Short(), notFound(err))
+		}
+		for n := 0; cur != nil && n < maxWalk; n++ {
+			if !stop.IsZero() && cur.Hash == stop.p() {
+				reachedStop = true
+				return nil
+			}
+			if n%256 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			var parent *object.Commit
+			parentTree := plumbing.ZeroHash
+			if len(cur.ParentHashes) > 0 {
+				if parent, err = g.CommitObject(cur.ParentHashes[0]); err != nil {
+					return fmt.Errorf("parent of %s: %w", cur.Hash.String()[:10], notFound(err))
+				}
+				parentTree = parent.TreeHash
+			}
+			changed, err := pathChanged(g, cur.TreeHash, parentTree, segs)
+			if err != nil {
+				return err
+			}
+			if changed {
+				c = convCommit(cur)
+				return nil
+			}
+			cur = parent
+		}
+		return nil
+	})
+	return c, reachedStop, err
+}

@@ -272,3 +272,22 @@ func TestOpenRejectsNonRepo(t *testing.T) {
 		t.Fatalf("got %v, want ErrNotRepo", err)
 	}
 }
+
+func TestLastChangeStops(t *testing.T) {
+	r := MustInit(t, map[string]string{"a.md": "a\n", "b.md": "b\n"})
+	c0, _ := r.Head(ctx)
+	c1 := mustCommit(t, r, c0, "a", FileWrite{Path: "a.md", Content: []byte("a1\n")})
+	c2 := mustCommit(t, r, c1, "b", FileWrite{Path: "b.md", Content: []byte("b1\n")})
+	c, stopped, err := r.LastChange(ctx, c2, "a.md", ZeroHash)
+	if err != nil || stopped || c.Hash != c1 {
+		t.Fatalf("got %v %v %v, want %s", c, stopped, err, c1.Short())
+	}
+	c, stopped, _ = r.LastChange(ctx, c2, "a.md", c2)
+	if c != nil || !stopped {
+		t.Fatal("walk did not stop at the known commit")
+	}
+	c, _, _ = r.LastChange(ctx, c2, "b.md", c1)
+	if c == nil || c.Hash != c2 {
+		t.Fatal("change above the stop commit missed")
+	}
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gitwiki/gitwiki/internal/config"
+	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/web"
+	"github.com/gitwiki/gitwiki/themes"
+)
+
+// loadConfig applies defaults, then the config file, then GITWIKI_*
+// variables, then the flags that were given, then validates.
+func loadConfig(fl *flag.FlagSet, args []string, flags map[string]*string, configFile *string) (config.Config, error) {
+	if err := fl.Parse(args); err != nil {
+		return config.Config{}, &exitError{2, err}
+	}
+	if fl.NArg() > 0 {
+		return config.Config{}, usageErr("unexpected argument %q", fl.Arg(0))
+	}
+	c := config.Default()
+	if *configFile != "" {
+		if err := c.LoadFile(*configFile); err != nil {
+			return c, &exitError{2, err}
+		}
+	}
+	if err := c.FromEnv(os.Getenv); err != nil {
+		return c, &exitError{2, err}
+	}
+	fields := map[string]*string{"addr": &c.Addr, "data": &c.Data, "repo": &c.Repo, "branch": &c.Branch, "dir": &c.Dir, "theme": &c.Theme, "base-url": &c.BaseURL}
+	fl.Visit(func(f *flag.Flag) {
+		if p, ok := fields[f.Name]; ok {
+			*p = *flags[f.Name]
+		}
+	})
+	if err := c.Validate(); err != nil {
+		return c, &exitError{2, err}
+	}
+	return c, nil
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	flags := map[string]*string{
+		"addr":     fl.String("addr", "127.0.0.1:8080", "address to listen on"),
+		"data":     fl.String("data", "data", "directory for server state (users, session key, caches)"),
+		"repo":     fl.String("repo", "", "content repository, bare or not (default DATA/wiki.git, created if missing)"),
+		"branch":   fl.String("branch", "", "branch to serve (default: the repository's HEAD branch)"),
+		"dir":      fl.String("dir", "", "serve this folder of the repository as the wiki root"),
+		"theme":    fl.String("theme", "", "theme directory (default: the built-in theme)"),
+		"base-url": fl.String("base-url", "", "public URL of the wiki, for absolute links in feeds"),
+	}
+	configFile := fl.String("config", "", "YAML file with server settings")
+	c, err := loadConfig(fl, args, flags, configFile)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	repo, created, err := openOrCreate(c)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	defer repo.Close()
+	th, err := loadTheme(c.Theme)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	renderer := render.New(render.Config{CacheEntries: c.RenderCacheEntries})
+	loader, err := site.NewLoader(repo, renderer, c.Dir)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	srv, err := web.New(web.Options{Repo: repo, Loader: loader, Theme: th, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs})
+	if err != nil {
+		return &exitError{2, err}
+	}
+	defer srv.Close()
+	if err := srv.Warm(ctx); err != nil {
+		return &exitError{2, fmt.Errorf("read %s (branch %s): %w", c.Repo, repo.Branch(), err)}
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	if created {
+		fmt.Fprintf(stdout, "Created %s with the starter wiki.\n", c.Repo)
+	}
+	fmt.Fprintf(stdout, "gitwiki is serving %s (branch %s) at http://%s/\n", c.Repo, repo.Branch(), ln.Addr())
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openOrCreate opens the content repository, creating it with the starter
+// content when nothing exists at its path yet.
+func openOrCreate(c config.Config) (*store.Repo, bool, error) {
+	if _, err := os.Stat(c.Repo); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(c.Repo), 0o750); err != nil {
+			return nil, false, err
+		}
+		branch := c.Branch
+		if branch == "" {
+			branch = "main"
+		}
+		r, err := initRepo(c.Repo, branch)
+		return r, true, err
+	}
+	r, err := store.Open(c.Repo, store.Options{Branch: c.Branch, ObjectCacheBytes: int64(c.ObjectCacheMB) << 20})
+	return r, false, err
+}
+
+func loadTheme(dir string) (*theme.Theme, error) {
+	var fsys fs.FS
+	if dir == "" {
+		sub, err := fs.Sub(themes.FS, "default")
+		if err != nil {
+			return nil, err
+		}
+		fsys = sub
+	} else {
+		fsys = os.DirFS(dir)
+	}
+	t, err := theme.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	return t, nil
+}

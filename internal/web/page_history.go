@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// historyLimit bounds one history page; older commits are reached with ?rev=.
+const historyLimit = 200
+
+// pageHistory lists the commits that changed a page, newest first.
+func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) {
+	name, err := wikipath.Parse(mux.Vars(r)["page"])
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	st, rev, err := s.siteAt(r)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	p, ok := st.Page(name)
+	if !ok {
+		s.serveError(w, r, errNotFound("There is no page called “"+string(name)+"”, so it has no history."))
+		return
+	}
+	if notModified(w, r, s.etag("history", st.Commit.String(), string(name), rev)) {
+		return
+	}
+	commits, err := s.repo.FileHistory(r.Context(), st.Commit, s.loader.RepoPath(p.File), historyLimit)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	v := &theme.HistoryView{Base: s.base(r, st, "History of "+p.Title, name), Page: name}
+	v.NoIndex = true
+	for _, c := range commits {
+		v.Entries = append(v.Entries, *change(c))
+	}
+	// "Compare with previous" means the previous change to this page, not the
+	// commit's parent, which may predate the page's last edit by far.
+	for i := range v.Entries {
+		switch {
+		case i+1 < len(v.Entries):
+			v.Entries[i].Parent = v.Entries[i+1].Hash
+		case len(commits) < historyLimit:
+			v.Entries[i].Parent = "" // the page's first version
+		}
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	s.render(w, r, http.StatusOK, "history", v)
+}

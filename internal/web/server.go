@@ -1,0 +1,91 @@
+// Package web is the wiki's HTTP face: routes, handlers, middleware and the
+// one place errors become responses. It is the only package that knows HTTP
+// and the only importer of gorilla/mux.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/gorilla/mux"
+
+	"github.com/gitwiki/gitwiki/internal/search"
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/theme"
+)
+
+// Options are what the server needs from the outside.
+type Options struct {
+	Repo    *store.Repo
+	Loader  *site.Loader
+	Theme   *theme.Theme
+	Logger  *slog.Logger
+	BaseURL string // public URL, for absolute links in feeds; "" uses the request's host
+	LogIPs  bool
+}
+
+// Server serves one wiki.
+type Server struct {
+	repo    *store.Repo
+	loader  *site.Loader
+	theme   *theme.Theme
+	log     *slog.Logger
+	baseURL string
+	logIPs  bool
+	router  *mux.Router
+	handler http.Handler
+	// themeID changes when the theme does, so ETags of pages change with it.
+	themeID string
+
+	searchMu     sync.Mutex
+	searchIndex  *search.Index
+	searchCommit store.Hash
+}
+
+// New builds the server and its routes.
+func New(o Options) (*Server, error) {
+	s := &Server{
+		repo:    o.Repo,
+		loader:  o.Loader,
+		theme:   o.Theme,
+		log:     o.Logger,
+		baseURL: o.BaseURL,
+		logIPs:  o.LogIPs,
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	h := sha256.New()
+	for _, a := range s.theme.Assets() {
+		h.Write([]byte(a.Hashed))
+	}
+	s.themeID = hex.EncodeToString(h.Sum(nil))[:8]
+	idx, err := search.New()
+	if err != nil {
+		return nil, err
+	}
+	s.searchIndex = idx
+	s.router = s.routes()
+	s.handler = s.middleware(s.router)
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Close releases the search index.
+func (s *Server) Close() error { return s.searchIndex.Close() }
+
+// Warm loads the head's read model so the first reader does not wait.
+func (s *Server) Warm(ctx context.Context) error {
+	st, err := s.loader.Head(ctx)
+	if err != nil {
+		return err
+	}
+	return s.syncSearch(ctx, st)
+}
