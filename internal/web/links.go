@@ -77,4 +77,3 @@ func (l links) PageAt(p wikipath.Page, rev string) string {
 	}
 	return p.URL() + "?rev=" + url.QueryEscape(rev)
 }
-
