@@ -291,3 +291,25 @@ func TestLastChangeStops(t *testing.T) {
 		t.Fatal("change above the stop commit missed")
 	}
 }
+
+func TestReadFileAt(t *testing.T) {
+	r := MustInit(t, map[string]string{"a/b.md": "b\n", "c.md": "c\n"})
+	h, _ := r.Head(ctx)
+	cases := []struct {
+		path, want string
+		ok         bool
+	}{
+		{"a/b.md", "b\n", true},
+		{"c.md", "c\n", true},
+		{"a", "", false},
+		{"a/x.md", "", false},
+		{"c.md/x", "", false},
+		{"nope/b.md", "", false},
+	}
+	for _, tc := range cases {
+		b, _, ok, err := r.ReadFileAt(ctx, h, tc.path, 0)
+		if err != nil || ok != tc.ok || string(b) != tc.want {
+			t.Errorf("ReadFileAt(%q) = %q, %v, %v; want %q, %v", tc.path, b, ok, err, tc.want, tc.ok)
+		}
+	}
+}

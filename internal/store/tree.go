@@ -6,6 +6,7 @@ import (
 	"io"
 	"path"
 	"sort"
+	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -125,4 +126,43 @@ func (r *Repo) BlobSize(ctx context.Context, h Hash) (int64, error) {
 		return nil
 	})
 	return n, err
+}
+
+// ReadFileAt reads one file of a commit by descending the trees on its path,
+// without listing the whole tree. ok is false when there is no such file.
+func (r *Repo) ReadFileAt(ctx context.Context, commit Hash, p string, max int64) (content []byte, blob Hash, ok bool, err error) {
+	err = r.with(ctx, func(g *git.Repository) error {
+		c, err := g.CommitObject(commit.p())
+		if err != nil {
+			return fmt.Errorf("commit %s: %w", commit.Short(), notFound(err))
+		}
+		h := c.TreeHash
+		for _, seg := range strings.Split(p, "/") {
+			if h, err = child(g, h, seg); err != nil {
+				return err
+			}
+			if h.IsZero() {
+				return nil
+			}
+		}
+		obj, err := g.Storer.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, notFound(err))
+		}
+		if obj.Type() != plumbing.BlobObject {
+			return nil
+		}
+		if max > 0 && obj.Size() > max {
+			return fmt.Errorf("%s is %d bytes: %w", p, obj.Size(), ErrTooLarge)
+		}
+		rd, err := obj.Reader()
+		if err != nil {
+			return err
+		}
+		defer rd.Close()
+		content, err = io.ReadAll(rd)
+		blob, ok = toHash(h), err == nil
+		return err
+	})
+	return content, blob, ok, err
 }

@@ -1,0 +1,161 @@
+// Package pages turns what people submit into commits: it cleans a
+// submission, checks it against the revision the editor loaded, merges it
+// three ways with whatever changed meanwhile, and writes it with a
+// compare-and-swap. Nothing a person typed is lost: every failure returns
+// their text.
+package pages
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// MaxPageBytes bounds a submitted page.
+const MaxPageBytes = 1 << 20
+
+// Problem is a submission that cannot be accepted as it is. Field names the
+// form field at fault; Status is the HTTP status that fits.
+type Problem struct {
+	Field  string
+	Reason string
+	Status int
+}
+
+func (p *Problem) Error() string { return p.Reason }
+
+func problem(field string, status int, format string, a ...any) *Problem {
+	return &Problem{Field: field, Status: status, Reason: fmt.Sprintf(format, a...)}
+}
+
+// Submission is an edit as it arrives from the editor.
+type Submission struct {
+	Page    wikipath.Page
+	Title   string // sets the front matter title; "" leaves it alone
+	Content string
+	Summary string
+	Base    string // the commit the editor loaded
+	Name    string
+	Email   string
+}
+
+// Anonymous is the identity of contributors who give none.
+var Anonymous = store.Signature{Name: "Anonymous", Email: "anonymous@invalid"}
+
+// cleanText enforces DESIGN's rules for submitted text: valid UTF-8, LF line
+// endings, no control characters but tab and newline, within the size limit.
+func cleanText(field, s string, limit int) (string, error) {
+	if len(s) > limit {
+		return "", problem(field, 413, "The text is %d bytes long; the limit is %d bytes.", len(s), limit)
+	}
+	if !utf8.ValidString(s) {
+		return "", problem(field, 400, "The text is not valid UTF-8. Save it with UTF-8 encoding and try again.")
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	line := 1
+	for _, r := range s {
+		if r == '\n' {
+			line++
+			continue
+		}
+		if r == '\t' {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\ufeff' && line > 1 {
+			return "", problem(field, 400, "Line %d contains an invisible control character (U+%04X). Remove it and try again.", line, r)
+		}
+	}
+	return strings.TrimPrefix(s, "\ufeff"), nil
+}
+
+// oneLine cleans a single-line field such as the summary or a title.
+func oneLine(field, s string, limit int) (string, error) {
+	s, err := cleanText(field, s, 4*limit)
+	if err != nil {
+		return "", err
+	}
+	if strings.Contains(s, "\n") {
+		return "", problem(field, 400, "This field must be a single line.")
+	}
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > limit {
+		return "", problem(field, 400, "This field is longer than %d characters.", limit)
+	}
+	return s, nil
+}
+
+// Identity makes a safe git identity of what a contributor typed. Git would
+// accept a name with "<" or a newline and write a corrupt or misleading
+// author line; such input is refused or stripped instead.
+func Identity(name, email string) (store.Signature, error) {
+	if strings.ContainsAny(name, "\r\n") {
+		return store.Signature{}, problem("name", 400, "Your name cannot contain a line break.")
+	}
+	if strings.ContainsAny(email, "\r\n") {
+		return store.Signature{}, problem("email", 400, "Your email address cannot contain a line break.")
+	}
+	n, err := oneLine("name", name, 100)
+	if err != nil {
+		return store.Signature{}, err
+	}
+	n = strings.Map(func(r rune) rune {
+		if r == '<' || r == '>' || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, n)
+	n = strings.TrimSpace(strings.Trim(n, ".,:;\"'"))
+	e := strings.TrimSpace(email)
+	if e != "" {
+		a, err := mail.ParseAddress(e)
+		if err != nil || a.Address != e || strings.ContainsAny(e, "<> \t") || len(e) > 254 {
+			return store.Signature{}, problem("email", 400, "“%s” does not look like an email address. Leave the field empty to stay anonymous.", e)
+		}
+	}
+	switch {
+	case n == "" && e == "":
+		return Anonymous, nil
+	case n == "":
+		n = "Anonymous"
+	case e == "":
+		e = "anonymous@invalid"
+	}
+	return store.Signature{Name: n, Email: e}, nil
+}
+
+// ErrUnknownBase means the editor's base revision is not a commit of this
+// wiki, so the edit cannot be placed in history.
+var ErrUnknownBase = errors.New("unknown base revision")
+
+func parseBase(s string) (store.Hash, error) {
+	s = strings.TrimSpace(s)
+	h, err := store.ParseHash(s)
+	if err != nil {
+		return store.ZeroHash, problem("base", 400, "The version this edit started from (“%s”) is not a revision of this wiki. Copy your text, reload the editor and paste it again.", truncate(s, 50))
+	}
+	return h, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// normalizeNewline ends a page with exactly one newline, as editors do.
+func normalizeNewline(b []byte) []byte {
+	b = bytes.TrimRight(b, "\n")
+	if len(b) == 0 {
+		return b
+	}
+	return append(b, '\n')
+}

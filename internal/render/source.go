@@ -1,0 +1,189 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// SplitFrontMatter finds a page's front matter fences. format is "yaml" or
+// "toml"; ok is false when the page has none, and then body is src. The
+// editor uses it to rewrite front matter without touching the body.
+func SplitFrontMatter(src []byte) (format string, frontMatter, body []byte, ok bool) {
+	format, frontMatter, body, ok = splitFrontMatter(src)
+	if !ok {
+		return "", nil, src, false
+	}
+	return format, frontMatter, body, true
+}
+
+// SanitizeSource passes the raw HTML of a markdown page through the same
+// policy the renderer uses, and neutralises links with script schemes, so
+// the committed source carries nothing that other tools reading the
+// repository (GitHub, Jekyll) would run. notes says what was removed, for
+// the contributor. Markdown outside raw HTML is left byte for byte.
+func (r *Renderer) SanitizeSource(src []byte) (out []byte, notes []string) {
+	_, _, body, _ := SplitFrontMatter(src)
+	offset := len(src) - len(body)
+	doc := r.md.Parser().Parse(text.NewReader(body))
+	type edit struct {
+		start, stop int
+		with        string
+	}
+	var edits []edit
+	note := func(start int, what string) {
+		line := 1 + bytes.Count(src[:offset+start], []byte("\n"))
+		notes = append(notes, fmt.Sprintf("Line %d: %s", line, what))
+	}
+	clean := func(start, stop int) {
+		raw := string(body[start:stop])
+		safe := r.policy.Sanitize(raw)
+		if strings.TrimRight(safe, "\n") == strings.TrimRight(raw, "\n") {
+			return
+		}
+		// Keep the block's line structure: markdown after it must still parse.
+		if strings.HasSuffix(raw, "\n") && !strings.HasSuffix(safe, "\n") {
+			safe += "\n"
+		}
+		edits = append(edits, edit{start, stop, safe})
+		note(start, "removed unsafe or unsupported HTML from "+quoteSnippet(raw))
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch v := n.(type) {
+		case *ast.HTMLBlock:
+			lines := v.Lines()
+			if lines.Len() == 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			start, stop := lines.At(0).Start, lines.At(lines.Len()-1).Stop
+			if v.HasClosure() {
+				stop = v.ClosureLine.Stop
+			}
+			clean(start, stop)
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			segs := v.Segments
+			if segs.Len() == 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			clean(segs.At(0).Start, segs.At(segs.Len()-1).Stop)
+			return ast.WalkSkipChildren, nil
+		case *ast.Link:
+			if unsafeDestination(string(v.Destination)) {
+				if s, e, ok := destinationRange(body, v); ok {
+					edits = append(edits, edit{s, e, "#"})
+					note(s, "removed a link to "+quoteSnippet(string(v.Destination)))
+				}
+			}
+		case *ast.Image:
+			if unsafeDestination(string(v.Destination)) {
+				if s, e, ok := destinationRange(body, v); ok {
+					edits = append(edits, edit{s, e, "#"})
+					note(s, "removed an image source "+quoteSnippet(string(v.Destination)))
+				}
+			}
+		case *ast.AutoLink:
+			if u := v.URL(body); unsafeDestination(string(u)) {
+				// AutoLink keeps no position: find "<url>" in the source.
+				for from := 0; ; {
+					i := bytes.Index(body[from:], append(append([]byte("<"), u...), '>'))
+					if i < 0 {
+						break
+					}
+					start := from + i + 1
+					edits = append(edits, edit{start, start + len(u), "#"})
+					note(start, "removed a link to "+quoteSnippet(string(u)))
+					from = start + len(u)
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(edits) == 0 {
+		return src, nil
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b bytes.Buffer
+	b.Write(src[:offset])
+	pos := 0
+	for _, e := range edits {
+		if e.start < pos {
+			continue // nested in an edit already made
+		}
+		b.Write(body[pos:e.start])
+		b.WriteString(e.with)
+		pos = e.stop
+	}
+	b.Write(body[pos:])
+	return b.Bytes(), notes
+}
+
+// unsafeDestination reports link targets that would run script when followed.
+func unsafeDestination(dest string) bool {
+	d := strings.ToLower(strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, dest))
+	for _, scheme := range []string{"javascript:", "vbscript:", "livescript:", "data:"} {
+		if strings.HasPrefix(d, scheme) {
+			return !(scheme == "data:" && rasterData.MatchString(d[len("data:"):]))
+		}
+	}
+	return false
+}
+
+// destinationRange finds the "(dest)" of an inline link or image: after the
+// "](" that follows its text. Reference links have none and are left alone;
+// their definitions are rendered safely.
+func destinationRange(src []byte, n ast.Node) (start, stop int, ok bool) {
+	end := -1
+	for c := n.LastChild(); c != nil && end < 0; c = c.PreviousSibling() {
+		if t, isText := c.(*ast.Text); isText {
+			end = t.Segment.Stop
+		}
+	}
+	if end < 0 || end+2 > len(src) {
+		return 0, 0, false
+	}
+	rest := src[end:]
+	if !bytes.HasPrefix(rest, []byte("](")) {
+		return 0, 0, false
+	}
+	open := end + 2
+	depth := 0
+	for i := open; i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return open, i, true
+			}
+			depth--
+		case '\n':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				return 0, 0, false
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+func quoteSnippet(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 60 {
+		s = s[:57] + "…"
+	}
+	return "“" + s + "”"
+}
