@@ -57,17 +57,17 @@ type Site struct {
 	// that does not parse.
 	Problems []string
 
-	loader    *Loader
-	pages     map[wikipath.Page]*Page
-	sorted    []*Page // by name
-	files     map[string]store.Entry
-	folders   map[wikipath.Page]bool // every folder that holds a page
-	backlinks map[wikipath.Page][]*Page
-	tags      map[string][]*Page
-	cats      map[string][]*Page
-	aliases   map[string]wikipath.Page
-	byKey     map[string][]*Page // normalised name, base name or title → pages
-	nav       []*Node
+	loader      *Loader
+	pages       map[wikipath.Page]*Page
+	sorted      []*Page // by name
+	files       map[string]store.Entry
+	folders     map[wikipath.Page]bool // every folder that holds a page
+	backlinks   map[wikipath.Page][]*Page
+	tags        map[string][]*Page
+	cats        map[string][]*Page
+	aliases     map[string]wikipath.Page
+	byKey       map[string][]*Page // normalised name, base name or title → pages
+	nav         []*Node
 	fingerprint string
 }
 
