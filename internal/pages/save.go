@@ -221,3 +221,9 @@ func (s *Service) rebase(ctx context.Context, p *Prepared, head store.Hash) (tex
 	}
 	return []byte(out), true, nil
 }
+
+// CommitTo writes a prepared edit to another branch, such as a proposal's,
+// with the same merge and retry rules as Commit.
+func (s *Service) CommitTo(ctx context.Context, ref string, p *Prepared) (*Result, error) {
+	return s.commitTo(ctx, ref, p)
+}

@@ -313,3 +313,33 @@ func TestReadFileAt(t *testing.T) {
 		}
 	}
 }
+
+func TestAncestryAndMergeBase(t *testing.T) {
+	needGit(t)
+	r := MustInit(t, map[string]string{"a.md": "a\n"})
+	c0, _ := r.Head(ctx)
+	c1 := mustCommit(t, r, c0, "main 1", FileWrite{Path: "a.md", Content: []byte("a1\n")})
+	side, err := r.WriteCommit(ctx, c0, []FileWrite{{Path: "b.md", Content: []byte("b\n")}}, CommitInfo{Author: sig("s"), Committer: sig("s"), Message: "side"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.UpdateRef(ctx, "refs/heads/proposals/1", side, ZeroHash); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := r.IsAncestor(ctx, side, c1); ok {
+		t.Fatal("side branch reported merged")
+	}
+	if mb, _ := r.MergeBase(ctx, c1, side); mb != c0 {
+		t.Fatalf("merge base %s, want %s", mb.Short(), c0.Short())
+	}
+	// Merge with C git in a clone, push back, and the wiki sees it.
+	clone := t.TempDir()
+	gitCmd(t, clone, "clone", "-q", r.GitDir(), ".")
+	gitCmd(t, clone, "fetch", "-q", "origin", "refs/heads/proposals/*:refs/remotes/origin/proposals/*")
+	gitCmd(t, clone, "merge", "-q", "--no-edit", "origin/proposals/1")
+	gitCmd(t, clone, "push", "-q", "origin", "main")
+	h, _ := r.Head(ctx)
+	if ok, err := r.IsAncestor(ctx, side, h); !ok || err != nil {
+		t.Fatalf("merge made with C git not noticed: %v %v", ok, err)
+	}
+}

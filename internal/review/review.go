@@ -1,0 +1,354 @@
+package review
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// Service opens, revises and decides proposals.
+type Service struct {
+	repo      *store.Repo
+	loader    *site.Loader
+	pages     *pages.Service
+	committer store.Signature
+
+	mu        sync.Mutex
+	cache     *records
+	refreshMu sync.Mutex
+	// refreshed is the state of refs the last Refresh saw; nothing to do
+	// while it is unchanged.
+	refreshed string
+}
+
+// New makes a Service; committer is the wiki's own identity.
+func New(loader *site.Loader, pg *pages.Service, committer store.Signature) *Service {
+	return &Service{repo: loader.Repo(), loader: loader, pages: pg, committer: committer}
+}
+
+func (s *Service) sig(who store.Signature) store.Signature {
+	who.When = time.Now()
+	return who
+}
+
+// Open turns a prepared edit into proposal N: a commit on top of the
+// contributor's base, on a new branch refs/heads/proposals/N. The token is
+// the contributor's private key to revise it; only its hash is stored.
+func (s *Service) Open(ctx context.Context, p *pages.Prepared) (*Proposal, string, error) {
+	c, err := s.repo.WriteCommit(ctx, p.Base, []store.FileWrite{{Path: s.loader.RepoPath(p.File), Content: p.Source}},
+		store.CommitInfo{Author: s.sig(p.Author), Committer: s.sig(s.committer), Message: p.Message})
+	if err != nil {
+		return nil, "", err
+	}
+	tokenBytes := make([]byte, 24)
+	rand.Read(tokenBytes)
+	token := base64.RawURLEncoding.EncodeToString(tokenBytes)
+	sum := sha256.Sum256([]byte(token))
+
+	var prop *Proposal
+	err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+		id, err := s.claimID(ctx, rs, c)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		now := time.Now().UTC()
+		prop = &Proposal{
+			ID: id, Branch: BranchPrefix + strconv.Itoa(id), Title: strings.TrimSpace(firstLine(p.Message)),
+			Page: p.Page, Author: p.Author, Created: now, Updated: now, State: Open,
+			Base: p.Base.String(), Head: c.String(), TokenHash: hex.EncodeToString(sum[:]),
+		}
+		rs.byID[id] = prop
+		return []int{id}, nil, fmt.Sprintf("Open proposal %d: %s", id, prop.Title), nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return prop, token, nil
+}
+
+// claimID creates the branch of the next free number. The branch is the
+// claim: a ref created with compare-and-swap cannot be taken twice.
+func (s *Service) claimID(ctx context.Context, rs *records, commit store.Hash) (int, error) {
+	branches, err := s.repo.Refs(ctx, BranchPrefix)
+	if err != nil {
+		return 0, err
+	}
+	next := rs.maxID() + 1
+	for name := range branches {
+		if n, err := strconv.Atoi(strings.TrimPrefix(name, BranchPrefix)); err == nil && n >= next {
+			next = n + 1
+		}
+	}
+	// The branch may exist already from an earlier attempt of this update.
+	for ; ; next++ {
+		ref := BranchPrefix + strconv.Itoa(next)
+		if cur, ok := branches[ref]; ok && cur == commit {
+			return next, nil
+		}
+		err := s.repo.UpdateRef(ctx, ref, commit, store.ZeroHash)
+		if err == nil {
+			return next, nil
+		}
+		if !errors.Is(err, store.ErrStale) {
+			return 0, err
+		}
+	}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// Get finds one proposal, after noticing merges made with plain git.
+func (s *Service) Get(ctx context.Context, id int) (*Proposal, error) {
+	if err := s.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	rs, err := s.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := rs.byID[id]
+	if !ok {
+		return nil, notFound(id)
+	}
+	return p, nil
+}
+
+// List returns every proposal, newest first.
+func (s *Service) List(ctx context.Context) ([]*Proposal, error) {
+	if err := s.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	rs, err := s.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return rs.sorted(), nil
+}
+
+// Refresh brings the records up to date with the refs: a pushed
+// proposals/* branch becomes a proposal, a branch that moved updates its
+// record, and an open proposal whose head is in main is marked merged,
+// whoever merged it and however.
+func (s *Service) Refresh(ctx context.Context) error {
+	s.refreshMu.Lock()
+	defer s.refreshMu.Unlock()
+	branches, err := s.repo.Refs(ctx, BranchPrefix)
+	if err != nil {
+		return err
+	}
+	main, err := s.repo.Head(ctx)
+	if err != nil {
+		return err
+	}
+	meta, _ := s.repo.ResolveRef(ctx, MetaRef)
+	names := make([]string, 0, len(branches))
+	for ref, h := range branches {
+		names = append(names, ref+"="+h.String())
+	}
+	sort.Strings(names)
+	key := main.String() + meta.String() + strings.Join(names, ",")
+	if key == s.refreshed {
+		return nil
+	}
+	err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+		var changed []int
+		var notes []string
+		byBranch := map[string]*Proposal{}
+		for _, p := range rs.byID {
+			byBranch[p.Branch] = p
+		}
+		for ref, head := range branches {
+			p, ok := byBranch[ref]
+			if !ok {
+				np, err := s.adopt(ctx, rs, ref, head, main)
+				if err != nil {
+					return nil, nil, "", err
+				}
+				if np == nil {
+					continue
+				}
+				changed = append(changed, np.ID)
+				notes = append(notes, fmt.Sprintf("adopt pushed %s as proposal %d", strings.TrimPrefix(ref, "refs/heads/"), np.ID))
+				continue
+			}
+			if p.State == Open && p.Head != head.String() {
+				p.Head, p.Updated = head.String(), time.Now().UTC()
+				changed = append(changed, p.ID)
+				notes = append(notes, fmt.Sprintf("proposal %d moved to %s", p.ID, head.Short()))
+			}
+		}
+		for _, p := range rs.byID {
+			if p.State != Open {
+				continue
+			}
+			merged, err := s.repo.IsAncestor(ctx, p.HeadHash(), main)
+			if err != nil || !merged {
+				continue
+			}
+			p.State, p.DecidedAt, p.DecidedBy, p.Updated = Merged, time.Now().UTC(), "git", time.Now().UTC()
+			changed = append(changed, p.ID)
+			notes = append(notes, fmt.Sprintf("proposal %d was merged with git", p.ID))
+		}
+		return dedupe(changed), nil, "Notice changes made with git\n\n" + strings.Join(notes, "\n"), nil
+	})
+	if err == nil {
+		meta, _ = s.repo.ResolveRef(ctx, MetaRef)
+		s.refreshed = main.String() + meta.String() + strings.Join(names, ",")
+	}
+	return err
+}
+
+// adopt makes a record for a branch pushed with git. A numbered branch
+// keeps its number; another name gets the next free one.
+func (s *Service) adopt(ctx context.Context, rs *records, ref string, head, main store.Hash) (*Proposal, error) {
+	c, err := s.repo.Commit(ctx, head)
+	if err != nil {
+		return nil, err
+	}
+	// A branch already in main when first seen was never a proposal to review.
+	if in, _ := s.repo.IsAncestor(ctx, head, main); in {
+		return nil, nil
+	}
+	id, err := strconv.Atoi(strings.TrimPrefix(ref, BranchPrefix))
+	if _, taken := rs.byID[id]; err != nil || id <= 0 || taken {
+		id = rs.maxID() + 1
+	}
+	base, _ := s.repo.MergeBase(ctx, head, main)
+	changes, _ := s.repo.DiffCommits(ctx, base, head)
+	var page wikipath.Page
+	for _, fc := range changes {
+		if name, ok := wikipath.FromFile(strings.TrimPrefix(fc.Path, s.prefix())); ok {
+			page = name
+			break
+		}
+	}
+	now := time.Now().UTC()
+	p := &Proposal{
+		ID: id, Branch: ref, Title: c.Subject(), Page: page,
+		Author:  store.Signature{Name: c.Author.Name, Email: c.Author.Email},
+		Created: now, Updated: now, State: Open, Base: base.String(), Head: head.String(), Pushed: true,
+	}
+	rs.byID[id] = p
+	return p, nil
+}
+
+func (s *Service) prefix() string {
+	if d := s.loader.Dir(); d != "" {
+		return d + "/"
+	}
+	return ""
+}
+
+func dedupe(ids []int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Revise adds a commit to an open proposal. The contributor proves it is
+// theirs with the private token; maintainers may revise any proposal. The
+// edit is merged three ways with the proposal's own newer commits.
+func (s *Service) Revise(ctx context.Context, id int, token string, maintainer bool, p *pages.Prepared) (*pages.Result, error) {
+	prop, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if prop.State != Open {
+		return nil, fmt.Errorf("proposal %d is %s: %w", id, prop.State, ErrClosed)
+	}
+	if !maintainer && !prop.CheckToken(token) {
+		return nil, ErrBadToken
+	}
+	res, err := s.pages.CommitTo(ctx, prop.Branch, p)
+	if err != nil {
+		return nil, err
+	}
+	if !res.NoChange {
+		err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+			r := rs.byID[id]
+			r.Head, r.Updated = res.Commit.String(), time.Now().UTC()
+			return []int{id}, nil, fmt.Sprintf("Revise proposal %d", id), nil
+		})
+	}
+	return res, err
+}
+
+// MaxComment bounds a comment's length.
+const MaxComment = 20000
+
+// AddComment appends a comment to a proposal.
+func (s *Service) AddComment(ctx context.Context, id int, c Comment) error {
+	c.Text = strings.TrimSpace(strings.ReplaceAll(c.Text, "\r\n", "\n"))
+	if c.Text == "" {
+		return ErrEmptyText
+	}
+	if !utf8.ValidString(c.Text) || len(c.Text) > MaxComment || strings.ContainsRune(c.Text, 0) {
+		return fmt.Errorf("the comment must be UTF-8 text of at most %d bytes: %w", MaxComment, ErrEmptyText)
+	}
+	c.Date = time.Now().UTC()
+	return s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+		p, ok := rs.byID[id]
+		if !ok {
+			return nil, nil, "", notFound(id)
+		}
+		p.Comments = append(p.Comments, c)
+		p.Updated = c.Date
+		return []int{id}, nil, fmt.Sprintf("Comment on proposal %d by %s", id, c.Author), nil
+	})
+}
+
+// Reject closes a proposal without merging it. Its branch is deleted, and
+// the record commit takes the branch's head as a parent, so the proposed
+// commits stay reachable and a clone still carries them.
+func (s *Service) Reject(ctx context.Context, id int, by, reason string) error {
+	if err := s.Refresh(ctx); err != nil {
+		return err
+	}
+	var branch string
+	var head store.Hash
+	err := s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+		p, ok := rs.byID[id]
+		if !ok {
+			return nil, nil, "", notFound(id)
+		}
+		if p.State != Open {
+			return nil, nil, "", fmt.Errorf("proposal %d is %s: %w", id, p.State, ErrClosed)
+		}
+		now := time.Now().UTC()
+		p.State, p.DecidedBy, p.DecidedAt, p.Reason, p.Updated = Rejected, by, now, strings.TrimSpace(reason), now
+		branch, head = p.Branch, p.HeadHash()
+		return []int{id}, []store.Hash{head}, fmt.Sprintf("Reject proposal %d", id), nil
+	})
+	if err != nil {
+		return err
+	}
+	if cur, err := s.repo.ResolveRef(ctx, branch); err == nil && cur == head {
+		// Best effort: a branch pushed again since keeps its new commits.
+		_ = s.repo.UpdateRef(ctx, branch, store.ZeroHash, head)
+	}
+	return nil
+}
