@@ -1,0 +1,108 @@
+// Package highlight colours fenced code blocks with chroma, as CSS classes
+// rather than inline styles, so the sanitizer can keep them.
+//
+// It replaces goldmark-highlighting, whose language lookup (chroma's
+// lexers.Get) matches unknown names against every lexer's file patterns:
+// tens of milliseconds per block, which a page of "```x" blocks turns into a
+// denial of service. Here an unknown language is one map lookup.
+package highlight
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
+)
+
+// MaxSize is the largest block that is highlighted; bigger ones are shown
+// plain, which bounds the time chroma's backtracking regexps can take.
+const MaxSize = 64 << 10
+
+type extension struct{}
+
+// New returns the extension.
+func New() goldmark.Extender { return extension{} }
+
+func (extension) Extend(m goldmark.Markdown) {
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(newRenderer(), 100)))
+}
+
+type htmlRenderer struct {
+	lexers    map[string]chroma.Lexer
+	formatter *chromahtml.Formatter
+	style     *chroma.Style // only its presence matters: colours come from CSS
+}
+
+func newRenderer() *htmlRenderer {
+	r := &htmlRenderer{
+		lexers:    map[string]chroma.Lexer{},
+		formatter: chromahtml.New(chromahtml.WithClasses(true)),
+		style:     styles.Fallback,
+	}
+	// Extensions first, so a lexer's own name or alias wins over them.
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		for _, pattern := range l.Config().Filenames {
+			if ext, ok := strings.CutPrefix(pattern, "*."); ok && !strings.ContainsAny(ext, "*?[") {
+				if _, taken := r.lexers[strings.ToLower(ext)]; !taken {
+					r.lexers[strings.ToLower(ext)] = l
+				}
+			}
+		}
+	}
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		c := l.Config()
+		for _, name := range append([]string{c.Name}, c.Aliases...) {
+			r.lexers[strings.ToLower(name)] = l
+		}
+	}
+	return r
+}
+
+// lexer finds the lexer for a fence's language name, or nil.
+func (r *htmlRenderer) lexer(lang string) chroma.Lexer {
+	return r.lexers[strings.ToLower(lang)]
+}
+
+func (r *htmlRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, r.render)
+}
+
+func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.FencedCodeBlock)
+	var code bytes.Buffer
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		code.Write(seg.Value(source))
+	}
+	lang := n.Language(source)
+	if lexer := r.lexer(string(lang)); lexer != nil && code.Len() <= MaxSize {
+		if it, err := chroma.Coalesce(lexer).Tokenise(nil, code.String()); err == nil {
+			var out bytes.Buffer
+			if r.formatter.Format(&out, r.style, it) == nil {
+				_, _ = w.Write(out.Bytes())
+				_ = w.WriteByte('\n')
+				return ast.WalkSkipChildren, nil
+			}
+		}
+	}
+	_, _ = w.WriteString("<pre><code")
+	if len(lang) > 0 {
+		_, _ = w.WriteString(` class="language-`)
+		_, _ = w.Write(util.EscapeHTML(lang))
+		_ = w.WriteByte('"')
+	}
+	_ = w.WriteByte('>')
+	_, _ = w.Write(util.EscapeHTML(code.Bytes()))
+	_, _ = w.WriteString("</code></pre>\n")
+	return ast.WalkSkipChildren, nil
+}

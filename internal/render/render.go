@@ -1,0 +1,225 @@
+// Package render turns a page's markdown into sanitized HTML, and reads what
+// the rest of the wiki needs from it (title, front matter, links, text). It
+// is the only importer of goldmark and bluemonday.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"html/template"
+	"path"
+	"strings"
+
+	"github.com/gitwiki/gitwiki/internal/render/heading"
+	"github.com/gitwiki/gitwiki/internal/render/highlight"
+	"github.com/gitwiki/gitwiki/internal/render/wikilink"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+)
+
+// DefaultCacheEntries is the cache size when Config leaves it at 0.
+const DefaultCacheEntries = 2048
+
+// Config chooses how a Renderer behaves.
+type Config struct {
+	// CacheEntries bounds each of the document and summary caches.
+	CacheEntries int
+}
+
+// Renderer is safe for concurrent use: the markdown pipeline and the
+// sanitizer policy are built once in New and only read afterwards.
+type Renderer struct {
+	md     goldmark.Markdown
+	policy *bluemonday.Policy
+	docs   *lru[*Document]
+	sums   *lru[*Summary]
+}
+
+// New builds the markdown pipeline and the sanitizer policy.
+func New(cfg Config) *Renderer {
+	n := cfg.CacheEntries
+	if n <= 0 {
+		n = DefaultCacheEntries
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			// GFM, with alignment as an attribute: style attributes are sanitized away.
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
+			extension.Footnote,
+			extension.DefinitionList,
+			extension.Typographer,
+			highlight.New(),
+			wikilink.New(),
+			heading.New(),
+		),
+		// Raw HTML is written as is and made safe by Sanitize, which every
+		// output passes through.
+		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
+	)
+	return &Renderer{
+		md:     md,
+		policy: newPolicy(),
+		docs:   newLRU[*Document](n),
+		sums:   newLRU[*Summary](n),
+	}
+}
+
+// parsed is one parse of a page, shared by Render and Summarize.
+type parsed struct {
+	Summary
+	body []byte
+	doc  ast.Node
+	// omitTitle: the first block is the h1 the theme shows as the title.
+	omitTitle bool
+}
+
+func (r *Renderer) parse(src []byte, file string, page wikipath.Page) *parsed {
+	fm, body, err := ParseFrontMatter(src)
+	p := &parsed{Summary: Summary{FrontMatter: fm}, body: body}
+	if err != nil {
+		p.Warnings = append(p.Warnings, frontMatterWarning(err))
+	}
+	pc := parser.NewContext(parser.WithIDs(heading.NewIDs()))
+	p.doc = r.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+
+	p.Title = fm.Title
+	for c := p.doc.FirstChild(); c != nil; c = c.NextSibling() {
+		h, ok := c.(*ast.Heading)
+		if !ok || h.Level != 1 {
+			continue
+		}
+		h1 := tidyText(heading.AppendText(nil, h, body))
+		if h1 == "" {
+			break
+		}
+		first := c == p.doc.FirstChild()
+		switch {
+		case p.Title == "":
+			p.Title, p.omitTitle = h1, first
+		case first && strings.EqualFold(h1, p.Title):
+			p.omitTitle = true
+		}
+		break
+	}
+	if p.Title == "" {
+		if fp, ok := wikipath.FromFile(file); ok {
+			page = fp
+		} else if file != "" {
+			page = wikipath.Page(strings.TrimSuffix(file, path.Ext(file)))
+		}
+		p.Title = page.Title()
+	}
+	return p
+}
+
+// Render renders a page. It never fails: problems become Warnings.
+func (r *Renderer) Render(src []byte, ctx Context) (doc *Document) {
+	defer func() {
+		if v := recover(); v != nil {
+			doc = r.failed(src, v)
+		}
+	}()
+	p := r.parse(src, ctx.File, ctx.Page)
+	urls := ctx.URLs
+	if urls == nil {
+		urls = ServerURLs{}
+	}
+	k := &linker{ctx: ctx, urls: urls, file: ctx.File}
+	var toc []Heading
+	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		k.visit(n, true)
+		if h, ok := n.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
+			id, _ := h.AttributeString("id")
+			idb, _ := id.([]byte)
+			toc = append(toc, Heading{Level: h.Level, ID: string(idb), Text: tidyText(heading.AppendText(nil, h, p.body))})
+		}
+		return ast.WalkContinue, nil
+	})
+	p.Links = k.links
+	p.Text = plainText(p.doc, p.body)
+	if p.omitTitle {
+		p.doc.RemoveChild(p.doc, p.doc.FirstChild())
+	}
+	var buf bytes.Buffer
+	if err := r.md.Renderer().Render(&buf, p.body, p.doc); err != nil {
+		p.Warnings = append(p.Warnings, "Part of the page could not be shown: "+err.Error())
+	}
+	return &Document{Summary: p.Summary, HTML: r.Sanitize(buf.String()), TOC: toc}
+}
+
+// failed is the page shown when the pipeline panics: the source as text,
+// so nothing is lost and nothing unsafe is shown.
+func (r *Renderer) failed(src []byte, v any) *Document {
+	return &Document{
+		Summary: Summary{
+			Title:    "Untitled",
+			Warnings: []string{fmt.Sprintf("The page could not be rendered (%v); its source is shown instead.", v)},
+			Text:     string(src),
+		},
+		HTML: template.HTML("<pre>" + html.EscapeString(string(src)) + "</pre>"),
+	}
+}
+
+// RenderCached is Render with a cache. key must identify everything the
+// output depends on (blob id, page, and how URLs are built); "" disables
+// caching. The returned Document is shared and must not be modified.
+func (r *Renderer) RenderCached(key string, src []byte, ctx Context) *Document {
+	if key == "" {
+		return r.Render(src, ctx)
+	}
+	if d, ok := r.docs.get(key); ok {
+		return d
+	}
+	d := r.Render(src, ctx)
+	r.docs.put(key, d)
+	return d
+}
+
+// Summarize reads what the page index needs without rendering HTML: it is
+// run on every page of a commit. file is the page's file, which names the
+// page when it has no title. Links are as written, not resolved; see
+// ResolveLink.
+func (r *Renderer) Summarize(src []byte, file string) (s *Summary) {
+	defer func() {
+		if v := recover(); v != nil {
+			s = &r.failed(src, v).Summary
+		}
+	}()
+	p := r.parse(src, file, wikipath.Root)
+	k := &linker{}
+	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			k.visit(n, false)
+		}
+		return ast.WalkContinue, nil
+	})
+	p.Links = k.links
+	p.Text = plainText(p.doc, p.body)
+	return &p.Summary
+}
+
+// SummarizeCached is Summarize with a cache keyed like RenderCached.
+func (r *Renderer) SummarizeCached(key string, src []byte, file string) *Summary {
+	if key == "" {
+		return r.Summarize(src, file)
+	}
+	if s, ok := r.sums.get(key); ok {
+		return s
+	}
+	s := r.Summarize(src, file)
+	r.sums.put(key, s)
+	return s
+}

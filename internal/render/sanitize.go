@@ -1,0 +1,143 @@
+package render
+
+import (
+	"bytes"
+	"encoding/base64"
+	"html/template"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+)
+
+// The additions to UGCPolicy, each limited to the exact values this renderer
+// writes.
+var (
+	// Chroma token classes ("kd", "nf", "line", "cl") and "language-x" on
+	// code blocks that have no highlighter.
+	chromaClass = regexp.MustCompile(`^(?:chroma|line|lntd|lntable|[a-z]{1,3}|language-[\w+#.-]{1,40})(?: (?:chroma|line|lntd|lntable|[a-z]{1,3}))*$`)
+	headingID   = regexp.MustCompile(`^[\p{L}\p{M}\p{N}_-]{1,100}$`)
+	footnoteID  = regexp.MustCompile(`^fn(?:ref\d*)?:\d+$`)
+	linkClass   = regexp.MustCompile(`^(?:wikilink|missing|anchor|footnote-ref|footnote-backref)$`)
+	rasterData  = regexp.MustCompile(`^image/(?:gif|jpeg|png|webp);base64,`)
+)
+
+// newPolicy builds the one sanitizer policy of the project.
+//
+// data: URLs are allowed for raster images only. SVG is refused even inside
+// <img>, where it could not run script, because the same data: URL opened on
+// its own would be an SVG document. The scheme check cannot tell href from
+// src, so a data:image/png href survives too; browsers refuse to navigate to
+// data: URLs and an image is not active content.
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoFollowOnLinks(false)
+	p.RequireNoFollowOnFullyQualifiedLinks(true)
+	// noreferrer implies noopener, and no link gets target=_blank.
+	p.RequireNoReferrerOnFullyQualifiedLinks(true)
+	p.AllowURLSchemeWithCustomPolicy("data", func(u *url.URL) bool {
+		if u.RawQuery != "" || u.Fragment != "" {
+			return false
+		}
+		m := rasterData.FindString(u.Opaque)
+		if m == "" {
+			return false
+		}
+		_, err := base64.StdEncoding.DecodeString(u.Opaque[len(m):])
+		return err == nil
+	})
+
+	p.AllowAttrs("class").Matching(chromaClass).OnElements("span", "pre", "code")
+	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^0$`)).OnElements("pre")
+	p.AllowAttrs("id").Matching(headingID).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+
+	p.AllowAttrs("class").Matching(linkClass).OnElements("a")
+	p.AllowAttrs("aria-hidden").Matching(regexp.MustCompile(`^true$`)).OnElements("a")
+	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^-1$`)).OnElements("a")
+
+	// Task lists. Other inputs are removed by dropCruft before this policy runs.
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`(?i)^checkbox$`)).OnElements("input")
+	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(?:|checked|disabled)$`)).OnElements("input")
+
+	p.AllowAttrs("id").Matching(footnoteID).OnElements("sup", "li")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink)$`)).OnElements("a")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-endnotes$`)).OnElements("div")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
+	return p
+}
+
+// Sanitize is the only place where trusted HTML is made: everything a page
+// can put on screen passes through it.
+func (r *Renderer) Sanitize(s string) template.HTML {
+	return template.HTML(r.policy.Sanitize(dropCruft(s)))
+}
+
+// dropCruft removes elements that the policy would keep in a useless or
+// misleading form, and must therefore go before it runs:
+//   - Confluence macro placeholders (<img class="editor-inline-macro">): the
+//     policy strips class, after which they cannot be told from real images
+//     and show up as broken ones;
+//   - any <input> but a disabled checkbox: the policy cannot require an
+//     attribute, and an <input> stripped of its type is a text field.
+//
+// It uses the tokenizer bluemonday uses, so both see the same tags, and only
+// runs when such a tag can be present.
+func dropCruft(s string) string {
+	if !strings.Contains(s, "editor-inline-macro") && !containsFold(s, "<input") {
+		return s
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return b.String()
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			b.Write(z.Raw())
+			continue
+		}
+		raw := bytes.Clone(z.Raw()) // TagName lowercases the buffer in place
+		name, more := z.TagName()
+		switch string(name) {
+		case "img", "input":
+		default:
+			b.Write(raw)
+			continue
+		}
+		var macro, checkbox, disabled bool
+		for more {
+			var k, v []byte
+			k, v, more = z.TagAttr()
+			switch string(k) {
+			case "class":
+				macro = macro || bytes.Contains(v, []byte("editor-inline-macro"))
+			case "type":
+				checkbox = strings.EqualFold(string(v), "checkbox")
+			case "disabled":
+				disabled = true
+			}
+		}
+		if string(name) == "img" && macro || string(name) == "input" && !(checkbox && disabled) {
+			continue
+		}
+		b.Write(raw)
+	}
+}
+
+func containsFold(s, sub string) bool {
+	for i := strings.IndexByte(s, sub[0]); i >= 0; {
+		if len(s)-i >= len(sub) && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], sub[0])
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}

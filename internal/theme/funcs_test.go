@@ -1,0 +1,80 @@
+package theme
+
+import (
+	"html/template"
+	"testing"
+	"time"
+
+	"github.com/gitwiki/gitwiki/internal/render"
+)
+
+func TestDates(t *testing.T) {
+	// A commit made late in the evening west of UTC is shown on its UTC day.
+	d := time.Date(2025, time.March, 1, 22, 30, 0, 0, time.FixedZone("", -5*3600))
+	if got, want := formatDate(d), "2 March 2025"; got != want {
+		t.Errorf("formatDate = %q, want %q", got, want)
+	}
+	if got, want := isoTime(d), "2025-03-02T03:30:00Z"; got != want {
+		t.Errorf("isoTime = %q, want %q", got, want)
+	}
+	if got, want := clock(d), "03:30 UTC"; got != want {
+		t.Errorf("clock = %q, want %q", got, want)
+	}
+	if formatDate(time.Time{}) != "" || isoTime(time.Time{}) != "" {
+		t.Error("a zero time must format as empty")
+	}
+}
+
+func TestGroupByDay(t *testing.T) {
+	days := groupByDay(sampleChanges())
+	if len(days) != 2 || len(days[0].Changes) != 2 || len(days[1].Changes) != 1 {
+		t.Fatalf("got %d days, want 2 (2 changes, then 1)", len(days))
+	}
+	if got := formatDate(days[1].Date); got != "2 March 2025" {
+		t.Errorf("second day = %q", got)
+	}
+}
+
+func TestLanguages(t *testing.T) {
+	tests := []struct{ tag, name, dir string }{
+		{"es", "Español", "ltr"},
+		{"pt-BR", "Português (Brasil)", "ltr"},
+		{"fa-IR", "فارسی", "rtl"},
+		{"ar", "العربية", "rtl"},
+		{"xx", "xx", "ltr"},
+	}
+	for _, tc := range tests {
+		if got := langName(tc.tag); got != tc.name {
+			t.Errorf("langName(%q) = %q, want %q", tc.tag, got, tc.name)
+		}
+		if got := textDir(tc.tag); got != tc.dir {
+			t.Errorf("textDir(%q) = %q, want %q", tc.tag, got, tc.dir)
+		}
+	}
+}
+
+func TestBodyDropsRepeatedTitle(t *testing.T) {
+	doc := func(html string, toc ...render.Heading) *render.Document {
+		return &render.Document{Summary: render.Summary{Title: "Intro"}, HTML: template.HTML(html), TOC: toc}
+	}
+	tests := []struct {
+		name string
+		doc  *render.Document
+		want template.HTML
+	}{
+		{"repeated h1", doc("<h1 id=\"intro\">Intro</h1>\n<p>x</p>", render.Heading{Level: 1, ID: "intro", Text: "Intro"}), "<p>x</p>"},
+		{"different h1", doc("<h1>Other</h1><p>x</p>", render.Heading{Level: 1, Text: "Other"}), "<h1>Other</h1><p>x</p>"},
+		{"h1 later", doc("<p>x</p><h1>Intro</h1>", render.Heading{Level: 1, Text: "Intro"}), "<p>x</p><h1>Intro</h1>"},
+		{"no headings", doc("<p>x</p>"), "<p>x</p>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := body(tc.doc); got != tc.want {
+				t.Errorf("body = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if body(nil) != "" {
+		t.Error("body(nil) must be empty")
+	}
+}
