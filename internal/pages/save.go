@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/merge"
@@ -129,8 +130,9 @@ type Result struct {
 	NoChange bool // the page already read exactly so
 }
 
-// maxAttempts bounds retries after lost compare-and-swap races.
-const maxAttempts = 20
+// maxWait bounds how long a save keeps retrying after lost
+// compare-and-swap races before it reports the wiki busy.
+const maxWait = 30 * time.Second
 
 // ErrBusy means the branch kept moving during every attempt.
 var ErrBusy = errors.New("the wiki is busy; please try again")
@@ -143,7 +145,8 @@ func (s *Service) Commit(ctx context.Context, p *Prepared) (*Result, error) {
 }
 
 func (s *Service) commitTo(ctx context.Context, ref string, p *Prepared) (*Result, error) {
-	for attempt := 0; attempt < maxAttempts; attempt++ {
+	deadline := time.Now().Add(maxWait)
+	for attempt := 0; time.Now().Before(deadline); attempt++ {
 		head, err := s.repo.ResolveRef(ctx, ref)
 		if err != nil {
 			return nil, err
@@ -181,9 +184,10 @@ func (s *Service) info(author store.Signature, msg string) store.CommitInfo {
 	return store.CommitInfo{Author: author, Committer: c, Message: msg}
 }
 
-// backoff waits a little, more after each lost race, so writers spread out.
+// backoff waits a little, more after each lost race and at random, so
+// writers that keep colliding spread out.
 func backoff(ctx context.Context, attempt int) {
-	d := time.Duration(1+attempt*attempt) * time.Millisecond
+	d := time.Duration(1+rand.IntN(1+min(attempt, 10)*5)) * time.Millisecond
 	select {
 	case <-time.After(d):
 	case <-ctx.Done():

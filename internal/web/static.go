@@ -17,6 +17,8 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Header().Set("ETag", `"`+a.Hashed+`"`)
+	if notModified(w, r, `"`+a.Hashed+`"`) {
+		return
+	}
 	http.ServeContent(w, r, "", zeroTime, bytes.NewReader(a.Data))
 }

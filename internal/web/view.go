@@ -27,6 +27,7 @@ func (s *Server) base(r *http.Request, st *site.Site, title string, current wiki
 			Language:    st.Settings.Language,
 			License:     st.Settings.License,
 			LicenseURL:  st.Settings.LicenseURL,
+			Footer:      st.Settings.Footer,
 			Revision:    st.Commit.Short(),
 		},
 		Links: links{s: s, policy: st.Settings.EditPolicy},
