@@ -38,6 +38,23 @@ type Prepared struct {
 	Base    store.Hash
 	Exists  bool     // the page existed at Base
 	Notes   []string // what cleaning changed, to show the contributor
+	// Extra are other files written in the same commit (attachments),
+	// with content-root-relative paths.
+	Extra []store.FileWrite
+}
+
+// Writes are the file writes of this edit, with repository paths; a nil
+// page leaves the page as it is and writes only the extra files.
+func (s *Service) Writes(p *Prepared, page []byte) []store.FileWrite {
+	var out []store.FileWrite
+	if page != nil {
+		out = append(out, store.FileWrite{Path: s.loader.RepoPath(p.File), Content: page})
+	}
+	for _, e := range p.Extra {
+		e.Path = s.loader.RepoPath(e.Path)
+		out = append(out, e)
+	}
+	return out
 }
 
 // Prepare cleans a submission as DESIGN.md's "Cleaning a submission" says.
@@ -155,10 +172,10 @@ func (s *Service) commitTo(ctx context.Context, ref string, p *Prepared) (*Resul
 		if err != nil {
 			return nil, err
 		}
-		if text == nil {
+		if text == nil && len(p.Extra) == 0 {
 			return &Result{Commit: head, NoChange: true}, nil
 		}
-		c, err := s.repo.WriteCommit(ctx, head, []store.FileWrite{{Path: s.loader.RepoPath(p.File), Content: text}}, s.info(p.Author, p.Message))
+		c, err := s.repo.WriteCommit(ctx, head, s.Writes(p, text), s.info(p.Author, p.Message))
 		if err != nil {
 			return nil, err
 		}

@@ -50,7 +50,7 @@ func (s *Service) sig(who store.Signature) store.Signature {
 // contributor's base, on a new branch refs/heads/proposals/N. The token is
 // the contributor's private key to revise it; only its hash is stored.
 func (s *Service) Open(ctx context.Context, p *pages.Prepared) (*Proposal, string, error) {
-	c, err := s.repo.WriteCommit(ctx, p.Base, []store.FileWrite{{Path: s.loader.RepoPath(p.File), Content: p.Source}},
+	c, err := s.repo.WriteCommit(ctx, p.Base, s.pages.Writes(p, p.Source),
 		store.CommitInfo{Author: s.sig(p.Author), Committer: s.sig(s.committer), Message: p.Message})
 	if err != nil {
 		return nil, "", err

@@ -32,6 +32,9 @@ type Links interface {
 	Diff(p wikipath.Page, from, to string) string
 	// PageAt is the URL of page p as it was at commit rev. "" hides it.
 	PageAt(p wikipath.Page, rev string) string
+	// Proposal is the URL of proposal id; action "" is its page, or one of
+	// "comment", "merge", "reject". "" hides proposal links (static export).
+	Proposal(id int, action string) string
 }
 
 // Site is the part of wiki.yaml a template shows.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/site"
@@ -76,4 +77,11 @@ func (l links) PageAt(p wikipath.Page, rev string) string {
 		return p.URL()
 	}
 	return p.URL() + "?rev=" + url.QueryEscape(rev)
+}
+
+func (l links) Proposal(id int, action string) string {
+	if action == "" {
+		return l.s.urlFor("proposal", "id", strconv.Itoa(id))
+	}
+	return l.s.urlFor("proposal-"+action, "id", strconv.Itoa(id))
 }
