@@ -6,20 +6,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gitwiki/gitwiki/internal/render/wikilink"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 )
-
-// SplitFrontMatter finds a page's front matter fences. format is "yaml" or
-// "toml"; ok is false when the page has none, and then body is src. The
-// editor uses it to rewrite front matter without touching the body.
-func SplitFrontMatter(src []byte) (format string, frontMatter, body []byte, ok bool) {
-	format, frontMatter, body, ok = splitFrontMatter(src)
-	if !ok {
-		return "", nil, src, false
-	}
-	return format, frontMatter, body, true
-}
 
 // SanitizeSource passes the raw HTML of a markdown page through the same
 // policy the renderer uses, and neutralises links with script schemes, so
@@ -27,7 +17,7 @@ func SplitFrontMatter(src []byte) (format string, frontMatter, body []byte, ok b
 // repository (GitHub, Jekyll) would run. notes says what was removed, for
 // the contributor. Markdown outside raw HTML is left byte for byte.
 func (r *Renderer) SanitizeSource(src []byte) (out []byte, notes []string) {
-	_, _, body, _ := SplitFrontMatter(src)
+	body := bodyOf(src)
 	offset := len(src) - len(body)
 	doc := r.md.Parser().Parse(text.NewReader(body))
 	type edit struct {
@@ -187,3 +177,108 @@ func quoteSnippet(s string) string {
 	}
 	return "“" + s + "”"
 }
+
+// LinkEdit is what RewriteLinks does with one link: Target replaces what the
+// link points at (for a wikilink, the part before "#" and "|"; for a
+// markdown link, the whole destination), and for a wikilink written without
+// a label, Label keeps the text readers saw.
+type LinkEdit struct {
+	Target string
+	Label  string
+}
+
+// RewriteLinks rewrites the page links of a markdown page, wikilinks and
+// relative .md links alike, leaving every other byte as it was. fn sees
+// each link as Summary.Links reports it and returns false to keep it.
+func (r *Renderer) RewriteLinks(src []byte, fn func(l Link) (LinkEdit, bool)) []byte {
+	body := bodyOf(src)
+	offset := len(src) - len(body)
+	doc := r.md.Parser().Parse(text.NewReader(body))
+	type edit struct {
+		start, stop int
+		with        string
+	}
+	var edits []edit
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch v := n.(type) {
+		case *wikilink.Node:
+			t, ok := v.FirstChild().(*ast.Text)
+			if !ok {
+				return ast.WalkSkipChildren, nil
+			}
+			open := bytes.LastIndex(body[:t.Segment.Start], []byte("[["))
+			close := bytes.Index(body[t.Segment.Start:], []byte("]]"))
+			if open < 0 || close < 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			close += t.Segment.Start
+			inner := string(body[open+2 : close])
+			le, ok := fn(Link{Kind: LinkWiki, Target: string(v.Target), Fragment: string(v.Fragment)})
+			if !ok {
+				return ast.WalkSkipChildren, nil
+			}
+			label := ""
+			if i := strings.IndexByte(inner, '|'); i >= 0 {
+				label = inner[i:]
+			} else if le.Label != "" {
+				label = "|" + le.Label
+			}
+			frag := ""
+			if len(v.Fragment) > 0 {
+				frag = "#" + string(v.Fragment)
+			}
+			edits = append(edits, edit{open, close + 2, "[[" + le.Target + frag + label + "]]"})
+			return ast.WalkSkipChildren, nil
+		case *ast.Link:
+			dest := string(v.Destination)
+			p, _, frag, ok := relativeRef(dest)
+			if !ok || !strings.HasSuffix(p, ".md") {
+				return ast.WalkContinue, nil
+			}
+			le, ok := fn(Link{Kind: LinkMarkdown, Target: p, Fragment: frag})
+			if !ok {
+				return ast.WalkContinue, nil
+			}
+			if s, e, ok := destinationRange(body, v); ok {
+				target := le.Target
+				if frag != "" {
+					target += "#" + frag
+				}
+				if strings.ContainsAny(target, " ()<>") {
+					target = "<" + target + ">"
+				}
+				edits = append(edits, edit{s, e, target})
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(edits) == 0 {
+		return src
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b bytes.Buffer
+	b.Write(src[:offset])
+	pos := 0
+	for _, e := range edits {
+		if e.start < pos {
+			continue
+		}
+		b.Write(body[pos:e.start])
+		b.WriteString(e.with)
+		pos = e.stop
+	}
+	b.Write(body[pos:])
+	return b.Bytes()
+}
+
+// bodyOf is the markdown after any front matter.
+func bodyOf(src []byte) []byte {
+	if _, _, body, ok := SplitFrontMatter(src); ok {
+		return body
+	}
+	return src
+}
+
