@@ -54,10 +54,9 @@ func frontMatterWarning(err error) string {
 // page with broken front matter still renders. A page without front matter
 // has an empty fm and body == src.
 func ParseFrontMatter(src []byte) (fm FrontMatter, body []byte, err error) {
-	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	format, content, body, ok := splitFrontMatter(src)
+	format, content, body, ok := SplitFrontMatter(src)
 	if !ok {
-		return FrontMatter{}, src, nil
+		return FrontMatter{}, body, nil
 	}
 	fm.Format = format
 	if len(content) > maxFrontMatter {
@@ -79,12 +78,18 @@ func ParseFrontMatter(src []byte) (fm FrontMatter, body []byte, err error) {
 	return fm, body, fm.setKnown(lines)
 }
 
-// splitFrontMatter finds the fences. Without a closing fence there is no
-// front matter: a lone "---" is a thematic break.
-func splitFrontMatter(src []byte) (format string, content, body []byte, ok bool) {
+var bom = []byte("\xef\xbb\xbf")
+
+// SplitFrontMatter finds the front matter without decoding it, for code that
+// rewrites it: format is "yaml" or "toml" and fm the text between the fences.
+// body is always a suffix of src (src itself, less a BOM, when ok is false).
+// Without a closing fence there is no front matter: a lone "---" is a
+// thematic break.
+func SplitFrontMatter(src []byte) (format string, fm, body []byte, ok bool) {
+	src = bytes.TrimPrefix(src, bom)
 	first, rest, found := bytes.Cut(src, []byte("\n"))
 	if !found {
-		return "", nil, nil, false
+		return "", nil, src, false
 	}
 	var closers []string
 	switch string(bytes.TrimRight(first, " \t\r")) {
@@ -93,7 +98,7 @@ func splitFrontMatter(src []byte) (format string, content, body []byte, ok bool)
 	case "+++":
 		format, closers = "toml", []string{"+++"}
 	default:
-		return "", nil, nil, false
+		return "", nil, src, false
 	}
 	for off := 0; off < len(rest); {
 		line := rest[off:]
@@ -106,7 +111,7 @@ func splitFrontMatter(src []byte) (format string, content, body []byte, ok bool)
 		}
 		off = next
 	}
-	return "", nil, nil, false
+	return "", nil, src, false
 }
 
 var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
