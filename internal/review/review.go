@@ -50,8 +50,21 @@ func (s *Service) sig(who store.Signature) store.Signature {
 // contributor's base, on a new branch refs/heads/proposals/N. The token is
 // the contributor's private key to revise it; only its hash is stored.
 func (s *Service) Open(ctx context.Context, p *pages.Prepared) (*Proposal, string, error) {
-	c, err := s.repo.WriteCommit(ctx, p.Base, s.pages.Writes(p, p.Source),
-		store.CommitInfo{Author: s.sig(p.Author), Committer: s.sig(s.committer), Message: p.Message})
+	return s.open(ctx, p.Base, s.pages.Writes(p, p.Source), p.Author, p.Message, p.Page)
+}
+
+// OpenChange proposes a move or delete, computed against commit base.
+func (s *Service) OpenChange(ctx context.Context, base store.Hash, ch *pages.Change) (*Proposal, string, error) {
+	writes, err := s.pages.Compute(ctx, base, ch)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.open(ctx, base, writes, ch.Author, ch.Message, ch.Page)
+}
+
+func (s *Service) open(ctx context.Context, base store.Hash, writes []store.FileWrite, author store.Signature, message string, page wikipath.Page) (*Proposal, string, error) {
+	c, err := s.repo.WriteCommit(ctx, base, writes,
+		store.CommitInfo{Author: s.sig(author), Committer: s.sig(s.committer), Message: message})
 	if err != nil {
 		return nil, "", err
 	}
@@ -68,9 +81,9 @@ func (s *Service) Open(ctx context.Context, p *pages.Prepared) (*Proposal, strin
 		}
 		now := time.Now().UTC()
 		prop = &Proposal{
-			ID: id, Branch: BranchPrefix + strconv.Itoa(id), Title: strings.TrimSpace(firstLine(p.Message)),
-			Page: p.Page, Author: p.Author, Created: now, Updated: now, State: Open,
-			Base: p.Base.String(), Head: c.String(), TokenHash: hex.EncodeToString(sum[:]),
+			ID: id, Branch: BranchPrefix + strconv.Itoa(id), Title: strings.TrimSpace(firstLine(message)),
+			Page: page, Author: author, Created: now, Updated: now, State: Open,
+			Base: base.String(), Head: c.String(), TokenHash: hex.EncodeToString(sum[:]),
 		}
 		rs.byID[id] = prop
 		return []int{id}, nil, fmt.Sprintf("Open proposal %d: %s", id, prop.Title), nil
