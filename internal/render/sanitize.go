@@ -17,7 +17,7 @@ import (
 var (
 	// Chroma token classes ("kd", "nf", "line", "cl") and "language-x" on
 	// code blocks that have no highlighter.
-	chromaClass = regexp.MustCompile(`^(?:chroma|line|lntd|lntable|[a-z]{1,3}|language-[\w+#.-]{1,40})(?: (?:chroma|line|lntd|lntable|[a-z]{1,3}))*$`)
+	chromaClass = regexp.MustCompile(`^(?:chroma|line|lntd|lntable|[a-z][a-z0-9]{0,2}|language-[\w+#.-]{1,40})(?: (?:chroma|line|lntd|lntable|[a-z][a-z0-9]{0,2}))*$`)
 	headingID   = regexp.MustCompile(`^[\p{L}\p{M}\p{N}_-]{1,100}$`)
 	footnoteID  = regexp.MustCompile(`^fn(?:ref\d*)?:\d+$`)
 	linkClass   = regexp.MustCompile(`^(?:wikilink|missing|anchor|footnote-ref|footnote-backref)$`)

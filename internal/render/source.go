@@ -281,4 +281,3 @@ func bodyOf(src []byte) []byte {
 	}
 	return src
 }
-

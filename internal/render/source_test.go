@@ -40,3 +40,12 @@ func TestSanitizeSource(t *testing.T) {
 		})
 	}
 }
+
+func TestChromaClassesWithDigitsSurvive(t *testing.T) {
+	doc := New(Config{}).Render([]byte("```go\n// a comment\nvar s = \"str\"\n```\n"), Context{})
+	for _, class := range []string{`class="c1"`, `class="s"`} {
+		if !strings.Contains(string(doc.HTML), class) {
+			t.Errorf("%s lost:\n%s", class, doc.HTML)
+		}
+	}
+}

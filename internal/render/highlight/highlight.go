@@ -17,13 +17,22 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
-// MaxSize is the largest block that is highlighted; bigger ones are shown
-// plain, which bounds the time chroma's backtracking regexps can take.
-const MaxSize = 64 << 10
+// Some chroma lexers take quadratic time on unterminated strings, so only
+// this much code is highlighted: per block, and per document in source
+// order. The rest is shown plain. Sizes, not time, keep output deterministic.
+const (
+	MaxBlock = 16 << 10
+	MaxTotal = 64 << 10
+)
+
+// plainAttr marks a block that is over budget.
+const plainAttr = "highlight-plain"
 
 type extension struct{}
 
@@ -31,7 +40,30 @@ type extension struct{}
 func New() goldmark.Extender { return extension{} }
 
 func (extension) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(budget{}, 1000)))
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(newRenderer(), 100)))
+}
+
+type budget struct{}
+
+func (budget) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	total := 0
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		fc, ok := n.(*ast.FencedCodeBlock)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
+		}
+		size := 0
+		for i := 0; i < fc.Lines().Len(); i++ {
+			seg := fc.Lines().At(i)
+			size += seg.Stop - seg.Start
+		}
+		total += size
+		if size > MaxBlock || total > MaxTotal {
+			fc.SetAttributeString(plainAttr, true)
+		}
+		return ast.WalkSkipChildren, nil
+	})
 }
 
 type htmlRenderer struct {
@@ -85,7 +117,8 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 		code.Write(seg.Value(source))
 	}
 	lang := n.Language(source)
-	if lexer := r.lexer(string(lang)); lexer != nil && code.Len() <= MaxSize {
+	_, plain := n.AttributeString(plainAttr)
+	if lexer := r.lexer(string(lang)); lexer != nil && !plain {
 		if it, err := chroma.Coalesce(lexer).Tokenise(nil, code.String()); err == nil {
 			var out bytes.Buffer
 			if r.formatter.Format(&out, r.style, it) == nil {

@@ -62,10 +62,27 @@ func TestRender(t *testing.T) {
 	}
 }
 
-func TestTooBigIsPlain(t *testing.T) {
-	got := convert(t, "```go\n"+strings.Repeat("x := 1\n", MaxSize/7+1)+"```")
-	if !strings.HasPrefix(got, `<pre><code class="language-go">x := 1`) {
-		t.Errorf("got %q...", got[:60])
+func TestBudget(t *testing.T) {
+	block := func(n int) string { return "```go\n" + strings.Repeat("x := 1\n", n) + "```\n\n" }
+	tests := []struct {
+		name   string
+		in     string
+		chroma int // highlighted blocks
+	}{
+		{"block too big", block(MaxBlock/7 + 1), 0},
+		{"block fits", block(MaxBlock / 7), 1},
+		{"document budget", strings.Repeat(block(MaxBlock/7), 5), MaxTotal / (MaxBlock / 7 * 7)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := convert(t, tc.in)
+			if n := strings.Count(got, `<pre class="chroma">`); n != tc.chroma {
+				t.Errorf("got %d highlighted blocks, want %d", n, tc.chroma)
+			}
+			if n := strings.Count(got, "<pre"); n != strings.Count(tc.in, "```go") {
+				t.Errorf("got %d blocks, want %d", n, strings.Count(tc.in, "```go"))
+			}
+		})
 	}
 }
 
