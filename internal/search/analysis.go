@@ -48,7 +48,7 @@ const (
 func init() {
 	err := registry.RegisterTokenFilter(foldFilterName,
 		func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-			return foldFilter{ascii: asciifolding.New()}, nil
+			return foldFilter{}, nil
 		})
 	if err != nil {
 		panic(err)
@@ -59,42 +59,59 @@ func init() {
 // "informacion" and a decomposed (NFD) "información" all index as "informacion".
 // It works on tokens rather than on the raw text, so token offsets stay those of the
 // original text, which the snippets rely on.
-type foldFilter struct {
-	ascii *asciifolding.AsciiFoldingFilter
-}
+type foldFilter struct{}
 
-func (f foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range input {
-		tok.Term = f.fold(tok.Term)
+		tok.Term = fold(tok.Term)
 	}
 	return input
 }
 
-func (f foldFilter) fold(term []byte) []byte {
-	ascii := true
-	for _, b := range term {
-		if b >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
+// latinFold holds the folded, lowercased form of U+0080 to U+024F, the Latin
+// letters most text uses, taken from bleve's ASCII folding table (ß → ss, Æ → ae).
+var latinFold = func() (t [0x250 - 0x80]string) {
+	ascii := asciifolding.New()
+	for r := rune(0x80); r < 0x250; r++ {
+		t[r-0x80] = strings.ToLower(string(ascii.Filter([]byte(string(r)))))
 	}
-	if ascii {
-		for i, b := range term {
-			if 'A' <= b && b <= 'Z' {
-				term[i] = b + 'a' - 'A'
-			}
+	return t
+}()
+
+var asciiFold = asciifolding.New()
+
+// fold may reuse term's storage.
+func fold(term []byte) []byte {
+	i := 0
+	for i < len(term) && term[i] < utf8.RuneSelf {
+		if b := term[i]; 'A' <= b && b <= 'Z' {
+			term[i] = b + 'a' - 'A'
 		}
+		i++
+	}
+	if i == len(term) {
 		return term
 	}
-	// Drop combining marks first (decomposed input), then map precomposed letters
-	// (á, ñ, ß, æ, ...) with bleve's ASCII folding table, then lowercase what is left.
-	stripped := make([]byte, 0, len(term))
-	for _, r := range string(term) {
-		if !unicode.Is(unicode.Mn, r) {
-			stripped = utf8.AppendRune(stripped, r)
+	out := make([]byte, i, len(term)+4)
+	copy(out, term[:i])
+	for _, r := range string(term[i:]) {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			out = append(out, byte(r))
+		case r < 0x250:
+			out = append(out, latinFold[r-0x80]...)
+		case unicode.Is(unicode.Mn, r):
+			// a combining accent of decomposed (NFD) text
+		default:
+			var buf [utf8.UTFMax]byte
+			folded := asciiFold.Filter(utf8.AppendRune(buf[:0], r))
+			out = append(out, strings.ToLower(string(folded))...)
 		}
 	}
-	return []byte(strings.ToLower(string(f.ascii.Filter(stripped))))
+	return out
 }
 
 // langOf reduces a page language to the analyzer family it is indexed with.

@@ -18,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -44,23 +45,37 @@ const (
 	maxLimit     = 1000
 	batchSize    = 500 // docs per bleve batch; Sync checks ctx between batches
 	idPrefix     = "/" // bleve refuses an empty id, and "" is the home page
+	// compactAfter bounds the batches an index takes before it is rebuilt. An
+	// in-memory scorch index never merges its segments, so each Sync adds one, and
+	// searches slow down and replaced pages keep their memory until a rebuild.
+	compactAfter = 50
 )
+
+// ErrClosed is returned by an Index used after Close.
+var ErrClosed = errors.New("search index closed")
 
 // Index is safe for concurrent use; Searches run during a Sync.
 type Index struct {
-	bleve    bleve.Index
+	mapping  *mapping.IndexMappingImpl
 	fold     analysis.Analyzer
 	stemmers map[string]stemmer
 
-	syncMu sync.Mutex // one Sync at a time
+	mu     sync.RWMutex // guards bleve: Searches hold it to read, a rebuild to swap
+	bleve  bleve.Index
+	closed bool
+
+	syncMu       sync.Mutex // one Sync at a time; guards batches and compactAfter
+	batches      int        // batches since bleve was built
+	compactAfter int
 	// docs is replaced, never modified, after each batch reaches bleve, so a Search
 	// reads a consistent map without locking.
 	docs atomic.Pointer[map[string]entry]
 }
 
-// entry keeps what snippets and hits need, so bleve stores no field.
+// entry keeps what snippets and rebuilds need, so bleve stores no field.
 type entry struct {
-	title, text, version, lang string
+	doc  Doc // cleaned
+	lang string
 }
 
 // New returns an empty in-memory index.
@@ -69,29 +84,52 @@ func New() (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search mapping: %w", err)
 	}
-	b, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("search index: %w", err)
-	}
-	fold := b.Mapping().AnalyzerNamed(foldAnalyzer)
-	if fold == nil {
-		b.Close()
-		return nil, errors.New("search index: fold analyzer missing")
-	}
 	ix := &Index{
-		bleve:    b,
-		fold:     fold,
-		stemmers: map[string]stemmer{"en": stemmerFor("en"), "es": stemmerFor("es")},
+		mapping:      im,
+		stemmers:     map[string]stemmer{"en": stemmerFor("en"), "es": stemmerFor("es")},
+		compactAfter: compactAfter,
+	}
+	if ix.bleve, err = ix.newBleve(); err != nil {
+		return nil, err
+	}
+	if ix.fold = ix.bleve.Mapping().AnalyzerNamed(foldAnalyzer); ix.fold == nil {
+		ix.bleve.Close()
+		return nil, errors.New("search index: fold analyzer missing")
 	}
 	ix.docs.Store(&map[string]entry{})
 	return ix, nil
+}
+
+// newBleve opens an empty index. Scorch with no path lives in memory; it indexes
+// several times faster than bleve.NewMemOnly's upsidedown store.
+func (ix *Index) newBleve() (bleve.Index, error) {
+	b, err := bleve.NewUsing("", ix.mapping, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	return b, nil
 }
 
 // Close releases the index; it cannot be used afterwards.
 func (ix *Index) Close() error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
 	return ix.bleve.Close()
+}
+
+func (ix *Index) current() (bleve.Index, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, ErrClosed
+	}
+	return ix.bleve, nil
 }
 
 type op struct {
@@ -107,6 +145,10 @@ type op struct {
 func (ix *Index) Sync(ctx context.Context, docs []Doc) (added, updated, removed int, err error) {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
+	b, err := ix.current()
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("search sync: %w", err)
+	}
 
 	cur := *ix.docs.Load()
 	seen := make(map[string]bool, len(docs))
@@ -117,7 +159,7 @@ func (ix *Index) Sync(ctx context.Context, docs []Doc) (added, updated, removed 
 		}
 		seen[d.Page] = true
 		old, ok := cur[d.Page]
-		if ok && d.Version != "" && old.version == d.Version {
+		if ok && d.Version != "" && old.doc.Version == d.Version {
 			continue
 		}
 		ops = append(ops, op{doc: clean(d), isNew: !ok})
@@ -136,7 +178,7 @@ func (ix *Index) Sync(ctx context.Context, docs []Doc) (added, updated, removed 
 		chunk := ops[:n]
 		ops = ops[n:]
 
-		batch := ix.bleve.NewBatch()
+		batch := b.NewBatch()
 		for _, o := range chunk {
 			if o.delete {
 				batch.Delete(idPrefix + o.doc.Page)
@@ -144,9 +186,10 @@ func (ix *Index) Sync(ctx context.Context, docs []Doc) (added, updated, removed 
 				return added, updated, removed, fmt.Errorf("search sync: index %q: %w", o.doc.Page, err)
 			}
 		}
-		if err := ix.bleve.Batch(batch); err != nil {
+		if err := b.Batch(batch); err != nil {
 			return added, updated, removed, fmt.Errorf("search sync: %w", err)
 		}
+		ix.batches++
 
 		next := maps.Clone(cur)
 		for _, o := range chunk {
@@ -155,7 +198,7 @@ func (ix *Index) Sync(ctx context.Context, docs []Doc) (added, updated, removed 
 				delete(next, o.doc.Page)
 				removed++
 			default:
-				next[o.doc.Page] = entry{title: o.doc.Title, text: o.doc.Text, version: o.doc.Version, lang: langOf(o.doc.Lang)}
+				next[o.doc.Page] = entry{doc: o.doc, lang: langOf(o.doc.Lang)}
 				if o.isNew {
 					added++
 				} else {
@@ -166,7 +209,57 @@ func (ix *Index) Sync(ctx context.Context, docs []Doc) (added, updated, removed 
 		ix.docs.Store(&next)
 		cur = next
 	}
+
+	if ix.batches > ix.compactAfter {
+		if err := ix.rebuild(ctx, cur); err != nil {
+			return added, updated, removed, fmt.Errorf("search compact: %w", err)
+		}
+	}
 	return added, updated, removed, nil
+}
+
+// rebuild indexes docs afresh and swaps the new index in, leaving the old one
+// serving Searches until then. Called with syncMu held.
+func (ix *Index) rebuild(ctx context.Context, docs map[string]entry) error {
+	nb, err := ix.newBleve()
+	if err != nil {
+		return err
+	}
+	batch, batches := nb.NewBatch(), 0
+	flush := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batches++
+		err := nb.Batch(batch)
+		batch.Reset()
+		return err
+	}
+	for page, e := range docs {
+		if err := batch.Index(idPrefix+page, fields(e.doc)); err != nil {
+			nb.Close()
+			return err
+		}
+		if batch.Size() >= batchSize {
+			if err := flush(); err != nil {
+				nb.Close()
+				return err
+			}
+		}
+	}
+	if batch.Size() > 0 {
+		if err := flush(); err != nil {
+			nb.Close()
+			return err
+		}
+	}
+
+	ix.mu.Lock()
+	old := ix.bleve
+	ix.bleve = nb
+	ix.mu.Unlock()
+	ix.batches = batches
+	return old.Close()
 }
 
 // clean makes a doc's text valid UTF-8, so snippets are too.
@@ -196,10 +289,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) ([]Hit, int, e
 	}
 	limit = min(limit, maxLimit)
 
-	res, err := ix.run(ctx, pq.query(true), limit)
-	if err == nil && res.Total == 0 && pq.clauses() > 1 {
-		res, err = ix.run(ctx, pq.query(false), limit)
-	}
+	res, err := ix.run(ctx, pq, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
@@ -215,7 +305,7 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) ([]Hit, int, e
 		}
 		hits = append(hits, Hit{
 			Page:    page,
-			Title:   e.title,
+			Title:   e.doc.Title,
 			Snippet: ix.snippet(e, m),
 			Score:   h.Score,
 		})
@@ -223,8 +313,21 @@ func (ix *Index) Search(ctx context.Context, q string, limit int) ([]Hit, int, e
 	return hits, int(res.Total), nil
 }
 
-func (ix *Index) run(ctx context.Context, q query.Query, limit int) (*bleve.SearchResult, error) {
-	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
-	return ix.bleve.SearchInContext(ctx, req)
+// run asks bleve for pages with every word, then with any word if none has all.
+func (ix *Index) run(ctx context.Context, pq parsedQuery, limit int) (*bleve.SearchResult, error) {
+	ix.mu.RLock() // a rebuild must not close the index under the search
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, ErrClosed
+	}
+	search := func(q query.Query) (*bleve.SearchResult, error) {
+		req := bleve.NewSearchRequestOptions(q, limit, 0, false)
+		req.SortBy([]string{"-_score", "_id"})
+		return ix.bleve.SearchInContext(ctx, req)
+	}
+	res, err := search(pq.query(true))
+	if err == nil && res.Total == 0 && pq.clauses() > 1 {
+		res, err = search(pq.query(false))
+	}
+	return res, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"slices"
 	"strings"
 	"sync"
@@ -349,6 +350,10 @@ func TestSnippet(t *testing.T) {
 			contains: []string{"<mark>needle</mark>"}},
 		{name: "best window has both words", text: "alpha " + long + "alpha beta " + long, q: "alpha beta",
 			contains: []string{"<mark>alpha</mark> <mark>beta</mark>"}},
+		{name: "best window in a later chunk", text: "alpha " + strings.Repeat(long, 10) + "alpha beta " + long, q: "alpha beta",
+			contains: []string{"…", "<mark>alpha</mark> <mark>beta</mark>"}},
+		{name: "phrase across chunks", text: strings.Repeat("x", chunkBytes-len("information")) + " information assets here",
+			q: `"information assets"`, contains: []string{"<mark>information assets</mark> here"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -384,7 +389,7 @@ func checkSnippet(tb testing.TB, s string) {
 	if strings.Count(s, "<mark>") != strings.Count(s, "</mark>") {
 		tb.Errorf("snippet %q has unbalanced marks", s)
 	}
-	if n := utf8.RuneCountInString(strings.Trim(bare, "…")); n > snippetRunes {
+	if n := utf8.RuneCountInString(strings.Trim(html.UnescapeString(bare), "…")); n > snippetRunes {
 		tb.Errorf("snippet is %d runes long, want ≤ %d: %q", n, snippetRunes, s)
 	}
 }
@@ -428,6 +433,48 @@ func TestConcurrentSearchDuringSync(t *testing.T) {
 	}
 }
 
+func TestCompaction(t *testing.T) {
+	ix := MustIndex(t, Doc{Page: "p0", Version: "1", Text: "stable page"})
+	ix.compactAfter = 3
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for ctx.Err() == nil {
+			hits, total, err := ix.Search(ctx, "stable", 100)
+			if err != nil && ctx.Err() == nil {
+				t.Errorf("Search during compaction: %v", err)
+				return
+			}
+			// Pages come and go, but "p0" is always there.
+			if err == nil && (total == 0 || !slices.Contains(pages(hits), "p0")) {
+				t.Errorf("Search during compaction = %q (total %d), want p0 among them", pages(hits), total)
+				return
+			}
+		}
+	})
+	for v := range 30 {
+		docs := []Doc{{Page: "p0", Version: "1", Text: "stable page"}}
+		for i := 1; i <= v%5; i++ {
+			docs = append(docs, Doc{Page: fmt.Sprint("p", i), Version: fmt.Sprint(v), Text: fmt.Sprint("stable v", v)})
+		}
+		if _, _, _, err := ix.Sync(context.Background(), docs); err != nil {
+			t.Fatalf("Sync %d: %v", v, err)
+		}
+		if ix.batches > ix.compactAfter {
+			t.Fatalf("after Sync %d: %d batches, want ≤ %d", v, ix.batches, ix.compactAfter)
+		}
+	}
+	cancel()
+	wg.Wait()
+	_, total := mustSearch(t, ix, "stable")
+	if want := 1 + 29%5; total != want {
+		t.Errorf("after compactions: total %d, want %d", total, want)
+	}
+	if hits, _ := mustSearch(t, ix, "v28"); len(hits) != 0 {
+		t.Errorf("after compactions: v28 found on %q, want nowhere", pages(hits))
+	}
+}
+
 func TestClose(t *testing.T) {
 	ix, err := New()
 	if err != nil {
@@ -436,7 +483,62 @@ func TestClose(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if _, _, err := ix.Search(context.Background(), "anything", 10); err == nil {
-		t.Error("Search after Close: no error")
+	if err := ix.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, _, err := ix.Search(context.Background(), "anything", 10); !errors.Is(err, ErrClosed) {
+		t.Errorf("Search after Close: %v, want ErrClosed", err)
+	}
+	if _, _, _, err := ix.Sync(context.Background(), nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("Sync after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"MiXeD", "mixed"},
+		{"Información", "informacion"},
+		{"INFORMACIÓN", "informacion"},
+		{"informacio\u0301n", "informacion"}, // decomposed
+		{"Niño", "nino"},
+		{"pingüino", "pinguino"},
+		{"Straße", "strasse"},
+		{"Æsir", "aesir"},
+		{"Øre", "ore"},
+		{"Łódź", "lodz"},
+		{"Ελληνικά", "ελληνικά"}, // lowercased only: the folding table is Latin
+		{"Привет", "привет"},
+		{"日本", "日本"},
+		{"ＦＵＬＬ", "full"},
+	}
+	for _, tc := range tests {
+		if got := string(fold([]byte(tc.in))); got != tc.want {
+			t.Errorf("fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Long pages are analyzed in chunks; a match must be found, and marked exactly,
+// wherever it falls around a chunk boundary.
+func TestSnippetChunkBoundary(t *testing.T) {
+	ix := MustIndex(t)
+	for pad := chunkBytes - 30; pad < chunkBytes+30; pad++ {
+		filler := strings.Repeat("ñandú ", pad/7) + strings.Repeat("x", pad%7)
+		text := filler + " la Información sensible " + strings.Repeat("más texto ", 300)
+		if _, _, _, err := ix.Sync(context.Background(), []Doc{{Page: "p", Lang: "es", Text: text}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"informacion", `"informacion sensible"`} {
+			hits, _ := mustSearch(t, ix, q)
+			if len(hits) != 1 {
+				t.Fatalf("pad %d: Search(%q) = %d hits, want 1", pad, q, len(hits))
+			}
+			s := string(hits[0].Snippet)
+			if !strings.Contains(s, "<mark>Información") {
+				t.Errorf("pad %d: Search(%q) snippet = %q, want Información marked", pad, q, s)
+			}
+			checkSnippet(t, s)
+		}
 	}
 }

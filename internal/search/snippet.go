@@ -61,8 +61,8 @@ func head(s string) string { return s[:min(2, len(s))] }
 // span is a match in the text: bytes [start, end) of clause id.
 type span struct{ start, end, id int }
 
-func (m *matcher) find(toks analysis.TokenStream, lang string) []span {
-	var spans []span
+// findWords appends to spans the words (or stems) of the query found in toks.
+func (m *matcher) findWords(toks analysis.TokenStream, lang string, spans []span) []span {
 	st, stems, heads := m.ix.stemmers[lang], m.stems[lang], m.heads[lang]
 	for _, t := range toks {
 		if id, ok := m.words[string(t.Term)]; ok {
@@ -76,6 +76,15 @@ func (m *matcher) find(toks analysis.TokenStream, lang string) []span {
 			spans = append(spans, span{t.Start, t.End, id})
 		}
 	}
+	return spans
+}
+
+// withPhrases returns the word spans plus the phrases found in toks, in text order.
+func (m *matcher) withPhrases(words []span, toks analysis.TokenStream) []span {
+	if len(m.phrases) == 0 {
+		return words
+	}
+	spans := slices.Clone(words)
 	for k, p := range m.phrases {
 		id := len(m.words) + k
 	next:
@@ -88,27 +97,64 @@ func (m *matcher) find(toks analysis.TokenStream, lang string) []span {
 			spans = append(spans, span{toks[i].Start, toks[i+len(p)-1].End, id})
 		}
 	}
-	if len(m.phrases) > 0 {
-		slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
-	}
+	slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
 	return spans
 }
 
+const chunkBytes = 2048
+
+// snippet shows the part of a page's text that best matches the query.
 func (ix *Index) snippet(e entry, m *matcher) template.HTML {
-	if e.text == "" {
+	text := e.doc.Text
+	if text == "" {
 		return ""
 	}
-	toks := ix.fold.Analyze([]byte(e.text))
-	spans := m.find(toks, e.lang)
-	start, end := window(e.text, toks, spans, len(m.words)+len(m.phrases))
-	return render(e.text, start, end, spans)
+	clauses := len(m.words) + len(m.phrases)
+	var toks analysis.TokenStream
+	var words, spans []span
+	// Long pages are read a chunk at a time, until one window holds every word.
+	for off := 0; off < len(text); {
+		end := chunkEnd(text, off)
+		chunk := ix.fold.Analyze([]byte(text[off:end]))
+		for _, t := range chunk {
+			t.Start += off
+			t.End += off
+		}
+		words = m.findWords(chunk, e.lang, words)
+		toks = append(toks, chunk...)
+		spans = m.withPhrases(words, toks)
+		off = end
+		if off < len(text) && len(spans) > 0 {
+			i, distinct := bestAnchor(text, spans, clauses)
+			if distinct == clauses && forwardRunes(text, spans[i].start, snippetRunes) <= off {
+				break
+			}
+		}
+	}
+	start, end := window(text, toks, spans, clauses)
+	return render(text, start, end, spans)
+}
+
+// chunkEnd splits text at white space, which no word spans, so analyzing chunks
+// gives the same tokens as analyzing the whole text.
+func chunkEnd(text string, off int) int {
+	e := off + chunkBytes
+	if e >= len(text) {
+		return len(text)
+	}
+	i := strings.IndexFunc(text[e:], unicode.IsSpace)
+	if i < 0 {
+		return len(text)
+	}
+	return e + i
 }
 
 // window picks the ≤ snippetRunes stretch of text with the most distinct matches,
 // starting and ending on word boundaries where it can.
 func window(text string, toks analysis.TokenStream, spans []span, clauses int) (start, end int) {
 	if len(spans) > 0 {
-		a := spans[bestAnchor(text, spans, clauses)].start
+		i, _ := bestAnchor(text, spans, clauses)
+		a := spans[i].start
 		start = snapStart(toks, backRunes(text, a, snippetLead), a)
 	}
 	end = forwardRunes(text, start, snippetRunes)
@@ -122,28 +168,30 @@ func window(text string, toks analysis.TokenStream, spans []span, clauses int) (
 	return start, end
 }
 
-func bestAnchor(text string, spans []span, clauses int) int {
-	best, bestScore := 0, -1
+// bestAnchor returns the match that starts the best window, and how many of the
+// query's words and phrases that window holds.
+func bestAnchor(text string, spans []span, clauses int) (best, distinct int) {
+	bestScore := -1
 	seen := make([]bool, clauses)
 	for i := 0; i < len(spans) && i < maxAnchors; i++ {
 		clear(seen)
 		limit := forwardRunes(text, spans[i].start, snippetRunes-snippetLead)
-		distinct, count := 0, 0
+		n, count := 0, 0
 		for _, s := range spans[i:] {
 			if s.end > limit {
 				break
 			}
 			if !seen[s.id] {
 				seen[s.id] = true
-				distinct++
+				n++
 			}
 			count++
 		}
-		if score := distinct<<16 + min(count, 1<<16-1); score > bestScore {
-			best, bestScore = i, score
+		if score := n<<16 + min(count, 1<<16-1); score > bestScore {
+			best, distinct, bestScore = i, n, score
 		}
 	}
-	return best
+	return best, distinct
 }
 
 // snapStart moves s forward to the start of a word, but not past limit.
