@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -140,7 +141,26 @@ func Open(dir string, opts Options) (*Repo, error) {
 		return nil, fmt.Errorf("%w: branch %q", ErrBadRevision, r.branch)
 	}
 	r.packStamp = statStamp(filepath.Join(gitDir, "objects", "pack"))
+	r.removeStaleLocks()
 	return r, nil
+}
+
+// removeStaleLocks deletes ref lock files left by a writer that was killed
+// mid-update; without this, a crash would block writes to that ref until the
+// lock ages past staleLock. A live writer holds a lock for milliseconds, so
+// one older than half a second at start-up is debris. (Removing the lock of
+// a C git writer that is really live only makes its update fail: git
+// renames the lock file last and reports the missing file as an error.)
+func (r *Repo) removeStaleLocks() {
+	_ = filepath.WalkDir(filepath.Join(r.gitDir, "refs"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".lock") {
+			return nil
+		}
+		if fi, err := d.Info(); err == nil && time.Since(fi.ModTime()) > 500*time.Millisecond {
+			os.Remove(p)
+		}
+		return nil
+	})
 }
 
 func findGitDir(dir string) (string, error) {

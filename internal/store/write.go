@@ -315,7 +315,7 @@ func writeBlob(g *git.Repository, content []byte) (plumbing.Hash, error) {
 
 // staleLock is how old a ref lock file must be before it is taken to be left
 // over from a crashed writer. Our writers hold a lock for milliseconds.
-const staleLock = 10 * time.Second
+const staleLock = 5 * time.Second
 
 // UpdateRef moves a ref from old to new (ZeroHash old: the ref must not exist)
 // with the same lock-file protocol as C git: create name.lock exclusively,
