@@ -31,9 +31,12 @@ var (
 		{"--old-text", "--old-bg"}, {"--warn-text", "--warn-bg"}, {"--info-text", "--info-bg"},
 		{"--diff-text", "--del-bg"}, {"--diff-text", "--del-word"}, {"--diff-text", "--ins-bg"}, {"--diff-text", "--ins-word"},
 		{"--text-muted", "--del-bg"}, {"--text-muted", "--ins-bg"},
+		{"--ok-text", "--ok-bg"}, {"--on-danger", "--danger"}, {"--on-danger", "--danger-hover"},
+		{"--info-text", "--bg"}, {"--text", "--info-bg"},
 	}
 	uiPairs = [][2]string{
 		{"--focus", "--bg"}, {"--focus", "--bg-subtle"}, {"--accent", "--bg"}, {"--warn-border", "--bg"},
+		{"--input-border", "--bg"}, {"--danger", "--bg"}, {"--ok-border", "--bg"},
 	}
 )
 

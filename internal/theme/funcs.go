@@ -3,6 +3,7 @@ package theme
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,18 +15,22 @@ import (
 // static export must be byte-identical whenever and wherever it is built.
 func funcs() template.FuncMap {
 	return template.FuncMap{
-		"date":     formatDate,
-		"isotime":  isoTime,
-		"clock":    clock,
-		"days":     groupByDay,
-		"tree":     tree,
-		"langName": langName,
-		"dir":      textDir,
-		"short":    short,
-		"plural":   plural,
-		"body":     body,
-		"revCard":  revCard,
-		"tagCount": tagCount,
+		"date":      formatDate,
+		"isotime":   isoTime,
+		"clock":     clock,
+		"days":      groupByDay,
+		"tree":      tree,
+		"langName":  langName,
+		"dir":       textDir,
+		"short":     short,
+		"plural":    plural,
+		"body":      body,
+		"revCard":   revCard,
+		"tagCount":  tagCount,
+		"size":      byteSize,
+		"aria":      fieldAria,
+		"gitReview": gitReview,
+		"proposals": proposalRows,
 	}
 }
 
@@ -108,6 +113,25 @@ type TagLink struct {
 
 func tagCount(l Links, t TagCount) TagLink { return TagLink{Links: l, Tag: t} }
 
+// GitReview is what the git instructions for proposals need.
+type GitReview struct {
+	GitURL string
+	Branch string // e.g. "proposals/7"
+}
+
+func gitReview(url, branch string) GitReview { return GitReview{GitURL: url, Branch: branch} }
+
+// ProposalRows carries Links to the proposal-list partial.
+type ProposalRows struct {
+	Links Links
+	Items []ProposalItem
+	State string // "open", "merged" or "rejected", for the empty message
+}
+
+func proposalRows(l Links, state string, items []ProposalItem) ProposalRows {
+	return ProposalRows{Links: l, Items: items, State: state}
+}
+
 func short(rev string) string {
 	if len(rev) > 7 {
 		return rev[:7]
@@ -178,4 +202,52 @@ func body(doc *render.Document) template.HTML {
 		return doc.HTML
 	}
 	return template.HTML(strings.TrimLeft(trimmed[end+len("</h1>"):], " \t\r\n"))
+}
+
+// byteSize writes an upload limit or file size the way people say it.
+func byteSize(n int64) string {
+	const kb, mb = 1 << 10, 1 << 20
+	var v float64
+	var unit string
+	switch {
+	case n < kb:
+		return plural(int(n), "byte", "bytes")
+	case n < mb:
+		v, unit = float64(n)/kb, "KB"
+	default:
+		v, unit = float64(n)/mb, "MB"
+	}
+	if v >= 10 || v == float64(int64(v)) {
+		return fmt.Sprintf("%d %s", int64(v+0.5), unit)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " " + unit
+}
+
+// problemID is the id of a form's problem message, which describes the field
+// at fault.
+const problemID = "form-problem"
+
+// fieldAria writes a form field's aria attributes: described by its help
+// (the element ids in help) and, when it is the field at fault, by the
+// problem message too, and marked invalid. ids come from templates, never
+// from users.
+func fieldAria(problemField, field string, help ...string) template.HTMLAttr {
+	ids := help
+	invalid := field != "" && problemField == field
+	if invalid {
+		ids = append(ids[:len(ids):len(ids)], problemID)
+	}
+	var b strings.Builder
+	if len(ids) > 0 {
+		b.WriteString(`aria-describedby="`)
+		b.WriteString(template.HTMLEscapeString(strings.Join(ids, " ")))
+		b.WriteString(`"`)
+	}
+	if invalid {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`aria-invalid="true"`)
+	}
+	return template.HTMLAttr(b.String())
 }

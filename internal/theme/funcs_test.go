@@ -78,3 +78,37 @@ func TestBodyDropsRepeatedTitle(t *testing.T) {
 		t.Error("body(nil) must be empty")
 	}
 }
+
+func TestByteSize(t *testing.T) {
+	tests := []struct {
+		n    int64
+		want string
+	}{
+		{1, "1 byte"}, {900, "900 bytes"}, {1536, "1.5 KB"}, {200 << 10, "200 KB"},
+		{5 << 20, "5 MB"}, {5<<20 + 300<<10, "5.3 MB"}, {25 << 20, "25 MB"},
+	}
+	for _, tc := range tests {
+		if got := byteSize(tc.n); got != tc.want {
+			t.Errorf("byteSize(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestFieldAria(t *testing.T) {
+	tests := []struct {
+		problem, field string
+		help           []string
+		want           template.HTMLAttr
+	}{
+		{"", "title", nil, ""},
+		{"content", "title", []string{"title-help"}, `aria-describedby="title-help"`},
+		{"title", "title", nil, `aria-describedby="form-problem" aria-invalid="true"`},
+		{"path", "path", []string{"path-help"}, `aria-describedby="path-help form-problem" aria-invalid="true"`},
+		{"", "", nil, ""},
+	}
+	for _, tc := range tests {
+		if got := fieldAria(tc.problem, tc.field, tc.help...); got != tc.want {
+			t.Errorf("fieldAria(%q, %q, %q) = %q, want %q", tc.problem, tc.field, tc.help, got, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -75,13 +76,21 @@ func (f *fakeLinks) Action(name string, p wikipath.Page) string {
 		return ""
 	case "readonly":
 		switch name {
-		case "edit", "raw", "feed", "search", "diff", "searchindex":
+		case "edit", "raw", "feed", "search", "diff", "searchindex", "new", "move", "delete", "preview":
 			return ""
 		}
 	}
 	switch name {
-	case "edit", "history", "raw", "diff":
+	case "edit", "history", "raw", "diff", "move", "delete":
 		return f.rec("/-/" + name + "/" + wikipath.EscapePath(string(p)))
+	case "new":
+		return f.rec("/-/new")
+	case "preview":
+		return f.rec("/-/preview")
+	case "proposals":
+		return f.rec("/-/proposals")
+	case "proposals-feed":
+		return f.rec("/-/proposals/feed.atom")
 	case "home":
 		return f.rec("/")
 	case "feed":
@@ -111,6 +120,17 @@ func (f *fakeLinks) PageAt(p wikipath.Page, rev string) string {
 		return ""
 	}
 	return f.rec(p.URL() + "?rev=" + rev)
+}
+
+func (f *fakeLinks) Proposal(id int, action string) string {
+	if f.mode == "static" {
+		return ""
+	}
+	u := "/-/proposals/" + strconv.Itoa(id)
+	if action != "" {
+		u += "/" + action
+	}
+	return f.rec(u)
 }
 
 const (
@@ -283,7 +303,7 @@ func sampleViews(tb testing.TB, l Links) map[string]any {
 		Suggestions: []PageRef{{Title: "Risk assessment", Page: "Guides/Risk assessment"}, {Title: "Threat modelling with a timeline", Page: "Facilitation/Activities/Threat modelling with a timeline"}},
 		Create:      "Facilitation/Risk matrix", CanCreate: true}
 	errView.NoIndex = true
-	return map[string]any{
+	views := map[string]any{
 		"page":    samplePageView(tb, l),
 		"history": &HistoryView{Base: base("History of Mapping information assets"), Page: samplePage, Entries: changes},
 		"diff":    diff,
@@ -298,6 +318,24 @@ func sampleViews(tb testing.TB, l Links) map[string]any {
 		"search": search,
 		"error":  errView,
 	}
+	for name, v := range sampleEditViews(tb, l) {
+		views[name] = v
+	}
+	return views
+}
+
+// sampleCases returns every view and every variant, keyed by a name whose
+// view is given with it.
+func sampleCases(tb testing.TB, l Links) map[string]sampleVariant {
+	tb.Helper()
+	cases := make(map[string]sampleVariant)
+	for name, data := range sampleViews(tb, l) {
+		cases[name] = sampleVariant{view: name, data: data}
+	}
+	for name, v := range sampleEditVariants(tb, l) {
+		cases[name] = v
+	}
+	return cases
 }
 
 // hrefs returns every URL attribute in out, unescaped.

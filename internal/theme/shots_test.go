@@ -3,7 +3,6 @@ package theme
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -28,22 +27,26 @@ func TestWriteShots(t *testing.T) {
 	for _, mode := range []string{"server", "static"} {
 		l := newFakeLinks(mode)
 		l.asset = func(name string) string { h, _ := th.AssetName(name); return h }
-		views := sampleViews(t, l)
+		cases := sampleCases(t, l)
 		if mode == "static" {
 			l.index = "search-index.js"
-			p := views["page"].(*PageView)
+			p := cases["page"].data.(*PageView)
 			p.Static = true
-			s := views["search"].(*SearchView)
+			s := cases["search"].data.(*SearchView)
 			s.Static, s.Query, s.Results = true, "", nil
-			views = map[string]any{"page-static": p, "search-static": s}
+			cases = map[string]sampleVariant{
+				"page-static":      {"page", p},
+				"search-static":    {"search", s},
+				"proposals-static": cases["proposals"],
+				"proposal-static":  cases["proposal"],
+			}
 		}
-		for name, data := range views {
-			view := strings.TrimSuffix(name, "-static")
+		for name, c := range cases {
 			f, err := os.Create(filepath.Join(dir, name+".html"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := th.Execute(f, view, data); err != nil {
+			if err := th.Execute(f, c.view, c.data); err != nil {
 				t.Fatal(err)
 			}
 			f.Close()

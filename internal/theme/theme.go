@@ -38,7 +38,8 @@ type Asset struct {
 
 // requiredViews are the views the wiki renders; a theme without one of them
 // fails at Load rather than on the first request that needs it.
-var requiredViews = [...]string{"page", "history", "diff", "pages", "recent", "tags", "search", "error"}
+var requiredViews = [...]string{"page", "history", "diff", "pages", "recent", "tags", "search", "error",
+	"edit", "move", "delete", "proposals", "proposal"}
 
 const (
 	layoutFile  = "templates/layout.html"

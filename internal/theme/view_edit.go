@@ -84,6 +84,7 @@ type ProposalsView struct {
 	Base
 	Open, Merged, Rejected []ProposalItem
 	Maintainer             bool
+	GitURL                 string // clone URL for the git instructions
 }
 
 // ProposalView is one proposal with its diff, preview and comments.
@@ -141,4 +142,22 @@ type ConflictFile struct {
 	Path   string
 	Merged string // both versions between conflict markers
 	Binary bool
+}
+
+// MoveView asks where to move a page, or confirms deleting it.
+type MoveView struct {
+	Base
+	Page        wikipath.Page
+	PageTitle   string
+	NewPath     string // the "path" field
+	Summary     string
+	BaseRev     string
+	Name, Email string
+	Problem     string
+	// ProblemField names the field at fault ("path", "summary", "name", ...).
+	ProblemField string
+	Backlinks    []PageRef // pages whose links will be rewritten (move) or break (delete)
+	Maintainer   bool
+	Policy       string
+	Honeypot     string
 }
