@@ -23,8 +23,9 @@ var allowed = map[string][]string{
 	"internal/review":   {"internal/pages", "internal/site", "internal/render", "internal/store", "internal/merge", "internal/wikipath"},
 	"internal/export":   {"internal/site", "internal/search", "internal/theme", "internal/render", "internal/store", "internal/wikipath"},
 	"internal/importer": {"internal/render", "internal/store", "internal/wikipath"},
+	"internal/users":    {},
 	"internal/web": {"internal/site", "internal/search", "internal/review", "internal/pages", "internal/theme",
-		"internal/render", "internal/store", "internal/merge", "internal/wikipath", "internal/config"},
+		"internal/render", "internal/store", "internal/merge", "internal/wikipath", "internal/config", "internal/users"},
 }
 
 // owners names the one package allowed to import each outside library.
@@ -36,6 +37,7 @@ var owners = map[string]string{
 	"github.com/gorilla/mux":       "internal/web",
 	"github.com/blevesearch/":      "internal/search",
 	"net/http":                     "internal/web",
+	"golang.org/x/crypto/argon2":   "internal/users",
 }
 
 func TestLayering(t *testing.T) {

@@ -31,6 +31,12 @@ const usage = `gitwiki: a wiki kept in a git repository
 Usage:
   gitwiki serve  [--repo DIR] [--data DIR] [--addr 127.0.0.1:8080] [--branch main] [--dir SUBDIR] [--theme DIR]
   gitwiki init   DIR        create a bare repository holding the starter content
+  gitwiki build  [--repo DIR] [--rev REV] --out DIR|FILE.zip [--base-url URL] [--strict] [--dir SUBDIR] [--branch B] [--theme DIR]
+                            write the wiki as a static site with relative links and offline search
+  gitwiki check  [--repo DIR] [--rev REV] [--dir SUBDIR] [--branch B]
+                            report broken links and bad front matter; exit 1 when any
+  gitwiki user   add|remove|list NAME [--maintainer] [--data DIR]
+                            manage accounts; add reads the password from standard input
 
 Run "gitwiki COMMAND -h" for the flags of a command.
 `
@@ -64,6 +70,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "init":
 		return cmdInit(args[1:], stdout, stderr)
+	case "build":
+		return cmdBuild(ctx, args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, args[1:], stdout, stderr)
+	case "user":
+		return cmdUser(args[1:], stdin, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

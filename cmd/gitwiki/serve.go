@@ -15,13 +15,20 @@ import (
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/config"
+	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/users"
 	"github.com/gitwiki/gitwiki/internal/web"
 	"github.com/gitwiki/gitwiki/themes"
 )
+
+// wikiCommitter is the committer of every commit the server writes; the
+// contributor is the author.
+var wikiCommitter = store.Signature{Name: "gitwiki", Email: "gitwiki@invalid"}
 
 // loadConfig applies defaults, then the config file, then GITWIKI_*
 // variables, then the flags that were given, then validates.
@@ -86,7 +93,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return &exitError{2, err}
 	}
-	srv, err := web.New(web.Options{Repo: repo, Loader: loader, Theme: th, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs})
+	pg := pages.New(loader, wikiCommitter)
+	rv := review.New(loader, pg, wikiCommitter)
+	accounts, err := users.Open(c.Data)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	srv, err := web.New(web.Options{Repo: repo, Loader: loader, Theme: th, Pages: pg, Review: rv, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs,
+		Users: accounts, DataDir: c.Data, WriteBurst: c.WriteBurst, WritesPerHour: c.WritesPerHour})
 	if err != nil {
 		return &exitError{2, err}
 	}
@@ -103,6 +117,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "Created %s with the starter wiki.\n", c.Repo)
 	}
 	fmt.Fprintf(stdout, "gitwiki is serving %s (branch %s) at http://%s/\n", c.Repo, repo.Branch(), ln.Addr())
+	if tok := srv.SetupToken(); tok != "" {
+		origin := c.BaseURL
+		if origin == "" {
+			origin = "http://" + ln.Addr().String()
+		}
+		fmt.Fprintf(stdout, "No maintainer account exists yet. Create the first one with this one-time link:\n  %s/-/setup?token=%s\nor on the command line, with the password on standard input:\n  gitwiki user add NAME --maintainer --data %s\n",
+			origin, tok, c.Data)
+	}
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,

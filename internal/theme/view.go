@@ -24,6 +24,8 @@ type Links interface {
 	// script setting window.gitwikiSearch = [{title, url, text}] with url
 	// relative to the search page. "" means the action is not available here.
 	// The static export answers "edit" with the live wiki's URL, if it has one.
+	// "login" and "logout" are the account actions (logout is a POST form);
+	// "" hides them, as in the static export.
 	Action(name string, p wikipath.Page) string
 	// Tag is the URL listing the pages of one tag or category (kind is "tag"
 	// or "category"). "" hides tag links.
@@ -86,6 +88,9 @@ type Base struct {
 	Query   string        // search box value
 	Static  bool          // rendered by the static export
 	NoIndex bool          // ask robots not to index (old revisions, diffs)
+	// User is the logged-in account's name, "" for an anonymous reader.
+	User       string
+	Maintainer bool // User is a maintainer
 }
 
 // PageView shows one page.
@@ -194,4 +199,22 @@ type ErrorView struct {
 	Suggestions []PageRef     // near matches for a missing page
 	Create      wikipath.Page // offered as "create this page" when CanCreate
 	CanCreate   bool
+}
+
+// LoginView is the login form. The password is never carried back.
+type LoginView struct {
+	Base
+	Username string // kept after a failed attempt
+	Next     string // local path to return to after logging in
+	Error    string // why the last attempt failed
+}
+
+// SetupView creates the first maintainer, reached through the one-time link
+// the server prints on a fresh data directory.
+type SetupView struct {
+	Base
+	Token    string // the one-time token, carried in a hidden field
+	Username string
+	Error    string
+	Command  string // the command-line alternative, e.g. "gitwiki user add NAME --maintainer --data data"
 }

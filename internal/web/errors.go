@@ -79,3 +79,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, &theme.ErrorView{Status: http.StatusMethodNotAllowed, Heading: "Not allowed", Message: "This address does not accept " + r.Method + " requests."})
 }
+
+func errForbidden(msg string) error { return &httpError{http.StatusForbidden, "Not allowed", msg} }
+
+// errClosed answers edits while wiki.yaml says edit_policy: closed.
+var errClosed = &httpError{http.StatusForbidden, "Editing is closed", "This wiki is read-only at the moment: its maintainers have closed editing."}

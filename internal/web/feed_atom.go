@@ -41,7 +41,7 @@ func (s *Server) feedAtom(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	if notModified(w, r, s.etag("feed", st.Commit.String(), s.origin(r))) {
+	if notModified(w, r, s.etag(r, "feed", st.Commit.String(), s.origin(r))) {
 		return
 	}
 	changes, err := s.recentChanges(r.Context(), st)

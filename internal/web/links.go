@@ -47,8 +47,24 @@ func (l links) Action(name string, p wikipath.Page) string {
 		return l.s.urlFor(name, "page", string(p))
 	case "home":
 		return "/"
-	case "pages", "recent", "search", "feed", "tags":
+	case "pages", "recent", "search", "feed", "tags", "proposals", "proposals-feed", "new":
 		return l.s.urlFor(name)
+	case "preview":
+		u := l.s.urlFor(name)
+		if p != "" {
+			u += "?page=" + url.QueryEscape(string(p))
+		}
+		return u
+	case "login", "logout", "setup":
+		if l.s.users == nil {
+			return ""
+		}
+		return l.s.urlFor(name)
+	case "move", "delete":
+		if l.policy == site.PolicyClosed {
+			return ""
+		}
+		return "/-/" + name + "/" + wikipath.EscapePath(string(p))
 	}
 	return ""
 }

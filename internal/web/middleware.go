@@ -18,8 +18,10 @@ import (
 // csp allows nothing but this origin, and no inline script or style.
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+// middleware wraps every request. Cross-origin form posts are refused before
+// any handler sees them (http.CrossOriginProtection, set up in auth.go).
 func (s *Server) middleware(h http.Handler) http.Handler {
-	return s.logRequests(s.recoverPanics(securityHeaders(gzipResponses(h))))
+	return s.logRequests(s.recoverPanics(securityHeaders(gzipResponses(s.auth.csrf.Handler(privateCache(h))))))
 }
 
 func securityHeaders(h http.Handler) http.Handler {

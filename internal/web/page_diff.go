@@ -71,7 +71,7 @@ func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if notModified(w, r, s.etag("diff", head.Commit.String(), string(name), from.String(), to.String(), q.Get("view"))) {
+	if notModified(w, r, s.etag(r, "diff", head.Commit.String(), string(name), from.String(), to.String(), q.Get("view"))) {
 		return
 	}
 	title := name.Title()

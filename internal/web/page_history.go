@@ -29,7 +29,7 @@ func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, errNotFound("There is no page called “"+string(name)+"”, so it has no history."))
 		return
 	}
-	if notModified(w, r, s.etag("history", st.Commit.String(), string(name), rev)) {
+	if notModified(w, r, s.etag(r, "history", st.Commit.String(), string(name), rev)) {
 		return
 	}
 	commits, err := s.repo.FileHistory(r.Context(), st.Commit, s.loader.RepoPath(p.File), historyLimit)

@@ -50,7 +50,7 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) {
 		s.pageMissing(w, r, st, name)
 		return
 	}
-	if notModified(w, r, s.etag("page", st.Commit.String(), clean, rev)) {
+	if notModified(w, r, s.etag(r, "page", st.Commit.String(), clean, rev)) {
 		return
 	}
 	doc, err := st.Render(r.Context(), p, contentURLs, urlsKey)

@@ -13,7 +13,7 @@ func (s *Server) pagesList(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	if notModified(w, r, s.etag("pages", st.Commit.String())) {
+	if notModified(w, r, s.etag(r, "pages", st.Commit.String())) {
 		return
 	}
 	v := &theme.PagesView{Base: s.base(r, st, "All pages", ""), Tree: navItems(st.Nav(), "", true)}

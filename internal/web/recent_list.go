@@ -21,7 +21,7 @@ func (s *Server) recentList(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	if notModified(w, r, s.etag("recent", st.Commit.String())) {
+	if notModified(w, r, s.etag(r, "recent", st.Commit.String())) {
 		return
 	}
 	entries, err := s.recentChanges(r.Context(), st)

@@ -13,10 +13,13 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/search"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/users"
 )
 
 // Options are what the server needs from the outside.
@@ -24,9 +27,18 @@ type Options struct {
 	Repo    *store.Repo
 	Loader  *site.Loader
 	Theme   *theme.Theme
+	Pages   *pages.Service
+	Review  *review.Service
 	Logger  *slog.Logger
 	BaseURL string // public URL, for absolute links in feeds; "" uses the request's host
 	LogIPs  bool
+	// Users are the accounts; when nil, they are opened in DataDir, and with
+	// neither, accounts are off. DataDir also appears in the set-up hint.
+	Users   *users.Store
+	DataDir string
+	// WriteBurst and WritesPerHour limit anonymous and non-maintainer writes
+	// per client; zero means the defaults, 20 and 60.
+	WriteBurst, WritesPerHour int
 }
 
 // Server serves one wiki.
@@ -34,6 +46,8 @@ type Server struct {
 	repo    *store.Repo
 	loader  *site.Loader
 	theme   *theme.Theme
+	pages   *pages.Service
+	review  *review.Service
 	log     *slog.Logger
 	baseURL string
 	logIPs  bool
@@ -45,6 +59,12 @@ type Server struct {
 	searchMu     sync.Mutex
 	searchIndex  *search.Index
 	searchCommit store.Hash
+
+	// gitAuth checks the credentials of git pushes; nil refuses every push.
+	gitAuth pushAuth
+
+	users *users.Store // nil when accounts are off
+	auth  *auth        // limits, CSRF protection, first-maintainer setup (auth.go)
 }
 
 // New builds the server and its routes.
@@ -53,6 +73,8 @@ func New(o Options) (*Server, error) {
 		repo:    o.Repo,
 		loader:  o.Loader,
 		theme:   o.Theme,
+		pages:   o.Pages,
+		review:  o.Review,
 		log:     o.Logger,
 		baseURL: o.BaseURL,
 		logIPs:  o.LogIPs,
@@ -70,6 +92,10 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.searchIndex = idx
+	if err := s.initAuth(o); err != nil {
+		idx.Close()
+		return nil, err
+	}
 	s.router = s.routes()
 	s.handler = s.middleware(s.router)
 	return s, nil
@@ -81,11 +107,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Close releases the search index.
 func (s *Server) Close() error { return s.searchIndex.Close() }
 
-// Warm loads the head's read model so the first reader does not wait.
+// Warm loads the head's read model so the first reader does not wait, and
+// fills the search index in the background: on a large wiki that takes
+// seconds, and reading must not wait for it.
 func (s *Server) Warm(ctx context.Context) error {
 	st, err := s.loader.Head(ctx)
 	if err != nil {
 		return err
 	}
-	return s.syncSearch(ctx, st)
+	go func() {
+		if err := s.syncSearch(context.WithoutCancel(ctx), st); err != nil {
+			s.log.Warn("search index", "err", err)
+		}
+	}()
+	return nil
 }

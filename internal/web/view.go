@@ -34,6 +34,9 @@ func (s *Server) base(r *http.Request, st *site.Site, title string, current wiki
 		Title: title,
 		Nav:   navItems(st.Nav(), current, len(st.Pages()) <= fullNavLimit),
 	}
+	if u := s.user(r); u != nil {
+		b.User, b.Maintainer = u.Name, u.Maintainer
+	}
 	if doc, ok := st.RenderSpecial(r.Context(), site.SidebarPage, contentURLs, urlsKey); ok {
 		b.Sidebar = doc.HTML
 	}
@@ -74,10 +77,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 }
 
 // etag derives a validator from everything a response depends on, so a
-// conditional GET is answered before any rendering.
-func (s *Server) etag(parts ...string) string {
+// conditional GET is answered before any rendering. That includes who is
+// logged in: the page header shows the account.
+func (s *Server) etag(r *http.Request, parts ...string) string {
 	h := sha256.New()
 	h.Write([]byte(s.themeID))
+	if u := s.user(r); u != nil {
+		h.Write([]byte{0})
+		h.Write([]byte("user " + u.Name))
+		if u.Maintainer {
+			h.Write([]byte(" maintainer"))
+		}
+	}
 	for _, p := range parts {
 		h.Write([]byte{0})
 		h.Write([]byte(p))

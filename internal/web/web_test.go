@@ -14,7 +14,9 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
@@ -44,8 +46,9 @@ type testWiki struct {
 	ts   *httptest.Server
 }
 
-// MustServe serves a real repository in a temp dir with the default theme.
-func MustServe(tb testing.TB, files map[string]string) *testWiki {
+// MustServe serves a real repository in a temp dir with the default theme,
+// and accounts in a temp data directory; opts adjust the Options.
+func MustServe(tb testing.TB, files map[string]string, opts ...func(*Options)) *testWiki {
 	tb.Helper()
 	m := fstest.MapFS{}
 	for p, c := range files {
@@ -66,7 +69,14 @@ func MustServe(tb testing.TB, files map[string]string) *testWiki {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := New(Options{Repo: repo, Loader: loader, Theme: th, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	committer := store.Signature{Name: "gitwiki", Email: "gitwiki@invalid"}
+	pg := pages.New(loader, committer)
+	o := Options{Repo: repo, Loader: loader, Theme: th, Pages: pg, Review: review.New(loader, pg, committer), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		DataDir: filepath.Join(tb.TempDir(), "data")}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	srv, err := New(o)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gitwiki/gitwiki/internal/export"
+	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/store"
+)
+
+// defaultRepo is serve's default repository: DATA/wiki.git with DATA "data".
+const defaultRepo = "data/wiki.git"
+
+// siteFlags are the flags build and check share: which wiki, at which commit.
+type siteFlags struct {
+	repo, rev, dir, branch *string
+}
+
+func addSiteFlags(fl *flag.FlagSet) siteFlags {
+	return siteFlags{
+		repo:   fl.String("repo", defaultRepo, "content repository, bare or not"),
+		rev:    fl.String("rev", "", "commit id or branch to export (default: the head of --branch)"),
+		dir:    fl.String("dir", "", "folder of the repository that holds the wiki"),
+		branch: fl.String("branch", "", "branch (default: the repository's HEAD branch)"),
+	}
+}
+
+// open reads the repository without creating it: build and check never write to it.
+func (f siteFlags) open() (*store.Repo, *site.Loader, error) {
+	repo, err := store.Open(*f.repo, store.Options{Branch: *f.branch})
+	if err != nil {
+		return nil, nil, &exitError{2, fmt.Errorf("open %s: %w", *f.repo, err)}
+	}
+	loader, err := site.NewLoader(repo, render.New(render.Config{}), *f.dir)
+	if err != nil {
+		repo.Close()
+		return nil, nil, &exitError{2, err}
+	}
+	return repo, loader, nil
+}
+
+func parseFlags(fl *flag.FlagSet, args []string) error {
+	if err := fl.Parse(args); err != nil {
+		return &exitError{2, err}
+	}
+	if fl.NArg() > 0 {
+		return usageErr("unexpected argument %q", fl.Arg(0))
+	}
+	return nil
+}
+
+func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("build", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	sf := addSiteFlags(fl)
+	out := fl.String("out", "", "output directory, or a file ending in .zip (required)")
+	baseURL := fl.String("base-url", "", "public URL of the wiki: edit links, feed, sitemap.xml, robots.txt")
+	strict := fl.Bool("strict", false, "fail, writing nothing, when a link leads nowhere")
+	themeDir := fl.String("theme", "", "theme directory (default: the built-in theme)")
+	if err := parseFlags(fl, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErr("build needs --out DIR (or --out FILE.zip)")
+	}
+	th, err := loadTheme(*themeDir)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	repo, loader, err := sf.open()
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	rep, err := export.Build(ctx, export.Options{Loader: loader, Theme: th, Rev: *sf.rev, Out: *out, BaseURL: *baseURL, Strict: *strict})
+	if rep != nil {
+		for _, p := range rep.Skipped {
+			fmt.Fprintln(stderr, "not exported:", p.Arrow())
+		}
+		for _, p := range rep.Failed {
+			fmt.Fprintln(stderr, "failed:", p.Arrow())
+		}
+		if len(rep.Broken) > 0 {
+			fmt.Fprintf(stderr, "%d broken links:\n", len(rep.Broken))
+			for _, p := range rep.Broken {
+				fmt.Fprintln(stderr, "  "+p.Arrow())
+			}
+		}
+	}
+	switch {
+	case errors.Is(err, export.ErrBrokenLinks), errors.Is(err, export.ErrPagesFailed):
+		if errors.Is(err, export.ErrPagesFailed) {
+			summary(stdout, rep)
+		}
+		return &exitError{1, err}
+	case err != nil:
+		return &exitError{2, err}
+	}
+	summary(stdout, rep)
+	return nil
+}
+
+func summary(w io.Writer, rep *export.Report) {
+	fmt.Fprintf(w, "Built %d pages, %d attachments, %d bytes in %s: commit %s → %s\n",
+		rep.Pages, rep.Attachments, rep.Bytes, rep.Elapsed.Round(time.Millisecond), rep.Commit.Short(), rep.Out)
+}
+
+func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("check", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	sf := addSiteFlags(fl)
+	if err := parseFlags(fl, args); err != nil {
+		return err
+	}
+	repo, loader, err := sf.open()
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	problems, err := export.Check(ctx, loader, *sf.rev)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p.String())
+	}
+	if len(problems) > 0 {
+		return &exitError{1, fmt.Errorf("%d problems", len(problems))}
+	}
+	return nil
+}

@@ -1,0 +1,313 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/users"
+)
+
+// sessionCookie holds a users.Store session value.
+const sessionCookie = "gitwiki_session"
+
+// maxAuthForm bounds the body of the login, logout and setup forms.
+const maxAuthForm = 16 << 10
+
+// Login limits, per client and per account name: a few tries, then one a
+// minute. Writes are limited by Options.WriteBurst and WritesPerHour.
+const (
+	loginClientBurst = 10
+	loginNameBurst   = 5
+	loginRefill      = time.Minute
+	limiterEntries   = 100_000
+	defaultBurst     = 20
+	defaultPerHour   = 60
+)
+
+// auth is the server's account state: rate limits, CSRF protection and the
+// first-maintainer setup token. All of it lives in memory only.
+type auth struct {
+	csrf *http.CrossOriginProtection
+	// clientKey keys the hash that names clients in the limiters, so no
+	// address is kept in clear. It is random per process.
+	clientKey   []byte
+	loginClient *limiter
+	loginName   *limiter
+	writes      *limiter
+	dataDir     string
+
+	setupMu    sync.Mutex
+	setupToken string // "" once a maintainer exists
+}
+
+// initAuth sets up accounts, limits and CSRF protection. With neither
+// Options.Users nor Options.DataDir, accounts are off: nobody is logged in
+// and the login pages answer 404.
+func (s *Server) initAuth(o Options) error {
+	s.users = o.Users
+	if s.users == nil && o.DataDir != "" {
+		us, err := users.Open(o.DataDir)
+		if err != nil {
+			return err
+		}
+		s.users = us
+	}
+	burst, perHour := o.WriteBurst, o.WritesPerHour
+	if burst <= 0 {
+		burst = defaultBurst
+	}
+	if perHour <= 0 {
+		perHour = defaultPerHour
+	}
+	a := &auth{
+		csrf:        http.NewCrossOriginProtection(),
+		clientKey:   make([]byte, 32),
+		loginClient: newLimiter(loginClientBurst, loginRefill, limiterEntries),
+		loginName:   newLimiter(loginNameBurst, loginRefill, limiterEntries),
+		writes:      newLimiter(burst, time.Hour/time.Duration(perHour), limiterEntries),
+		dataDir:     o.DataDir,
+	}
+	rand.Read(a.clientKey)
+	if s.baseURL != "" {
+		u, err := url.Parse(s.baseURL)
+		if err != nil {
+			return fmt.Errorf("base URL: %w", err)
+		}
+		if err := a.csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return err
+		}
+	}
+	a.csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	if s.users != nil && !s.users.HasMaintainer() {
+		t := make([]byte, 32)
+		rand.Read(t)
+		a.setupToken = base64.RawURLEncoding.EncodeToString(t)
+	}
+	s.auth = a
+	if s.gitAuth == nil && s.users != nil {
+		s.gitAuth = pushAccounts{s}
+	}
+	return nil
+}
+
+// crossOriginDenied answers a form posted from another site, which a
+// browser marks with Sec-Fetch-Site or Origin.
+func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, &theme.ErrorView{
+		Status:  http.StatusForbidden,
+		Heading: "Sent from another website",
+		Message: "This form was sent from another website, so the wiki refused it: another site must not act in your name. If you sent it yourself, open the wiki's own page, reload it and try again.",
+	})
+}
+
+// user returns the logged-in account, or nil. The session is checked
+// against the account list each time, so a removed account is logged out at
+// once. Two cookies of the same name (one tossed in by a sibling domain) are
+// ignored rather than guessed between.
+func (s *Server) user(r *http.Request) *users.User {
+	if s.users == nil {
+		return nil
+	}
+	cs := r.CookiesNamed(sessionCookie)
+	if len(cs) != 1 {
+		return nil
+	}
+	u, ok := s.users.CheckSession(cs[0].Value)
+	if !ok {
+		return nil
+	}
+	return &u
+}
+
+// isMaintainer reports whether the request comes from a logged-in maintainer.
+func (s *Server) isMaintainer(r *http.Request) bool {
+	u := s.user(r)
+	return u != nil && u.Maintainer
+}
+
+// allowWrite spends one of the client's write tokens and reports whether
+// there was one. Maintainers are never limited. Handlers call it before any
+// anonymous or non-maintainer write, and answer 429 when it says no.
+func (s *Server) allowWrite(r *http.Request) bool {
+	if s.isMaintainer(r) {
+		return true
+	}
+	return s.auth.writes.allow(s.clientID(r))
+}
+
+// clientID names the request's client for the limiters: a keyed hash of its
+// address (the /64 network for IPv6, which one host can fill), so neither the
+// limiters nor anything derived from them hold an address in clear.
+func (s *Server) clientID(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		ip = ip.Unmap().WithZone("")
+		if ip.Is6() {
+			p, _ := ip.Prefix(64)
+			host = p.String()
+		} else {
+			host = ip.String()
+		}
+	}
+	m := hmac.New(sha256.New, s.auth.clientKey)
+	m.Write([]byte(host))
+	return string(m.Sum(nil)[:16])
+}
+
+// errTooManyLogins is returned by checkPassword when a limit is reached.
+var errTooManyLogins = errors.New("too many login attempts")
+
+// checkPassword verifies a login within the per-client and per-account
+// limits. A success gives the tokens back, so only failures count.
+func (s *Server) checkPassword(r *http.Request, name, password string) (users.User, error) {
+	client := s.clientID(r)
+	account := accountKey(name)
+	if !s.auth.loginClient.allow(client) {
+		return users.User{}, errTooManyLogins
+	}
+	if !s.auth.loginName.allow(account) {
+		s.auth.loginClient.refund(client)
+		return users.User{}, errTooManyLogins
+	}
+	u, err := s.users.Verify(name, password)
+	if err != nil {
+		return users.User{}, err
+	}
+	s.auth.loginClient.refund(client)
+	s.auth.loginName.refund(account)
+	return u, nil
+}
+
+// accountKey is the per-account limiter's key: names are case-insensitive.
+func accountKey(name string) string {
+	if len(name) > users.MaxNameLen {
+		name = name[:users.MaxNameLen]
+	}
+	return strings.ToLower(name)
+}
+
+// pushAccounts checks git pushers' basic-auth credentials against the
+// accounts, within the per-account login limit (git_http.go has no request
+// to give for the per-client one).
+type pushAccounts struct{ s *Server }
+
+func (p pushAccounts) Verify(name, password string) (bool, error) {
+	account := accountKey(name)
+	if !p.s.auth.loginName.allow(account) {
+		return false, errTooManyLogins
+	}
+	u, err := p.s.users.Verify(name, password)
+	if err != nil {
+		return false, err
+	}
+	p.s.auth.loginName.refund(account)
+	return u.Maintainer, nil
+}
+
+// secure reports whether cookies must be sent over HTTPS only: the request
+// came over TLS, or the wiki's public URL is https (behind a TLS proxy).
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(strings.ToLower(s.baseURL), "https://")
+}
+
+// startSession sets the session cookie for an account; false when the
+// account vanished meanwhile.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, name string) bool {
+	v := s.users.NewSession(name, users.DefaultSessionTTL)
+	if v == "" {
+		return false
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    v,
+		Path:     "/",
+		MaxAge:   int(users.DefaultSessionTTL / time.Second),
+		HttpOnly: true,
+		Secure:   s.secure(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+	return true
+}
+
+func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    "",
+		Path:     "/",
+		MaxAge:   -1,
+		HttpOnly: true,
+		Secure:   s.secure(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// privateCache keeps shared caches from storing what a logged-in reader is
+// shown: every answer to a request carrying a session cookie is private,
+// except for answers marked public (content-hashed theme assets) or no-store.
+func privateCache(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.CookiesNamed(sessionCookie)) == 0 {
+			h.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(&privateWriter{ResponseWriter: w}, r)
+	})
+}
+
+type privateWriter struct {
+	http.ResponseWriter
+	done bool
+}
+
+func (w *privateWriter) fix() {
+	if w.done {
+		return
+	}
+	w.done = true
+	hd := w.Header()
+	cc := strings.ToLower(hd.Get("Cache-Control"))
+	if strings.Contains(cc, "no-store") || strings.Contains(cc, "public") {
+		return
+	}
+	hd.Set("Cache-Control", "private, no-cache")
+}
+
+func (w *privateWriter) WriteHeader(code int) {
+	w.fix()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *privateWriter) Write(b []byte) (int, error) {
+	w.fix()
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *privateWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// sentence turns a users error ("a password needs ...") into one to show.
+func sentence(err error) string {
+	m := err.Error()
+	if m == "" {
+		return m
+	}
+	m = strings.ToUpper(m[:1]) + m[1:]
+	if !strings.HasSuffix(m, ".") {
+		m += "."
+	}
+	return m
+}

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gitwiki/gitwiki/internal/theme"
+)
+
+// loginShow serves GET /-/login: the form, returning to ?next= afterwards.
+func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) {
+	if s.users == nil {
+		s.notFound(w, r)
+		return
+	}
+	s.renderLogin(w, r, http.StatusOK, &theme.LoginView{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, v *theme.LoginView) {
+	st, err := s.loader.Head(r.Context())
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	v.Base = s.base(r, st, "Log in", "")
+	v.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "login", v)
+}
+
+// localPath returns next if it is a path on this site, and "" otherwise, so
+// a login link cannot send anyone to another site afterwards. Browsers read
+// "//host", "/\host" and paths with tabs or newlines ("/\t/host") as other
+// hosts, so those are refused along with absolute URLs.
+func localPath(next string) string {
+	if len(next) < 1 || len(next) > 2048 || next[0] != '/' {
+		return ""
+	}
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return ""
+		}
+	}
+	if len(next) > 1 && next[1] == '/' {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	return next
+}

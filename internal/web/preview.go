@@ -1,0 +1,52 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// preview renders posted content as the page would show it: the editor's
+// live preview fetches this fragment.
+func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 2*pages.MaxPageBytes)
+	if err := parseForm(r); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	st, err := s.loader.Head(r.Context())
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	content := r.FormValue("content")
+	if len(content) > pages.MaxPageBytes {
+		s.serveError(w, r, &httpError{http.StatusRequestEntityTooLarge, "Too large", "The text is larger than 1 MB."})
+		return
+	}
+	raw := r.FormValue("path")
+	if raw == "" {
+		raw = r.URL.Query().Get("page")
+	}
+	name, err := wikipath.Parse(strings.TrimSuffix(raw, ".md"))
+	if err != nil {
+		name = ""
+	}
+	file := string(name) + ".md"
+	if p, ok := st.Page(name); ok {
+		file = p.File
+	}
+	doc := s.loader.Renderer().Render([]byte(content), render.Context{Page: name, File: file, Resolver: st, URLs: contentURLs})
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	for _, warn := range doc.Warnings {
+		w.Write([]byte(`<p class="warning" role="status">`))
+		w.Write([]byte(template.HTMLEscapeString(warn)))
+		w.Write([]byte("</p>\n"))
+	}
+	w.Write([]byte(doc.HTML))
+}
