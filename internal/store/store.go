@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -254,10 +255,14 @@ func (r *Repo) headBranch() (string, error) {
 
 // stamp identifies a file's state cheaply, so the head is re-read only when a
 // ref file or packed-refs actually changed.
+//
+// The inode is part of it: ref files are replaced by rename, and two updates
+// within one tick of the coarse file-time clock have the same size and mtime.
 type stamp struct {
-	mod  time.Time
-	size int64
-	ok   bool
+	mod   time.Time
+	size  int64
+	inode uint64
+	ok    bool
 }
 
 func statStamp(path string) stamp {
@@ -265,7 +270,11 @@ func statStamp(path string) stamp {
 	if err != nil {
 		return stamp{}
 	}
-	return stamp{mod: fi.ModTime(), size: fi.Size(), ok: true}
+	st := stamp{mod: fi.ModTime(), size: fi.Size(), ok: true}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		st.inode = uint64(sys.Ino)
+	}
+	return st
 }
 
 // refStamp covers both places a branch can live.
