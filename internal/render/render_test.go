@@ -277,7 +277,11 @@ func TestConcurrent(t *testing.T) {
 			for j := range 20 {
 				key := fmt.Sprint(j % 10)
 				if got := r.RenderCached(key, src, Context{Page: "p", File: "p.md"}).HTML; got != want {
-					t.Errorf("goroutine %d: output differs", i)
+					n := 0
+					for n < len(got) && n < len(want) && got[n] == want[n] {
+						n++
+					}
+					t.Errorf("goroutine %d: output differs at byte %d:\ngot  …%.200s\nwant …%.200s", i, n, got[max(0, n-80):], want[max(0, n-80):])
 				}
 				r.SummarizeCached(key, src, "p.md")
 			}

@@ -9,7 +9,11 @@ package highlight
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
+	"sync"
+	"time"
+	"unsafe"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -99,7 +103,53 @@ func newRenderer() *htmlRenderer {
 
 // lexer finds the lexer for a fence's language name, or nil.
 func (r *htmlRenderer) lexer(lang string) chroma.Lexer {
-	return r.lexers[strings.ToLower(lang)]
+	l := r.lexers[strings.ToLower(lang)]
+	if l != nil {
+		patchTimeouts(l)
+	}
+	return l
+}
+
+// matchTimeout replaces chroma's 250 ms per-match timeout. chroma measures
+// it with regexp2's coarse background clock, which a loaded machine starves:
+// matches then "time out" at once and the same code renders differently from
+// one request to the next (and the cache keeps the bad copy). A longer limit
+// still stops a pathological pattern; the size caps above bound the rest.
+const matchTimeout = 5 * time.Second
+
+var patched sync.Map // chroma.Lexer → *sync.Once
+
+// patchTimeouts compiles a lexer's rules and lengthens their timeouts, once
+// per lexer and before its first use here. chroma keeps the compiled rules
+// in an unexported field, hence reflection; if chroma changes that field,
+// nothing is patched and chroma's own timeout applies.
+func patchTimeouts(l chroma.Lexer) {
+	v, _ := patched.LoadOrStore(l, new(sync.Once))
+	v.(*sync.Once).Do(func() {
+		rl, ok := l.(*chroma.RegexLexer)
+		if !ok {
+			return
+		}
+		if _, err := rl.Tokenise(nil, ""); err != nil {
+			return
+		}
+		f := reflect.ValueOf(rl).Elem().FieldByName("rules")
+		if !f.IsValid() || f.Kind() != reflect.Map {
+			return
+		}
+		f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+		rules, ok := f.Interface().(map[string][]*chroma.CompiledRule)
+		if !ok {
+			return
+		}
+		for _, list := range rules {
+			for _, rule := range list {
+				if rule.Regexp != nil {
+					rule.Regexp.MatchTimeout = matchTimeout
+				}
+			}
+		}
+	})
 }
 
 func (r *htmlRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
@@ -119,9 +169,9 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 	lang := n.Language(source)
 	_, plain := n.AttributeString(plainAttr)
 	if lexer := r.lexer(string(lang)); lexer != nil && !plain {
-		if it, err := chroma.Coalesce(lexer).Tokenise(nil, code.String()); err == nil {
+		if tokens, err := tokenise(lexer, code.String()); err == nil {
 			var out bytes.Buffer
-			if r.formatter.Format(&out, r.style, it) == nil {
+			if r.formatter.Format(&out, r.style, chroma.Literator(tokens...)) == nil {
 				_, _ = w.Write(out.Bytes())
 				_ = w.WriteByte('\n')
 				return ast.WalkSkipChildren, nil
@@ -138,4 +188,35 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 	_, _ = w.Write(util.EscapeHTML(code.Bytes()))
 	_, _ = w.WriteString("</code></pre>\n")
 	return ast.WalkSkipChildren, nil
+}
+
+// tokenise runs the lexer, again if the result has error tokens. chroma
+// gives each regular expression a 250 ms match timeout measured by a coarse
+// background clock, which a loaded machine can starve: a match then "times
+// out" at once and the text becomes error tokens, so the same page would
+// render differently from one time to the next. Genuine error tokens come
+// back the same on every run; the fewest seen is kept.
+func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
+	var best []chroma.Token
+	bestErrs := -1
+	for range 3 {
+		it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+		if err != nil {
+			return nil, err
+		}
+		tokens := it.Tokens()
+		errs := 0
+		for _, t := range tokens {
+			if t.Type == chroma.Error {
+				errs++
+			}
+		}
+		if bestErrs < 0 || errs < bestErrs {
+			best, bestErrs = tokens, errs
+		}
+		if errs == 0 {
+			break
+		}
+	}
+	return best, nil
 }

@@ -2,10 +2,13 @@ package highlight
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
+	"github.com/alecthomas/chroma/v2"
 	"github.com/yuin/goldmark"
 )
 
@@ -95,5 +98,31 @@ func TestUnknownLanguagesAreCheap(t *testing.T) {
 	convert(t, src)
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("2000 unknown-language blocks took %v", d)
+	}
+}
+
+// TestMatchTimeoutPatched guards the reflection in patchTimeouts: if chroma
+// renames its rules field, this fails instead of silently keeping 250 ms.
+func TestMatchTimeoutPatched(t *testing.T) {
+	r := newRenderer()
+	l, ok := r.lexer("go").(*chroma.RegexLexer)
+	if !ok {
+		t.Fatal("the go lexer is not a RegexLexer")
+	}
+	f := reflect.ValueOf(l).Elem().FieldByName("rules")
+	rules := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface().(map[string][]*chroma.CompiledRule)
+	n := 0
+	for _, list := range rules {
+		for _, rule := range list {
+			if rule.Regexp != nil {
+				n++
+				if rule.Regexp.MatchTimeout != matchTimeout {
+					t.Fatalf("rule timeout %v, want %v", rule.Regexp.MatchTimeout, matchTimeout)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no compiled rules found")
 	}
 }
