@@ -23,8 +23,8 @@ import (
 // opens the proposal from the list and merges it; the page then shows the
 // change to everyone. Two maintainer sessions then edit the same line of a
 // page from the same base: the first publishes, the second gets the editor
-// back with a 409, both versions between conflict markers, resolves them and
-// publishes. Each step fails on script errors and on requests to other
+// back with a 409, both versions between conflict markers; saving the markers
+// unchanged is refused, and resolving them publishes both sentences. Each step fails on script errors and on requests to other
 // hosts, and leaves a screenshot in $GITWIKI_ARTIFACTS (else .ci/artifacts).
 // Afterwards C git checks what the server wrote.
 func TestBrowserReviewFlow(t *testing.T) {
@@ -120,12 +120,12 @@ func TestBrowserReviewFlow(t *testing.T) {
 	if author != "Quiet Otter" {
 		t.Errorf("the proposal's commit is by %q, want the pseudonym Quiet Otter", author)
 	}
-	glossary := s.mustGet(t, "-/raw/Glossary", http.StatusOK).String()
+	glossary := s.mustGet(t, "/-/raw/Glossary", http.StatusOK).String()
 	if !strings.Contains(glossary, result["proposed"]) {
 		t.Errorf("/-/raw/Glossary lacks the merged sentence %q", result["proposed"])
 	}
 	page := result["conflictPage"]
-	resolved := s.mustGet(t, "-/raw/"+strings.TrimPrefix(page, "/"), http.StatusOK).String()
+	resolved := s.mustGet(t, "/-/raw"+page, http.StatusOK).String()
 	for _, want := range []string{result["first"], result["second"]} {
 		if !strings.Contains(resolved, want) {
 			t.Errorf("/-/raw%s lacks %q after the conflict was resolved:\n%s", page, want, trim(resolved, 1500))

@@ -103,6 +103,11 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if s.unresolvedConflict(r, st, name, v.Content) {
+		refuse(http.StatusConflict, "content", "The text still holds the conflict markers (the lines starting with <<<<<<<, |||||||, ======= and >>>>>>>). In each place, keep the text that is right, delete the rest and the marker lines, then save again.")
+		return
+	}
+
 	sub := pages.Submission{Page: name, Title: v.PageTitle, Content: v.Content, Summary: v.Summary, Base: v.BaseRev, Name: v.Name, Email: v.Email}
 	if u := s.user(r); u != nil && strings.TrimSpace(sub.Name) == "" {
 		sub.Name = u.Name
@@ -174,6 +179,26 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.serveError(w, r, err)
 	}
+}
+
+// unresolvedConflict reports whether text still holds a conflict block as
+// the editor wrote it after a conflict (the marker labels of pages.Save), so
+// that saving again unchanged does not publish the markers. A page whose
+// current text has such lines already (one about conflicts) may keep them.
+func (s *Server) unresolvedConflict(r *http.Request, st *site.Site, name wikipath.Page, text string) bool {
+	has := func(t string) bool {
+		t = "\n" + strings.ReplaceAll(t, "\r\n", "\n") + "\n"
+		return strings.Contains(t, "\n<<<<<<< your edit\n") && strings.Contains(t, "\n>>>>>>> the current version\n")
+	}
+	if !has(text) {
+		return false
+	}
+	if p, ok := st.Page(name); ok {
+		if b, err := st.Source(r.Context(), p); err == nil && has(string(b)) {
+			return false
+		}
+	}
+	return true
 }
 
 // collectAttachments gathers the files carried in hidden fields and the one
