@@ -84,7 +84,7 @@ func TestHeaderAccount(t *testing.T) {
 	l := accountLinks{newFakeLinks("server")}
 	v := &SearchView{Base: sampleBase(l, "Search")}
 	out := mustExecute(t, th, "search", v)
-	if !strings.Contains(out, `<a class="site-account" href="/-/login" rel="nofollow">Log in</a>`) || strings.Contains(out, "Log out") {
+	if !strings.Contains(out, `<a class="site-account site-login" href="/-/login" rel="nofollow">`) || !strings.Contains(out, `<span>Log in</span></a>`) || strings.Contains(out, "Log out") {
 		t.Error("anonymous header lacks Log in")
 	}
 	v.User, v.Maintainer = "alice", true

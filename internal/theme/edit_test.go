@@ -94,7 +94,7 @@ func TestEditForm(t *testing.T) {
 		`href="/-/delete/Facilitation/Activities/Mapping%20information%20assets" rel="nofollow">Delete this page</a>`,
 		`<script src="/-/static/editor.js" defer></script>`,
 		`<div class="edit-live" id="edit-live" hidden>`,
-	}, []string{`role="alert"`, `edit-preview-h`, `Start from a template`})
+	}, []string{`role="alert"`, `edit-preview-h`, `edit-preview-note`, `Start from a template`})
 }
 
 func TestEditVariants(t *testing.T) {
@@ -123,6 +123,11 @@ func TestEditVariants(t *testing.T) {
 				`<label for="edit-template">Start from a template</label>`,
 				`<option value="_templates/Guide" selected>Guide</option>`,
 				`<h2 id="edit-preview-h">Preview <span class="badge badge-muted">not saved yet</span></h2>`,
+				`<div class="callout callout-info edit-preview-note" role="status">`,
+				`The preview is below the form. <a href="#edit-preview">Go to the preview</a>`,
+				`<div class="field field-content" id="edit-text">`,
+				`<section class="edit-preview" id="edit-preview" aria-labelledby="edit-preview-h">`,
+				`<p class="edit-preview-back"><a href="#edit-text">Back to the text</a></p>`,
 				`<img src="/Guides/settings.png" alt="Settings screen">`,
 				`<input type="hidden" name="pending_name" value="settings.png">`,
 				`<input type="hidden" name="pending_data" value="iVBORw0KGgo=">`,
@@ -246,6 +251,14 @@ func TestEditVariants(t *testing.T) {
 			}
 			out := mustExecute(t, th, "edit", v)
 			checkOutput(t, out, tc.want, tc.notWant)
+			// The server's preview comes after the form, the note about it
+			// before.
+			if v.Previewed {
+				note, form, preview := strings.Index(out, `edit-preview-note`), strings.Index(out, `<form class="edit-form"`), strings.Index(out, `<section class="edit-preview"`)
+				if !(note < form && form < preview) {
+					t.Errorf("note at %d, form at %d, preview at %d: want them in that order", note, form, preview)
+				}
+			}
 			if tc.fields != nil {
 				checkNames(t, formWith(t, out, `class="edit-form"`), tc.fields...)
 			}
@@ -333,12 +346,14 @@ func TestProposalView(t *testing.T) {
 		`<h3><code>Facilitation/Activities/Mapping information assets.md</code></h3>`,
 		`<table class="diff diff-split">`, `<ins>who</ins>`,
 		`<span class="badge badge-added">new</span>`,
-		`<details class="disclosure proposed-version" open>`, `<summary>Proposed version</summary>`,
+		`<details class="disclosure proposed-version">`, `<summary>Proposed version <span class="summary-note">`,
+		`<a class="button" href="#comment-form">`, `Comment</a>`,
+		`<form class="form comment-form" id="comment-form" method="post" action="/-/proposals/9/comment">`,
 		`<strong>Maria</strong> <span class="badge">maintainer</span>`,
 		"<div class=\"comment-text\">Thanks! Could you also say what to do with the map after the session?\nWe shred ours.</div>",
 		"git diff main...origin/proposals/9\ngit merge origin/proposals/9\ngit push origin main",
 		"git clone https://wiki.example.org/-/git wiki",
-	}, []string{`/merge"`, `/reject"`, `role="alert"`, `Your proposal was sent for review`})
+	}, []string{`/merge"`, `/reject"`, `role="alert"`, `Your proposal was sent for review`, `review-decide`, `proposed-version" open`})
 	form := formWith(t, out, `action="/-/proposals/9/comment"`)
 	checkNames(t, form, "text", "name", "website")
 
@@ -348,7 +363,10 @@ func TestProposalView(t *testing.T) {
 		checkOutput(t, out, []string{
 			`<div class="callout callout-success" role="status">`,
 			`<strong>Your proposal was sent for review.</strong>`,
-			`<input type="text" id="revise-url" value="` + strings.ReplaceAll(sampleReviseURL, "&", "&amp;") + `" readonly`,
+			`<textarea class="revise-url" id="revise-url" rows="3" readonly spellcheck="false" autocapitalize="off" aria-describedby="revise-url-help">` +
+				strings.ReplaceAll(sampleReviseURL, "&", "&amp;") + `</textarea>`,
+			`<button class="button copy-button" type="button" data-copy="revise-url" hidden>`,
+			`<span class="copy-status" role="status"></span>`,
 			`Anyone who has it can revise your proposal, and it is shown only once.`,
 			`No comments yet.`,
 		}, nil)
@@ -364,9 +382,13 @@ func TestProposalView(t *testing.T) {
 			`This file is not text, so it cannot be merged here.`,
 			"git checkout --theirs -- 'Facilitation/Activities/asset-map.png'",
 			`<h2 id="decide-h">Decide</h2>`,
-			`<button class="button button-primary" type="submit">Merge</button>`,
-			`<button class="button button-danger" type="submit">Reject</button>`,
+			`<button class="button button-primary" type="submit" aria-describedby="merge-help">Merge</button>`,
+			`<button class="button button-danger" type="submit">Reject proposal</button>`,
 		}, []string{`Revise this proposal`})
+		// The decision comes before the conflict and the diff.
+		if d, c := strings.Index(out, `id="decide-h"`), strings.Index(out, `id="conflict-h"`); d < 0 || c < 0 || d > c {
+			t.Errorf("decision at %d, conflict at %d: want the decision first", d, c)
+		}
 		var resolve []string
 		for _, f := range formTag.FindAllString(out, -1) {
 			if strings.Contains(f, `name="head"`) {
@@ -381,6 +403,33 @@ func TestProposalView(t *testing.T) {
 		checkNames(t, resolve[0], "head", "path", "content")
 		checkNames(t, formWith(t, out, `class="form decide-merge"`), "message")
 		checkNames(t, formWith(t, out, `class="form decide-reject"`), "reason")
+	})
+	t.Run("maintainer", func(t *testing.T) {
+		v := sampleEditVariants(t, newFakeLinks("server"))["proposal-maintainer"]
+		out := mustExecute(t, th, v.view, v.data)
+		checkOutput(t, out, []string{
+			`<section class="review-decide" aria-labelledby="decide-h">`,
+			`<form class="form decide-merge" method="post" action="/-/proposals/9/merge">`,
+			"<details class=\"decide-more\">\n<summary>Add a message</summary>",
+			`<label for="merge-message">Merge message <span class="optional">(optional)</span></label>`,
+			`<form class="form decide-reject" method="post" action="/-/proposals/9/reject">`,
+			"<details class=\"decide-more\">\n<summary>Reject…</summary>",
+			`<label for="reject-reason">Reason <span class="optional">(optional, public)</span></label>`,
+			`<a class="button" href="#comment-form">`,
+			`<details class="disclosure proposed-version">`,
+		}, []string{`Revise this proposal`, `decide-more" open`, `proposed-version" open`})
+		checkNames(t, formWith(t, out, `class="form decide-merge"`), "message")
+		checkNames(t, formWith(t, out, `class="form decide-reject"`), "reason")
+		// Near the top: decision, then the diff, the proposed version and
+		// the comments.
+		last := -1
+		for _, mark := range []string{`<header class="view-header">`, `id="decide-h"`, `id="changes-h"`, `class="disclosure proposed-version"`, `id="comments-h"`, `id="comment-form"`} {
+			i := strings.Index(out, mark)
+			if i <= last {
+				t.Errorf("%s at %d, after the previous part (%d)", mark, i, last)
+			}
+			last = i
+		}
 	})
 	t.Run("merged", func(t *testing.T) {
 		v := sampleEditVariants(t, newFakeLinks("server"))["proposal-merged"]

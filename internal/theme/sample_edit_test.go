@@ -204,6 +204,10 @@ func sampleEditVariants(tb testing.TB, l Links) map[string]sampleVariant {
 		{Path: "Facilitation/Activities/asset-map.png", Binary: true},
 	}}
 
+	maintainerP := clone("proposal").(*ProposalView)
+	maintainerP.Maintainer, maintainerP.User, maintainerP.Base.Maintainer = true, "maria", true
+	maintainerP.CanRevise, maintainerP.ReviseURL = false, ""
+
 	mergedP := clone("proposal").(*ProposalView)
 	mergedP.Proposal.State = "merged"
 	mergedP.DecidedBy, mergedP.DecidedAt, mergedP.MergedAs = "Maria", sampleDate(16, 10), sampleHashC
@@ -220,15 +224,16 @@ func sampleEditVariants(tb testing.TB, l Links) map[string]sampleVariant {
 	del.Problem, del.ProblemField = "Say why the page should be deleted.", "summary"
 
 	return map[string]sampleVariant{
-		"edit-new":          {"edit", newPage},
-		"edit-conflict":     {"edit", conflict},
-		"edit-maintainer":   {"edit", maintainer},
-		"edit-revise":       {"edit", revising},
-		"edit-deleted":      {"edit", deleted},
-		"proposal-opened":   {"proposal", opened},
-		"proposal-conflict": {"proposal", review},
-		"proposal-merged":   {"proposal", mergedP},
-		"proposal-rejected": {"proposal", rejectedP},
-		"delete-maintainer": {"delete", del},
+		"edit-new":            {"edit", newPage},
+		"edit-conflict":       {"edit", conflict},
+		"edit-maintainer":     {"edit", maintainer},
+		"edit-revise":         {"edit", revising},
+		"edit-deleted":        {"edit", deleted},
+		"proposal-opened":     {"proposal", opened},
+		"proposal-conflict":   {"proposal", review},
+		"proposal-maintainer": {"proposal", maintainerP},
+		"proposal-merged":     {"proposal", mergedP},
+		"proposal-rejected":   {"proposal", rejectedP},
+		"delete-maintainer":   {"delete", del},
 	}
 }

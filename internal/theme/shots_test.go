@@ -68,12 +68,30 @@ func TestWriteShots(t *testing.T) {
 	old.Rev = sampleHashB
 	old.Doc.Warnings = []string{"The front matter is not valid YAML (line 3): mapping values are not allowed here"}
 	old.Children = []PageRef{{Title: "Circles of trust", Page: "a"}, {Title: "Threat modelling with a timeline", Page: "b"}, {Title: "Mapping information assets", Page: "c"}}
-	f, err := os.Create(filepath.Join(dir, "page-old.html"))
-	if err != nil {
-		t.Fatal(err)
+	// With accounts on: the Log in link, a maintainer signed in who has just
+	// published an edit, and the editor and a proposal as that maintainer.
+	acc := accountLinks{l}
+	login := samplePageView(t, acc)
+	saved := samplePageView(t, acc)
+	saved.User, saved.Maintainer = "maria", true
+	saved.Notice = "Your change was published."
+	edit := sampleEditViews(t, acc)["edit"].(*EditView)
+	edit.User, edit.Maintainer = "maria", true
+	edit.Base.Maintainer = true
+	variants := map[string]sampleVariant{
+		"page-old":   {"page", old},
+		"page-login": {"page", login},
+		"page-saved": {"page", saved},
+		"edit-user":  {"edit", edit},
 	}
-	defer f.Close()
-	if err := th.Execute(f, "page", old); err != nil {
-		t.Fatal(err)
+	for name, c := range variants {
+		f, err := os.Create(filepath.Join(dir, name+".html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := th.Execute(f, c.view, c.data); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
 	}
 }

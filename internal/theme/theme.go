@@ -16,6 +16,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Theme is a parsed theme. It is immutable after Load and safe for
@@ -224,13 +225,19 @@ func (t *Theme) Execute(w io.Writer, view string, data any) error {
 	if !ok {
 		return fmt.Errorf("theme: no view %q", view)
 	}
-	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	if err := tmpl.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("theme: render %s: %w", view, err)
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
+
+// bufPool keeps Execute from growing a new buffer for every page, which
+// the static export does thousands of times.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // HasView reports whether the theme has a view, for optional views a custom
 // theme may add.

@@ -218,6 +218,18 @@ func TestPageVariants(t *testing.T) {
 			notWant: []string{`Breadcrumb`},
 		},
 		{
+			name: "success notice at the top of main",
+			mode: "server",
+			edit: func(v *PageView) { v.Notice = "Your change was published." },
+			want: []string{"<main id=\"content\" class=\"main\" tabindex=\"-1\">\n<div class=\"callout callout-success site-notice\" role=\"status\">\n" +
+				`<svg class="icon"`, `<p>Your change was published.</p>`},
+		},
+		{
+			name:    "no notice",
+			mode:    "server",
+			notWant: []string{`site-notice`},
+		},
+		{
 			name: "right-to-left page",
 			mode: "server",
 			edit: func(v *PageView) { v.Doc.FrontMatter.Lang = "ar" },

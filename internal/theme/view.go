@@ -91,6 +91,10 @@ type Base struct {
 	// User is the logged-in account's name, "" for an anonymous reader.
 	User       string
 	Maintainer bool // User is a maintainer
+	// Notice is a short confirmation shown at the top of the main content
+	// in a role="status" banner, e.g. "Your change was published." after a
+	// redirect with ?saved=1. Plain text; "" shows nothing.
+	Notice string
 }
 
 // PageView shows one page.

@@ -152,7 +152,7 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 	case st.Settings.EditPolicy == site.PolicyOpen || (maintainer && !v.Propose):
 		_, err = s.pages.Commit(ctx, prep)
 		if err == nil {
-			s.seeOther(w, r, name.URL())
+			s.seeOther(w, r, name.URL()+"?saved=1")
 			return
 		}
 	default:

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -50,7 +51,8 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) {
 		s.pageMissing(w, r, st, name)
 		return
 	}
-	if notModified(w, r, s.etag(r, "page", st.Commit.String(), clean, rev)) {
+	saved := r.URL.Query().Get("saved") == "1"
+	if notModified(w, r, s.etag(r, "page", st.Commit.String(), clean, rev, strconv.FormatBool(saved))) {
 		return
 	}
 	doc, err := st.Render(r.Context(), p, contentURLs, urlsKey)
@@ -81,7 +83,10 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) {
 	for _, t := range st.Translations(p) {
 		v.Translations = append(v.Translations, theme.Translation{Lang: st.Lang(t), Page: t.Name})
 	}
-	v.NoIndex = rev != "" || doc.FrontMatter.Draft
+	v.NoIndex = rev != "" || doc.FrontMatter.Draft || saved
+	if saved {
+		v.Notice = "Your change was published."
+	}
 	w.Header().Set("Cache-Control", "no-cache")
 	if fm := doc.FrontMatter; fm.Lang != "" {
 		w.Header().Set("Content-Language", fm.Lang)

@@ -309,10 +309,14 @@ async function contribute(browser) {
     const equal = await backgroundOf(page.locator(".proposal-changes table.diff tr.diff-equal td.code-new").first());
     return [added !== equal && added !== "none" && removed === 0, `inserted on ${added}, unchanged lines on ${equal}; old side holds it ${removed}×`];
   });
-  await step(t, "the proposed version is shown rendered", async () => {
+  await step(t, "the proposed version is shown rendered behind a closed disclosure", async () => {
+    const details = page.locator("details.proposed-version");
+    const closed = !(await details.evaluate((d) => d.open));
+    await details.locator("summary").click();
     const p = page.locator("details.proposed-version[open] .prose p", { hasText: PROPOSED_TEXT });
     const strong = await p.locator("strong", { hasText: "shared terms" }).count();
-    return [(await p.count()) === 1 && strong === 1, `${await p.count()} paragraph(s), ${strong} <strong>`];
+    return [closed && (await p.count()) === 1 && strong === 1,
+      `${closed ? "closed" : "open"} at first; ${await p.count()} paragraph(s), ${strong} <strong>`];
   });
   await step(t, "an anonymous reader gets no merge or reject buttons", async () => {
     const n = await page.locator(".review-decide, form[action$='/merge'], form[action$='/reject']").count();
@@ -401,7 +405,7 @@ async function review(browser, proposal, anon) {
     const diff = page.locator(".proposal-changes table.diff");
     await diff.locator("td.code-new", { hasText: PROPOSED_MD }).scrollIntoViewIfNeeded();
     const visible = await diff.locator("td.code-new", { hasText: PROPOSED_MD }).isVisible();
-    const revise = await page.locator("#revise-url, .proposal-actions").count();
+    const revise = await page.locator("#revise-url, .proposal-actions a[href*='token=']").count();
     return [pathOf(page) === `/-/proposals/${proposal}` && visible && revise === 0,
       `${pathOf(page)}; inserted line ${visible ? "visible" : "not visible"}; ${revise} revise links shown to the maintainer`];
   });
@@ -525,9 +529,14 @@ async function conflict(browser, alice) {
   await screenshot(bob, `review-conflict-${DESKTOP}`);
   await screenshot(bob, `review-conflict-${DESKTOP}-viewport`, false);
 
+  await step(bob, "while the markers are in, the live preview asks to resolve them instead of rendering them", async () => {
+    const notice = page.locator(".edit-live-body .edit-live-notice", { hasText: "Resolve the conflict markers" });
+    await notice.waitFor();
+    const headings = await page.locator(".edit-live-body h1, .edit-live-body h2").count();
+    return [(await notice.isVisible()) && headings === 0, `notice shown; ${headings} rendered heading(s) in the pane`];
+  });
   await step(bob, "saving again with the markers still in is refused (409), the text kept", async () => {
     bob.allowStatus.set(`409 ${edit}`, 1);
-    await previewShows(bob, "your edit");
     const status = await submit(bob, page.getByRole("button", { name: "Publish" }), edit);
     const problem = (await page.locator("#form-problem").innerText()).replace(/\s+/g, " ");
     const kept = (await textarea.inputValue()) === merged;

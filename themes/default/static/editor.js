@@ -1,6 +1,7 @@
 // Progressive enhancement of the editor; without it the Preview and save
 // buttons do everything through the server. It adds:
-// 1. a live preview beside the text on wide screens, behind a tab on narrow ones;
+// 1. a live preview beside the text on wide screens, behind a tab on narrow ones
+//    (a note instead while conflict markers are left in the text);
 // 2. the Markdown that shows a file, inserted at the cursor when one is chosen;
 // 3. a warning before leaving the page with unsaved changes.
 (function () {
@@ -102,13 +103,81 @@
   var seq = 0;
   var shown = null; // the text the pane shows
   var pausedUntil = 0;
+  var notice = null;
+
+  // After a conflict the text holds both versions between marker lines,
+  // which render badly (the ======= line turns the text above it into a
+  // heading). While a marker line is left, the pane says so instead of
+  // asking the server. A ======= line alone is a heading underline, so it
+  // counts only beside the other markers; marker lines inside a fenced code
+  // block (a page about conflicts) do not count at all.
+  function hasConflictMarkers(text) {
+    var lines = text.split(/\r\n|\r|\n/);
+    var fence = "";
+    for (var i = 0; i < lines.length; i++) {
+      var open = /^ {0,3}(`{3,}|~{3,})/.exec(lines[i]);
+      if (fence) {
+        if (open && open[1].charAt(0) === fence.charAt(0) && open[1].length >= fence.length &&
+            /^\s*$/.test(lines[i].slice(open[0].length))) {
+          fence = "";
+        }
+      } else if (open) {
+        fence = open[1];
+      } else if (/^(?:<{7}|\|{7}|>{7})(?:[ \t]|$)/.test(lines[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function conflictNotice() {
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.className = "edit-live-notice";
+      var p = document.createElement("p");
+      var strong = document.createElement("strong");
+      strong.textContent = "Resolve the conflict markers to see a preview.";
+      p.appendChild(strong);
+      var more = document.createElement("p");
+      more.appendChild(document.createTextNode("In each place, keep the text that is right, and delete the rest and the marker lines (those starting with "));
+      ["<<<<<<<", "|||||||", "=======", ">>>>>>>"].forEach(function (marker, i) {
+        if (i) {
+          more.appendChild(document.createTextNode(i === 3 ? " and " : ", "));
+        }
+        var code = document.createElement("code");
+        code.textContent = marker;
+        more.appendChild(code);
+      });
+      more.appendChild(document.createTextNode("). The preview comes back when they are gone."));
+      notice.appendChild(p);
+      notice.appendChild(more);
+    }
+    seq++; // a preview still on its way is out of date
+    live.classList.remove("is-updating");
+    status.textContent = "";
+    pane.textContent = "";
+    pane.appendChild(notice);
+  }
 
   function refresh() {
     timer = 0;
-    if (content.value === shown || Date.now() < pausedUntil) {
+    if (content.value === shown) {
       return;
     }
     var text = content.value;
+    if (hasConflictMarkers(text)) {
+      conflictNotice();
+      shown = text;
+      return;
+    }
+    if (Date.now() < pausedUntil) {
+      return;
+    }
+    if (notice && notice.parentNode === pane) {
+      // The markers are gone: the notice no longer holds, whatever the
+      // server answers.
+      pane.textContent = "";
+      shown = null;
+    }
     var body = new URLSearchParams();
     body.set("content", text);
     ["path", "title"].forEach(function (name) {
