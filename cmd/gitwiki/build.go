@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/export"
@@ -14,8 +17,17 @@ import (
 	"github.com/gitwiki/gitwiki/internal/store"
 )
 
-// defaultRepo is serve's default repository: DATA/wiki.git with DATA "data".
-const defaultRepo = "data/wiki.git"
+// defaultRepo is serve's default repository: GITWIKI_REPO, else
+// DATA/wiki.git with DATA from GITWIKI_DATA or "data".
+func defaultRepo() string {
+	if r := os.Getenv("GITWIKI_REPO"); r != "" {
+		return r
+	}
+	if d := os.Getenv("GITWIKI_DATA"); d != "" {
+		return filepath.Join(d, "wiki.git")
+	}
+	return filepath.Join("data", "wiki.git")
+}
 
 // siteFlags are the flags build and check share: which wiki, at which commit.
 type siteFlags struct {
@@ -24,7 +36,7 @@ type siteFlags struct {
 
 func addSiteFlags(fl *flag.FlagSet) siteFlags {
 	return siteFlags{
-		repo:   fl.String("repo", defaultRepo, "content repository, bare or not"),
+		repo:   fl.String("repo", defaultRepo(), "content repository, bare or not"),
 		rev:    fl.String("rev", "", "commit id or branch to export (default: the head of --branch)"),
 		dir:    fl.String("dir", "", "folder of the repository that holds the wiki"),
 		branch: fl.String("branch", "", "branch (default: the repository's HEAD branch)"),
@@ -63,8 +75,20 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseURL := fl.String("base-url", "", "public URL of the wiki: edit links, feed, sitemap.xml, robots.txt")
 	strict := fl.Bool("strict", false, "fail, writing nothing, when a link leads nowhere")
 	themeDir := fl.String("theme", "", "theme directory (default: the built-in theme)")
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the build to `FILE` (for go tool pprof)")
 	if err := parseFlags(fl, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return &exitError{2, err}
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return &exitError{2, err}
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *out == "" {
 		return usageErr("build needs --out DIR (or --out FILE.zip)")

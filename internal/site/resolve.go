@@ -65,11 +65,7 @@ func (s *Site) FindWiki(from wikipath.Page, target string) (wikipath.Page, bool)
 		// "Folder/Page Name" written loosely: fold each segment.
 		if strings.Contains(target, "/") {
 			cands = s.byKey[key(strings.ReplaceAll(target, "/", "\x00"))]
-			for _, p := range s.sorted {
-				if key(string(p.Name)) == key(target) {
-					cands = append(cands, p)
-				}
-			}
+			cands = append(cands[:len(cands):len(cands)], s.byPath[key(target)]...)
 		}
 		if len(cands) == 0 {
 			return "", false

@@ -67,6 +67,7 @@ type Site struct {
 	cats        map[string][]*Page
 	aliases     map[string]wikipath.Page
 	byKey       map[string][]*Page // normalised name, base name or title → pages
+	byPath      map[string][]*Page // normalised name → pages, hidden ones too
 	nav         []*Node
 	fingerprint string
 }
@@ -187,6 +188,7 @@ func (l *Loader) load(ctx context.Context, commit store.Hash, prev *Site) (*Site
 		cats:      map[string][]*Page{},
 		aliases:   map[string]wikipath.Page{},
 		byKey:     map[string][]*Page{},
+		byPath:    map[string][]*Page{},
 	}
 	prefix := ""
 	if l.dir != "" {
@@ -315,6 +317,8 @@ func (s *Site) index() {
 	h := sha256.New()
 	for _, p := range s.sorted {
 		fmt.Fprintf(h, "%s\x00%s\x00", p.Name, p.Title)
+		k := key(string(p.Name))
+		s.byPath[k] = append(s.byPath[k], p)
 		if p.Hidden {
 			continue
 		}

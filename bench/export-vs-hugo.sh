@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Static export speed against Hugo on the same generated content.
+#
+#   bench/export-vs-hugo.sh [PAGES] [RUNS]      (defaults: 2000 pages, 10 runs)
+#
+# Generates PAGES markdown pages with bench/gencorpus into a temporary folder,
+# commits the gitwiki copy to a git repository, then times
+#   gitwiki build --repo WIKI --out OUT        (the binary built from this tree)
+#   hugo --quiet -d OUT                        (Debian's hugo, minimal layouts)
+# with hyperfine when it is installed (else a bash loop with date +%s.%N),
+# and prints the ratio of the mean times, gitwiki/hugo (below 1: gitwiki is
+# faster), and of the fastest runs, which a busy machine disturbs less.
+# BENCH_NO_HYPERFINE=1 uses the bash loop, which alternates the two.
+set -euo pipefail
+
+pages=${1:-2000}
+runs=${2:-10}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/gitwiki-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 2; }
+echo "== $pages pages, $runs runs; $(nproc) cores; $(hugo version | cut -d' ' -f1-2); $(go version | cut -d' ' -f3)"
+
+(cd "$root" && go build -o "$work/gitwiki" ./cmd/gitwiki && go run ./bench/gencorpus -n "$pages" "$work/corpus")
+git -C "$work/corpus/wiki" init -q -b main
+git -C "$work/corpus/wiki" add -A
+git -C "$work/corpus/wiki" -c user.name=bench -c user.email=bench@invalid commit -q -m "generated corpus"
+
+gw_cmd="$work/gitwiki build --repo $work/corpus/wiki --out $work/out-gitwiki"
+hugo_cmd="hugo --quiet --source $work/corpus/hugo -d $work/out-hugo"
+
+# One build each first, to check they work and to show what they write.
+$gw_cmd
+$hugo_cmd
+echo "gitwiki: $(find "$work/out-gitwiki" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-gitwiki" | cut -f1)"
+echo "hugo:    $(find "$work/out-hugo" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-hugo" | cut -f1)"
+
+if command -v hyperfine >/dev/null && [ -z "${BENCH_NO_HYPERFINE:-}" ]; then
+	hyperfine --warmup 1 --runs "$runs" --export-json "$work/times.json" \
+		--command-name gitwiki "$gw_cmd >/dev/null" \
+		--command-name hugo "rm -rf $work/out-hugo && $hugo_cmd"
+	read -r gw hg gwmin hgmin < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(r[0]["mean"], r[1]["mean"], r[0]["min"], r[1]["min"])' "$work/times.json")
+else
+	# The two commands alternate, so a busy moment slows both alike.
+	gw=0 hg=0 gwmin=999 hgmin=999
+	for _ in $(seq "$runs"); do
+		for which in gw hg; do
+			if [ $which = gw ]; then cmd="$gw_cmd"; else cmd="rm -rf $work/out-hugo && $hugo_cmd"; fi
+			start=$(date +%s.%N)
+			eval "$cmd" >/dev/null
+			t=$(echo "$(date +%s.%N) - $start" | bc -l)
+			if [ $which = gw ]; then
+				gw=$(echo "$gw + $t / $runs" | bc -l)
+				gwmin=$(echo "if ($t < $gwmin) $t else $gwmin" | bc -l)
+			else
+				hg=$(echo "$hg + $t / $runs" | bc -l)
+				hgmin=$(echo "if ($t < $hgmin) $t else $hgmin" | bc -l)
+			fi
+		done
+	done
+fi
+printf 'mean: gitwiki %.3fs, hugo %.3fs; fastest: gitwiki %.3fs, hugo %.3fs\n' "$gw" "$hg" "$gwmin" "$hgmin"
+printf 'RATIO gitwiki/hugo = %.2f (mean), %.2f (fastest run)\n' "$(echo "$gw / $hg" | bc -l)" "$(echo "$gwmin / $hgmin" | bc -l)"
