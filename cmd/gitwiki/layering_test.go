@@ -12,6 +12,7 @@ const mod = "github.com/gitwiki/gitwiki/"
 // dependencies keep pointing one way: cmd → web → domain → store.
 var allowed = map[string][]string{
 	"internal/wikipath": {},
+	"internal/atom":     {},
 	"internal/config":   {},
 	"internal/merge":    {},
 	"internal/store":    {},
@@ -21,10 +22,10 @@ var allowed = map[string][]string{
 	"internal/site":     {"internal/render", "internal/store", "internal/wikipath"},
 	"internal/pages":    {"internal/site", "internal/render", "internal/store", "internal/merge", "internal/wikipath"},
 	"internal/review":   {"internal/pages", "internal/site", "internal/render", "internal/store", "internal/merge", "internal/wikipath"},
-	"internal/export":   {"internal/site", "internal/search", "internal/theme", "internal/render", "internal/store", "internal/wikipath"},
+	"internal/export":   {"internal/atom", "internal/site", "internal/search", "internal/theme", "internal/render", "internal/store", "internal/wikipath"},
 	"internal/importer": {"internal/render", "internal/store", "internal/wikipath"},
 	"internal/users":    {},
-	"internal/web": {"internal/site", "internal/search", "internal/review", "internal/pages", "internal/theme",
+	"internal/web": {"internal/atom", "internal/site", "internal/search", "internal/review", "internal/pages", "internal/theme",
 		"internal/render", "internal/store", "internal/merge", "internal/wikipath", "internal/config", "internal/users"},
 }
 

@@ -3,40 +3,13 @@ package export
 import (
 	"bytes"
 	"encoding/xml"
+	"github.com/gitwiki/gitwiki/internal/atom"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
-
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Title   string      `xml:"title"`
-	ID      string      `xml:"id"`
-	Updated string      `xml:"updated"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomLink struct {
-	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-}
-
-type atomEntry struct {
-	Title   string     `xml:"title"`
-	ID      string     `xml:"id"`
-	Updated string     `xml:"updated"`
-	Author  atomAuthor `xml:"author"`
-	Links   []atomLink `xml:"link"`
-	Summary string     `xml:"summary"`
-}
-
-type atomAuthor struct {
-	Name string `xml:"name"`
-}
 
 // feed writes recent changes as Atom. Entry ids are the commits'
 // ("urn:git:commit:<hash>"), as the server's are, so a reader that follows
@@ -46,31 +19,31 @@ type atomAuthor struct {
 // to feed.atom at the site root, which Atom allows (RFC 4287, section 4.2.7).
 func (b *build) feed() ([]byte, error) {
 	st := b.plan.st
-	f := atomFeed{Title: st.Settings.Title + ": recent changes"}
+	f := atom.Feed{Title: st.Settings.Title + ": recent changes"}
 	if b.plan.live != "" {
 		f.ID = b.plan.live + "/"
-		f.Links = []atomLink{{Href: b.plan.live + "/" + feedFile, Rel: "self", Type: "application/atom+xml"}, {Href: b.plan.live + "/"}}
+		f.Links = []atom.Link{{Href: b.plan.live + "/" + feedFile, Rel: "self", Type: "application/atom+xml"}, {Href: b.plan.live + "/"}}
 	} else {
 		f.ID = "urn:gitwiki:feed:" + b.hist.root.String()
 		if d := b.plan.st.Loader().Dir(); d != "" {
 			f.ID += ":" + url.PathEscape(d)
 		}
-		f.Links = []atomLink{{Href: feedFile, Rel: "self", Type: "application/atom+xml"}, {Href: indexFile}}
+		f.Links = []atom.Link{{Href: feedFile, Rel: "self", Type: "application/atom+xml"}, {Href: indexFile}}
 	}
 	f.Updated = rfc3339(b.commit.Committer.When)
 	for i, c := range b.hist.recent {
 		if i == 0 {
 			f.Updated = rfc3339(c.Author.When)
 		}
-		e := atomEntry{
+		e := atom.Entry{
 			Title:   c.Subject(),
 			ID:      "urn:git:commit:" + c.Hash.String(),
 			Updated: rfc3339(c.Author.When),
-			Author:  atomAuthor{Name: c.Author.Name},
+			Author:  atom.Author{Name: c.Author.Name},
 		}
 		for i, p := range c.pages {
 			// Atom allows one alternate link per entry; the other pages are related.
-			l := atomLink{Href: b.publicURL(p)}
+			l := atom.Link{Href: b.publicURL(p)}
 			if i > 0 {
 				l.Rel = "related"
 			}

@@ -201,30 +201,6 @@ func (b *build) crumbs(name wikipath.Page) []theme.PageRef {
 	return out
 }
 
-// tocTree nests the flat heading list under the nearest shallower heading.
-func tocTree(hs []render.Heading) []*theme.TOCItem {
-	type frame struct {
-		level int
-		item  *theme.TOCItem
-	}
-	var roots []*theme.TOCItem
-	var stack []frame
-	for _, h := range hs {
-		it := &theme.TOCItem{ID: h.ID, Text: h.Text}
-		for len(stack) > 0 && stack[len(stack)-1].level >= h.Level {
-			stack = stack[:len(stack)-1]
-		}
-		if len(stack) == 0 {
-			roots = append(roots, it)
-		} else {
-			parent := stack[len(stack)-1].item
-			parent.Children = append(parent.Children, it)
-		}
-		stack = append(stack, frame{h.Level, it})
-	}
-	return roots
-}
-
 // pageView is the page as the server shows it at the head.
 func (b *build) pageView(ctx context.Context, p *site.Page, sc scheme, doc *render.Document) *theme.PageView {
 	st := b.plan.st
@@ -232,7 +208,7 @@ func (b *build) pageView(ctx context.Context, p *site.Page, sc scheme, doc *rend
 		Base:        b.base(ctx, sc, doc.Title, p.Name),
 		Page:        p.Name,
 		Doc:         doc,
-		TOC:         tocTree(doc.TOC),
+		TOC:         theme.NestTOC(doc.TOC),
 		Breadcrumbs: b.crumbs(p.Name),
 		LastChange:  change(b.hist.lastChange(p)),
 		Backlinks:   b.refs(st.Backlinks(p.Name)),

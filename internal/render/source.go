@@ -20,10 +20,6 @@ func (r *Renderer) SanitizeSource(src []byte) (out []byte, notes []string) {
 	body := bodyOf(src)
 	offset := len(src) - len(body)
 	doc := r.md.Parser().Parse(text.NewReader(body))
-	type edit struct {
-		start, stop int
-		with        string
-	}
 	var edits []edit
 	note := func(start int, what string) {
 		line := 1 + bytes.Count(src[:offset+start], []byte("\n"))
@@ -96,23 +92,7 @@ func (r *Renderer) SanitizeSource(src []byte) (out []byte, notes []string) {
 		}
 		return ast.WalkContinue, nil
 	})
-	if len(edits) == 0 {
-		return src, nil
-	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
-	var b bytes.Buffer
-	b.Write(src[:offset])
-	pos := 0
-	for _, e := range edits {
-		if e.start < pos {
-			continue // nested in an edit already made
-		}
-		b.Write(body[pos:e.start])
-		b.WriteString(e.with)
-		pos = e.stop
-	}
-	b.Write(body[pos:])
-	return b.Bytes(), notes
+	return applyEdits(src, offset, edits), notes
 }
 
 // unsafeDestination reports link targets that would run script when followed.
@@ -194,10 +174,6 @@ func (r *Renderer) RewriteLinks(src []byte, fn func(l Link) (LinkEdit, bool)) []
 	body := bodyOf(src)
 	offset := len(src) - len(body)
 	doc := r.md.Parser().Parse(text.NewReader(body))
-	type edit struct {
-		start, stop int
-		with        string
-	}
 	var edits []edit
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -255,9 +231,30 @@ func (r *Renderer) RewriteLinks(src []byte, fn func(l Link) (LinkEdit, bool)) []
 		}
 		return ast.WalkContinue, nil
 	})
+	return applyEdits(src, offset, edits)
+}
+
+// bodyOf is the markdown after any front matter.
+func bodyOf(src []byte) []byte {
+	if _, _, body, ok := SplitFrontMatter(src); ok {
+		return body
+	}
+	return src
+}
+
+// edit replaces body[start:stop] with text.
+type edit struct {
+	start, stop int
+	with        string
+}
+
+// applyEdits rewrites the body (src from offset on), leaving every byte no
+// edit covers as it was; an edit nested in one already made is dropped.
+func applyEdits(src []byte, offset int, edits []edit) []byte {
 	if len(edits) == 0 {
 		return src
 	}
+	body := src[offset:]
 	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
 	var b bytes.Buffer
 	b.Write(src[:offset])
@@ -272,12 +269,4 @@ func (r *Renderer) RewriteLinks(src []byte, fn func(l Link) (LinkEdit, bool)) []
 	}
 	b.Write(body[pos:])
 	return b.Bytes()
-}
-
-// bodyOf is the markdown after any front matter.
-func bodyOf(src []byte) []byte {
-	if _, _, body, ok := SplitFrontMatter(src); ok {
-		return body
-	}
-	return src
 }

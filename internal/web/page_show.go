@@ -69,7 +69,7 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) {
 		Base:        s.base(r, st, doc.Title, name),
 		Page:        name,
 		Doc:         doc,
-		TOC:         tocTree(doc.TOC),
+		TOC:         theme.NestTOC(doc.TOC),
 		Breadcrumbs: crumbs(st, name),
 		LastChange:  change(last),
 		Rev:         rev,
@@ -143,28 +143,4 @@ func crumbs(st *site.Site, name wikipath.Page) []theme.PageRef {
 		out = append(out, theme.PageRef{Title: t, Page: n.Name})
 	}
 	return out
-}
-
-// tocTree nests the flat heading list under the nearest shallower heading.
-func tocTree(hs []render.Heading) []*theme.TOCItem {
-	type frame struct {
-		level int
-		item  *theme.TOCItem
-	}
-	var roots []*theme.TOCItem
-	var stack []frame
-	for _, h := range hs {
-		it := &theme.TOCItem{ID: h.ID, Text: h.Text}
-		for len(stack) > 0 && stack[len(stack)-1].level >= h.Level {
-			stack = stack[:len(stack)-1]
-		}
-		if len(stack) == 0 {
-			roots = append(roots, it)
-		} else {
-			parent := stack[len(stack)-1].item
-			parent.Children = append(parent.Children, it)
-		}
-		stack = append(stack, frame{h.Level, it})
-	}
-	return roots
 }

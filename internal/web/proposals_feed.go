@@ -1,7 +1,7 @@
 package web
 
 import (
-	"encoding/xml"
+	"github.com/gitwiki/gitwiki/internal/atom"
 	"net/http"
 	"time"
 
@@ -22,11 +22,11 @@ func (s *Server) proposalsFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	origin := s.origin(r)
-	f := atomFeed{
+	f := atom.Feed{
 		Title:   st.Settings.Title + ": open proposals",
 		ID:      origin + s.urlFor("proposals"),
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
-		Links:   []atomLink{{Href: origin + s.urlFor("proposals-feed"), Rel: "self", Type: "application/atom+xml"}, {Href: origin + s.urlFor("proposals")}},
+		Links:   []atom.Link{{Href: origin + s.urlFor("proposals-feed"), Rel: "self", Type: "application/atom+xml"}, {Href: origin + s.urlFor("proposals")}},
 	}
 	for _, p := range list {
 		if p.State != review.Open {
@@ -35,22 +35,14 @@ func (s *Server) proposalsFeed(w http.ResponseWriter, r *http.Request) {
 		if u := p.Updated.UTC().Format(time.RFC3339); u > f.Updated {
 			f.Updated = u
 		}
-		f.Entries = append(f.Entries, atomEntry{
+		f.Entries = append(f.Entries, atom.Entry{
 			Title:   "Proposal " + itoa(p.ID) + ": " + p.Title,
 			ID:      origin + s.urlFor("proposal", "id", itoa(p.ID)),
 			Updated: p.Updated.UTC().Format(time.RFC3339),
-			Author:  atomAuthor{Name: p.Author.Name},
-			Links:   []atomLink{{Href: origin + s.urlFor("proposal", "id", itoa(p.ID))}},
+			Author:  atom.Author{Name: p.Author.Name},
+			Links:   []atom.Link{{Href: origin + s.urlFor("proposal", "id", itoa(p.ID))}},
 			Summary: "Changes " + string(p.Page) + ", proposed by " + p.Author.Name + ".",
 		})
 	}
-	out, err := xml.MarshalIndent(f, "", "  ")
-	if err != nil {
-		s.serveError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Write([]byte(xml.Header))
-	w.Write(out)
+	s.writeFeed(w, r, &f)
 }
