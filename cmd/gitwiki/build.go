@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -78,6 +79,12 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the build to `FILE` (for go tool pprof)")
 	if err := parseFlags(fl, args); err != nil {
 		return err
+	}
+	// A build is a short batch job that allocates a lot and frees it all at
+	// the end: collecting less often trades a few hundred MB for an eighth
+	// of its CPU time. GOGC in the environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(300)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

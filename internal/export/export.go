@@ -110,6 +110,7 @@ type build struct {
 	basePath string // the base URL's path, "/" or "/wiki/"; "" without one
 	index    []byte
 	chromes  chromeCache
+	navs     navCache
 
 	mu     sync.Mutex
 	broken []Problem

@@ -79,9 +79,12 @@ type Change struct {
 
 // Base is shared by every view.
 type Base struct {
-	Site    Site
-	Links   Links
-	Nav     []*NavItem
+	Site  Site
+	Links Links
+	Nav   []*NavItem
+	// NavHTML, when set, is shown instead of rendering Nav: a caller that
+	// shows the same tree on many pages renders it once with RenderNav.
+	NavHTML template.HTML
 	Sidebar template.HTML // rendered _Sidebar.md, shown above Nav when set
 	Footer  template.HTML // rendered _Footer.md
 	Title   string        // the document title, before " · site title"

@@ -1,0 +1,45 @@
+package theme
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+)
+
+// RenderNav renders the sidebar navigation tree on its own, exactly as the
+// layout does, so a caller that shows one tree on many pages (the static
+// export) renders it once and sets Base.NavHTML. The theme must have the
+// "page" view; "nav-tree" is a partial every view shares.
+func (t *Theme) RenderNav(links Links, items []*NavItem) (template.HTML, error) {
+	tmpl, ok := t.views["page"]
+	if !ok {
+		return "", fmt.Errorf("theme: no view %q", "page")
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "nav-tree", tree(links, items)); err != nil {
+		return "", fmt.Errorf("theme: render nav: %w", err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// hrefTmpl writes a link's opening tag as the nav templates do, so MarkCurrent
+// finds it byte for byte, escaping included.
+var hrefTmpl = template.Must(template.New("a").Parse(`<a href="{{.}}">`))
+
+// MarkCurrent marks the link to href in a tree from RenderNav as the current
+// page, as the template does for an item with Current set. It reports false
+// when the tree has no such link.
+func MarkCurrent(nav template.HTML, href string) (template.HTML, bool) {
+	var b strings.Builder
+	if err := hrefTmpl.Execute(&b, href); err != nil {
+		return nav, false
+	}
+	open := b.String()
+	i := strings.Index(string(nav), open)
+	if i < 0 {
+		return nav, false
+	}
+	marked := strings.TrimSuffix(open, ">") + ` aria-current="page">`
+	return template.HTML(string(nav)[:i] + marked + string(nav)[i+len(open):]), true
+}
