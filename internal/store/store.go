@@ -99,6 +99,8 @@ type Repo struct {
 	packStamp stamp
 
 	writeMu sync.Mutex // serialises our own writers; refs also use lock files
+
+	blobs *blobCache
 }
 
 type handle struct {
@@ -120,7 +122,7 @@ func Open(dir string, opts Options) (*Repo, error) {
 	if opts.Readers <= 0 {
 		opts.Readers = min(max(runtime.GOMAXPROCS(0), 2), 8)
 	}
-	r := &Repo{gitDir: gitDir, opts: opts, pool: make(chan *handle, opts.Readers)}
+	r := &Repo{gitDir: gitDir, opts: opts, pool: make(chan *handle, opts.Readers), blobs: newBlobCache(opts.ObjectCacheBytes / 2)}
 	for range opts.Readers {
 		h, err := r.open()
 		if err != nil {

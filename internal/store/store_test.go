@@ -343,3 +343,20 @@ func TestAncestryAndMergeBase(t *testing.T) {
 		t.Fatalf("merge made with C git not noticed: %v %v", ok, err)
 	}
 }
+
+func TestBlobCache(t *testing.T) {
+	c := newBlobCache(10)
+	a, b := Hash{1}, Hash{2}
+	c.put(a, []byte("123456"))
+	c.put(b, []byte("abcdef")) // evicts a: 12 bytes > 10
+	if _, ok := c.get(a); ok {
+		t.Fatal("over the limit, the oldest blob stays")
+	}
+	if got, ok := c.get(b); !ok || string(got) != "abcdef" {
+		t.Fatalf("got %q %v", got, ok)
+	}
+	c.put(Hash{3}, make([]byte, maxCachedBlob+1))
+	if _, ok := c.get(Hash{3}); ok {
+		t.Fatal("a large blob was cached")
+	}
+}

@@ -91,9 +91,13 @@ func walkTree(g *git.Repository, t *object.Tree, prefix string, fn func(string, 
 	return nil
 }
 
-// ReadBlob reads a blob whole. Blobs larger than max bytes are refused with
+// ReadBlob reads a blob whole; small blobs are cached, so callers must not
+// modify the result. Blobs larger than max bytes are refused with
 // ErrTooLarge, so a huge file pushed with git cannot exhaust memory.
 func (r *Repo) ReadBlob(ctx context.Context, h Hash, max int64) ([]byte, error) {
+	if b, ok := r.blobs.get(h); ok && (max <= 0 || int64(len(b)) <= max) {
+		return b, nil
+	}
 	var out []byte
 	err := r.with(ctx, func(g *git.Repository) error {
 		obj, err := g.Storer.EncodedObject(plumbing.BlobObject, h.p())
@@ -111,6 +115,11 @@ func (r *Repo) ReadBlob(ctx context.Context, h Hash, max int64) ([]byte, error) 
 		out, err = io.ReadAll(rd)
 		return err
 	})
+	if err == nil {
+		// Full capacity: a caller that appends gets its own copy, never the cache's.
+		out = out[:len(out):len(out)]
+		r.blobs.put(h, out)
+	}
 	return out, err
 }
 
