@@ -149,11 +149,12 @@ func (s *Service) load(ctx context.Context) (*records, error) {
 			continue
 		}
 		b, err := s.repo.ReadBlob(ctx, e.Blob, maxRecordBytes)
-		if err != nil {
+		if err != nil && !errors.Is(err, store.ErrTooLarge) {
 			return nil, err
 		}
 		var p Proposal
-		if err := json.Unmarshal(b, &p); err != nil {
+		if err != nil || json.Unmarshal(b, &p) != nil {
+			// An oversized record must not take every proposal down with it.
 			// A record broken by hand stays visible rather than vanishing.
 			p = Proposal{Title: "(unreadable record " + e.Path + ")", State: Open}
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -330,6 +331,11 @@ func (s *Service) AddComment(ctx context.Context, id int, c Comment) error {
 		}
 		p.Comments = append(p.Comments, c)
 		p.Updated = c.Date
+		// A record past maxRecordBytes could no longer be read; JSON may
+		// grow text sixfold ("<" becomes "\u003c"), so keep well below it.
+		if b, err := json.Marshal(p); err != nil || len(b) > maxRecordBytes/2 {
+			return nil, nil, "", fmt.Errorf("proposal %d has too many comments: %w", id, ErrEmptyText)
+		}
 		return []int{id}, nil, fmt.Sprintf("Comment on proposal %d by %s", id, c.Author), nil
 	})
 }

@@ -35,10 +35,16 @@ var contentTypes = map[string]string{
 // pages are offered as downloads.
 func active(ct string) (sandbox, download bool) {
 	base, _, _ := strings.Cut(ct, ";")
+	base = strings.ToLower(strings.TrimSpace(base))
 	switch base {
 	case "image/svg+xml", "text/xml", "application/xml":
 		return true, false
 	case "text/html", "application/xhtml+xml", "text/javascript":
+		return true, true
+	}
+	// Any other XML type (from the host's mime database: .xsl, .rdf, .mml,
+	// ...) is rendered by browsers as XML, which can hold XHTML script.
+	if strings.HasSuffix(base, "+xml") || strings.HasSuffix(base, "/xml") || strings.Contains(base, "javascript") || strings.Contains(base, "ecmascript") {
 		return true, true
 	}
 	return false, false

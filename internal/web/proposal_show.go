@@ -161,6 +161,8 @@ func (s *Server) proposalReject(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, errForbidden("Only maintainers can reject proposals. Log in first."))
 		return
 	}
+	// The reason is stored in the proposal's record, which has a size limit.
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := parseForm(r); err != nil {
 		s.serveError(w, r, err)
 		return
