@@ -43,7 +43,11 @@ type Resolution struct {
 // so `git branch --merged` agrees. Files only the proposal changed are
 // taken; files both sides changed are merged three ways; overlapping
 // changes need a Resolution.
-func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message string, res *Resolution) (store.Hash, error) {
+//
+// reviewed is the proposal head the maintainer looked at; when it is set
+// and the branch has moved since (a revision arrived), the merge is refused
+// with ErrChanged, so nobody merges a version they have not seen.
+func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message string, reviewed store.Hash, res *Resolution) (store.Hash, error) {
 	prop, err := s.Get(ctx, id)
 	if err != nil {
 		return store.ZeroHash, err
@@ -54,6 +58,9 @@ func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message
 	branchHead, err := s.repo.ResolveRef(ctx, prop.Branch)
 	if err != nil {
 		return store.ZeroHash, fmt.Errorf("proposal %d has no branch any more: %w", id, err)
+	}
+	if !reviewed.IsZero() && reviewed != branchHead {
+		return store.ZeroHash, fmt.Errorf("proposal %d: %w", id, ErrChanged)
 	}
 	ref := "refs/heads/" + s.repo.Branch()
 	msg := fmt.Sprintf("Merge proposal %d: %s\n", id, prop.Title)

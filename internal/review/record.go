@@ -45,6 +45,7 @@ var (
 	ErrBadToken  = errors.New("this link does not allow revising the proposal")
 	ErrBusy      = errors.New("the wiki is busy; please try again")
 	ErrEmptyText = errors.New("the comment is empty")
+	ErrChanged   = errors.New("the proposal changed since it was reviewed")
 )
 
 // Comment is one remark on a proposal.

@@ -302,8 +302,14 @@ func (s *Service) Revise(ctx context.Context, id int, token string, maintainer b
 		return nil, err
 	}
 	if !res.NoChange {
+		// A maintainer may have merged or rejected the proposal between the
+		// check above and the commit: then the revision did not make it, and
+		// the contributor must hear so rather than "saved".
 		err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
 			r := rs.byID[id]
+			if r.State != Open {
+				return nil, nil, "", fmt.Errorf("proposal %d was %s while you revised it: %w", id, r.State, ErrClosed)
+			}
 			r.Head, r.Updated = res.Commit.String(), time.Now().UTC()
 			return []int{id}, nil, fmt.Sprintf("Revise proposal %d", id), nil
 		})

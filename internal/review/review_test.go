@@ -124,7 +124,7 @@ func TestLifecycle(t *testing.T) {
 	if _, err := f.pages.Commit(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	mc, err := f.rev.Merge(ctx, 1, maint, "Thanks", nil)
+	mc, err := f.rev.Merge(ctx, 1, maint, "Thanks", store.ZeroHash, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestLifecycle(t *testing.T) {
 	if p1.State != Merged || p1.DecidedBy != "Mara" || len(p1.Comments) != 1 {
 		t.Fatalf("record: %+v", p1)
 	}
-	if _, err := f.rev.Merge(ctx, 1, maint, "", nil); !errors.Is(err, ErrClosed) {
+	if _, err := f.rev.Merge(ctx, 1, maint, "", store.ZeroHash, nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("second merge: %v", err)
 	}
 	// Reject keeps the commits reachable from the record.
@@ -179,17 +179,17 @@ func TestMergeConflictAndResolution(t *testing.T) {
 	if _, err := f.pages.Commit(ctx, f.prepare(t, pages.Submission{Page: "a", Content: "line from main\n"})); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.rev.Merge(ctx, p.ID, maint, "", nil)
+	_, err = f.rev.Merge(ctx, p.ID, maint, "", store.ZeroHash, nil)
 	var mc *MergeConflict
 	if !errors.As(err, &mc) || len(mc.Files) != 1 || !strings.Contains(mc.Files[0].Merged, "line from proposal") || !strings.Contains(mc.Files[0].Merged, "line from main") {
 		t.Fatalf("got %v", err)
 	}
 	// A resolution made against an older main is not applied.
 	stale := &Resolution{Head: p.BaseHash(), Files: map[string][]byte{"a.md": []byte("resolved\n")}}
-	if _, err := f.rev.Merge(ctx, p.ID, maint, "", stale); !errors.As(err, &mc) {
+	if _, err := f.rev.Merge(ctx, p.ID, maint, "", store.ZeroHash, stale); !errors.As(err, &mc) {
 		t.Fatalf("stale resolution: %v", err)
 	}
-	c, err := f.rev.Merge(ctx, p.ID, maint, "", &Resolution{Head: mc.Head, Files: map[string][]byte{"a.md": []byte("resolved\n")}})
+	c, err := f.rev.Merge(ctx, p.ID, maint, "", store.ZeroHash, &Resolution{Head: mc.Head, Files: map[string][]byte{"a.md": []byte("resolved\n")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,4 +242,25 @@ func TestPlainGitMergeAndPush(t *testing.T) {
 		t.Fatalf("pushed named branch: %+v", q)
 	}
 	git(t, f.repo.GitDir(), "fsck", "--strict")
+}
+
+// TestMergeRefusesUnreviewedRevision: a maintainer merges what they saw; a
+// revision that arrived after they loaded the proposal is not merged blind.
+func TestMergeRefusesUnreviewedRevision(t *testing.T) {
+	f := mustFixture(t, map[string]string{"a.md": "a\n"})
+	p, token, err := f.rev.Open(ctx, f.prepare(t, pages.Submission{Page: "a", Content: "a, harmless\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := p.HeadHash()
+	if _, err := f.rev.Revise(ctx, p.ID, token, false, f.prepare(t, pages.Submission{Page: "a", Content: "a, changed later\n", Base: p.Head})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.Merge(ctx, p.ID, maint, "", seen, nil); !errors.Is(err, ErrChanged) {
+		t.Fatalf("got %v, want ErrChanged", err)
+	}
+	now, _ := f.rev.Get(ctx, p.ID)
+	if _, err := f.rev.Merge(ctx, p.ID, maint, "", now.HeadHash(), nil); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -137,6 +139,15 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			refuse(http.StatusBadRequest, "attachment", err.Error())
 			return
+		}
+		// Never replace another file silently: pages in one folder share
+		// their attachments' names, and phones call every picture image.png.
+		if e, ok := st.File(file); ok {
+			if old, err := s.repo.ReadBlob(ctx, e.Blob, pages.MaxAttachment); err != nil || !bytes.Equal(old, data) {
+				v.Attachments = slices.DeleteFunc(v.Attachments, func(p theme.PendingFile) bool { return p.Name == a.Name })
+				refuse(http.StatusConflict, "attachment", "A different file called “"+a.Name+"” is already stored next to this page. Rename your file and attach it again; your text is kept.")
+				return
+			}
 		}
 		prep.WithAttachment(file, data)
 	}

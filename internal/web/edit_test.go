@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
 	"html"
 	"net/http"
 	"net/url"
@@ -151,5 +152,30 @@ func TestEditFlows(t *testing.T) {
 	resp, body = tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {"Hi <script>alert(1)</script> there"}, "base": {head.String()}, "action": {"save"}}, alice)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "removed") || strings.Contains(body, "<script>alert") {
 		t.Fatalf("cleaning notice: %d", resp.StatusCode)
+	}
+}
+
+// TestAttachmentNeverReplacesAnotherFile: an upload whose name is taken by
+// a different file next to the page is refused, with the text kept.
+func TestAttachmentNeverReplacesAnotherFile(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	tw.MustAccounts(t)
+	head, _ := tw.repo.Head(context.Background())
+	png := "\x89PNG\r\n\x1a\n" + "other picture"
+	form := url.Values{"content": {"# Passwords\n\nKeep me.\n"}, "base": {head.String()}, "action": {"save"},
+		"pending_name": {"diagram.png"}, "pending_data": {base64.StdEncoding.EncodeToString([]byte(png))}}
+	// Guides/img/diagram.png exists, but attachments go next to the page:
+	// Guides/diagram.png is free, so the first save works...
+	resp, _ := tw.post(t, "/-/edit/Guides/Passwords", form, tw.MustSession(t, "alice"))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first upload: %d", resp.StatusCode)
+	}
+	// ...and a different file under the same name is then refused.
+	head, _ = tw.repo.Head(context.Background())
+	form.Set("base", head.String())
+	form.Set("pending_data", base64.StdEncoding.EncodeToString([]byte(png+" v2")))
+	resp, body := tw.post(t, "/-/edit/Guides/Passwords", form, tw.MustSession(t, "alice"))
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(html.UnescapeString(body), "Keep me.") {
+		t.Fatalf("second upload: %d", resp.StatusCode)
 	}
 }

@@ -220,8 +220,17 @@ func (s *Server) proposalMerge(w http.ResponseWriter, r *http.Request) {
 			res.Files[paths[i]] = []byte(text)
 		}
 	}
+	var reviewed store.Hash
+	if v := r.FormValue("reviewed"); v != "" {
+		h, err := parseHash(v)
+		if err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+		reviewed = h
+	}
 	sig := maintainerSignature(u.Name)
-	_, err := s.review.Merge(ctx, id, sig, r.FormValue("message"), res)
+	_, err := s.review.Merge(ctx, id, sig, r.FormValue("message"), reviewed, res)
 	var mc *review.MergeConflict
 	switch {
 	case errors.As(err, &mc):
@@ -235,6 +244,14 @@ func (s *Server) proposalMerge(w http.ResponseWriter, r *http.Request) {
 		for _, f := range mc.Files {
 			v.Conflict.Files = append(v.Conflict.Files, theme.ConflictFile{Path: f.Path, Merged: f.Merged, Binary: f.Binary})
 		}
+		s.render(w, r, http.StatusConflict, "proposal", v)
+	case errors.Is(err, review.ErrChanged):
+		v, verr := s.proposalView(r, id)
+		if verr != nil {
+			s.serveError(w, r, verr)
+			return
+		}
+		v.Problem = "The contributor revised this proposal after you loaded it, so it was not merged. Review the new version below, then merge again."
 		s.render(w, r, http.StatusConflict, "proposal", v)
 	case errors.Is(err, review.ErrClosed):
 		s.serveError(w, r, &httpError{http.StatusConflict, "Already decided", "This proposal has been merged or rejected already."})
