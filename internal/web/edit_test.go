@@ -179,3 +179,23 @@ func TestAttachmentNeverReplacesAnotherFile(t *testing.T) {
 		t.Fatalf("second upload: %d", resp.StatusCode)
 	}
 }
+
+// TestRevOfUnpublishedCommitIsFlagged: ?rev= of a proposal's commit shows
+// the page with a notice that it is not the published wiki.
+func TestRevOfUnpublishedCommitIsFlagged(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	head, _ := tw.repo.Head(context.Background())
+	resp, _ := tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {"# Passwords\n\nOfficial-looking lies.\n"}, "base": {head.String()}, "action": {"save"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("proposal: %d", resp.StatusCode)
+	}
+	prop, _ := tw.srv.review.Get(context.Background(), 1)
+	_, body := tw.get(t, "/Guides/Passwords?rev="+prop.Head)
+	if !strings.Contains(body, "Official-looking lies.") || !strings.Contains(body, "not part of the published wiki") {
+		t.Fatal("an unpublished revision is shown without a notice")
+	}
+	_, body = tw.get(t, "/Guides/Passwords?rev="+head.String())
+	if strings.Contains(body, "not part of the published wiki") {
+		t.Fatal("a published revision is flagged")
+	}
+}

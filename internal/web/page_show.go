@@ -52,7 +52,9 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	saved := r.URL.Query().Get("saved") == "1"
-	if notModified(w, r, s.etag(r, "page", st.Commit.String(), clean, rev, strconv.FormatBool(saved))) {
+	// The head is part of it too: a past revision's notice depends on it.
+	head, _ := s.repo.Head(r.Context())
+	if notModified(w, r, s.etag(r, "page", st.Commit.String(), head.String(), clean, rev, strconv.FormatBool(saved))) {
 		return
 	}
 	doc, err := st.Render(r.Context(), p, contentURLs, urlsKey)
@@ -86,6 +88,13 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) {
 	v.NoIndex = rev != "" || doc.FrontMatter.Draft || saved
 	if saved {
 		v.Notice = "Your change was published."
+	}
+	if rev != "" {
+		// ?rev= can name any commit, an unreviewed proposal's included: say
+		// so, or a link to one would pass for the wiki's own page.
+		if in, err := s.repo.IsAncestor(r.Context(), st.Commit, head); err == nil && !in {
+			v.Notice = "This version is not part of the published wiki: it may be an unreviewed proposal. Read the published page to see what the wiki says."
+		}
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	if fm := doc.FrontMatter; fm.Lang != "" {
