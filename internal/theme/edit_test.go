@@ -400,8 +400,8 @@ func TestProposalView(t *testing.T) {
 		}
 		checkOutput(t, resolve[0], []string{`action="/-/proposals/9/merge"`, `name="head" value="` + sampleHashC + `"`,
 			`name="path" value="Facilitation/Activities/Mapping information assets.md"`}, nil)
-		checkNames(t, resolve[0], "head", "path", "content")
-		checkNames(t, formWith(t, out, `class="form decide-merge"`), "message")
+		checkNames(t, resolve[0], "head", "path", "content", "reviewed")
+		checkNames(t, formWith(t, out, `class="form decide-merge"`), "message", "reviewed")
 		checkNames(t, formWith(t, out, `class="form decide-reject"`), "reason")
 	})
 	t.Run("maintainer", func(t *testing.T) {
@@ -418,7 +418,7 @@ func TestProposalView(t *testing.T) {
 			`<a class="button" href="#comment-form">`,
 			`<details class="disclosure proposed-version">`,
 		}, []string{`Revise this proposal`, `decide-more" open`, `proposed-version" open`})
-		checkNames(t, formWith(t, out, `class="form decide-merge"`), "message")
+		checkNames(t, formWith(t, out, `class="form decide-merge"`), "message", "reviewed")
 		checkNames(t, formWith(t, out, `class="form decide-reject"`), "reason")
 		// Near the top: decision, then the diff, the proposed version and
 		// the comments.
