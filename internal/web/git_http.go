@@ -66,9 +66,22 @@ func (s *Server) gitInfoRefs(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
+// maxUploadPacks bounds clones and fetches served at once: each walks
+// history and builds a pack, and anonymous clients could otherwise tie up
+// every core and much memory while readers wait.
+const maxUploadPacks = 4
+
 // gitUploadPack serves clone and fetch.
 func (s *Server) gitUploadPack(w http.ResponseWriter, r *http.Request) {
 	if !gitRequest(w, r, store.ServiceUploadPack) {
+		return
+	}
+	select {
+	case s.uploadPacks <- struct{}{}:
+		defer func() { <-s.uploadPacks }()
+	default:
+		w.Header().Set("Retry-After", "30")
+		gitFail(w, http.StatusServiceUnavailable, "The wiki is serving many clones at the moment. Please try again in a minute.")
 		return
 	}
 	body := http.MaxBytesReader(w, r.Body, maxFetchRequest)

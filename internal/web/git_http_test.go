@@ -233,3 +233,21 @@ func TestGitHTTPPushLimit(t *testing.T) {
 		t.Fatalf("got %d, want 429 once the limit is reached", got)
 	}
 }
+
+// TestUploadPackConcurrencyCap: past maxUploadPacks clones at once, a
+// client is asked to come back later instead of queueing without bound.
+func TestUploadPackConcurrencyCap(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	for range maxUploadPacks {
+		tw.srv.uploadPacks <- struct{}{}
+	}
+	req, _ := http.NewRequest(http.MethodPost, tw.ts.URL+"/-/git/git-upload-pack", strings.NewReader("0000"))
+	req.Header.Set("Content-Type", "application/x-git-upload-pack-request")
+	resp, _ := tw.do(t, req)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("got %d, want 503 with Retry-After", resp.StatusCode)
+	}
+	for range maxUploadPacks {
+		<-tw.srv.uploadPacks
+	}
+}

@@ -56,6 +56,9 @@ type Server struct {
 	// themeID changes when the theme does, so ETags of pages change with it.
 	themeID string
 
+	// uploadPacks holds a token per clone or fetch in progress.
+	uploadPacks chan struct{}
+
 	searchMu     sync.Mutex
 	searchIndex  *search.Index
 	searchCommit store.Hash
@@ -79,6 +82,7 @@ func New(o Options) (*Server, error) {
 		baseURL: o.BaseURL,
 		logIPs:  o.LogIPs,
 	}
+	s.uploadPacks = make(chan struct{}, maxUploadPacks)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
