@@ -1,17 +1,11 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestBrowserReviewFlow runs browser/review.mjs: the whole contribute-and-
@@ -29,23 +23,7 @@ import (
 // Afterwards C git checks what the server wrote.
 func TestBrowserReviewFlow(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if inCI() {
-			t.Fatalf("%s is missing and CI=true: .ci/run should have installed the chromium package", chromiumPath)
-		}
-		t.Skipf("%s is missing: install the Debian package chromium to run the browser checks", chromiumPath)
-	}
-	node := requireTool(t, "node")
-	root := moduleRoot(t)
-	dir := filepath.Join(root, "internal", "e2e", "browser")
-	reviewFlowPlaywright(t, dir)
-	shots := os.Getenv("GITWIKI_ARTIFACTS")
-	if shots == "" {
-		shots = filepath.Join(root, ".ci", "artifacts")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, shots := requireBrowser(t)
 
 	// The maintainers are created with the real CLI before the server
 	// starts, the password on standard input as an operator would give it.
@@ -65,34 +43,20 @@ func TestBrowserReviewFlow(t *testing.T) {
 	s := StartServer(t, "--data", data)
 	mainBefore := git(t, s.Repo, "rev-parse", "refs/heads/main")
 
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "review.mjs", s.URL, shots)
-	cmd.Dir = dir
-	cmd.Env = append(cleanEnv(), "CHROMIUM_PATH="+chromiumPath,
-		"REVIEW_MAINTAINER=alice", "REVIEW_MAINTAINER_PASSWORD="+alicePassword,
-		"REVIEW_MAINTAINER2=bob", "REVIEW_MAINTAINER2_PASSWORD="+bobPassword)
-	cmd.WaitDelay = 10 * time.Second
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	if err != nil {
-		t.Fatalf("node review.mjs %s: %v\n%s", s.URL, err, out.String())
-	}
-	t.Log("\n" + out.String())
-	if !strings.Contains(out.String(), "PASS ") {
-		t.Fatalf("review.mjs exited 0 but ran no check:\n%s", out.String())
-	}
+	out := runBrowserScript(t, dir, "review.mjs", []string{
+		"REVIEW_MAINTAINER=alice", "REVIEW_MAINTAINER_PASSWORD=" + alicePassword,
+		"REVIEW_MAINTAINER2=bob", "REVIEW_MAINTAINER2_PASSWORD=" + bobPassword,
+	}, s.URL, shots)
 	t.Logf("screenshots in %s", shots)
 
 	// What the browser did, checked from the outside with C git and HTTP.
 	result := map[string]string{}
-	for _, m := range regexp.MustCompile(`(?m)^RESULT (\w+)=(.*)$`).FindAllStringSubmatch(out.String(), -1) {
+	for _, m := range regexp.MustCompile(`(?m)^RESULT (\w+)=(.*)$`).FindAllStringSubmatch(out, -1) {
 		result[m[1]] = strings.TrimSpace(m[2])
 	}
 	for _, k := range []string{"proposal", "proposed", "first", "second", "conflictPage"} {
 		if result[k] == "" {
-			t.Fatalf("review.mjs printed no RESULT %s=…:\n%s", k, out.String())
+			t.Fatalf("review.mjs printed no RESULT %s=…:\n%s", k, out)
 		}
 	}
 	branch := "refs/heads/proposals/" + result["proposal"]
@@ -141,46 +105,4 @@ func TestBrowserReviewFlow(t *testing.T) {
 		t.Errorf("the last two commits on main are by %q, want bob (the resolution) after alice (the first save)", authors)
 	}
 	gitFsck(t, s.Repo)
-}
-
-// reviewFlowPlaywright installs playwright-core (which downloads no browser)
-// into dir when it is missing.
-func reviewFlowPlaywright(tb testing.TB, dir string) {
-	tb.Helper()
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err == nil {
-		return
-	}
-	npm := requireTool(tb, "npm")
-	tb.Logf("installing playwright-core: npm ci in %s", dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
-	}
-}
-
-// runGitwikiInput is runGitwiki with stdin as the program's standard input,
-// for the commands that read from it (the password of `gitwiki user add`).
-func runGitwikiInput(tb testing.TB, stdin string, args ...string) (stdout, stderr string, code int) {
-	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, gitwikiBin(tb), args...)
-	cmd.Env = cleanEnv()
-	cmd.Stdin = strings.NewReader(stdin)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return o.String(), e.String(), 0
-	case errors.As(err, &ee) && ee.Exited():
-		return o.String(), e.String(), ee.ExitCode()
-	}
-	tb.Fatalf("gitwiki %s: %v\n%s%s", strings.Join(args, " "), err, o.String(), e.String())
-	return "", "", -1
 }

@@ -2,15 +2,11 @@ package e2e
 
 import (
 	"archive/zip"
-	"bytes"
-	"context"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestExportBrowser exports the starter wiki with the real binary (gitwiki
@@ -20,30 +16,7 @@ import (
 // script errors, and no request that leaves file://.
 func TestExportBrowser(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if inCI() {
-			t.Fatalf("%s is missing and CI=true: .ci/run should have installed the chromium package", chromiumPath)
-		}
-		t.Skipf("%s is missing: install the Debian package chromium to run the browser checks", chromiumPath)
-	}
-	node := requireTool(t, "node")
-	root := moduleRoot(t)
-	dir := filepath.Join(root, "internal", "e2e", "browser")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err != nil {
-		npm := requireTool(t, "npm")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
-		}
-	}
-	shots := os.Getenv("GITWIKI_ARTIFACTS")
-	if shots == "" {
-		shots = filepath.Join(root, ".ci", "artifacts")
-	}
+	dir, shots := requireBrowser(t)
 
 	tmp := t.TempDir()
 	repo := filepath.Join(tmp, "wiki.git")
@@ -61,21 +34,7 @@ func TestExportBrowser(t *testing.T) {
 	site := filepath.Join(tmp, "unzipped")
 	unzip(t, zipFile, site)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "export.mjs", site, shots)
-	cmd.Dir = dir
-	cmd.Env = append(cleanEnv(), "CHROMIUM_PATH="+chromiumPath)
-	cmd.WaitDelay = 10 * time.Second
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("node export.mjs %s: %v\n%s", site, err, out.String())
-	}
-	t.Log("\n" + out.String())
-	if !strings.Contains(out.String(), "PASS ") {
-		t.Fatalf("export.mjs exited 0 but ran no check:\n%s", out.String())
-	}
+	runBrowserScript(t, dir, "export.mjs", nil, site, shots)
 }
 
 // TestBuildCommand checks build and check from the outside: exit codes,

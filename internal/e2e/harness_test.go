@@ -436,10 +436,18 @@ func waitFor(tb testing.TB, timeout time.Duration, what string, cond func() (boo
 // exit code; it fails the test only if the program could not run at all.
 func runGitwiki(tb testing.TB, args ...string) (stdout, stderr string, code int) {
 	tb.Helper()
+	return runGitwikiInput(tb, "", args...)
+}
+
+// runGitwikiInput is runGitwiki with stdin as the program's standard input,
+// for the commands that read from it (the password of `gitwiki user add`).
+func runGitwikiInput(tb testing.TB, stdin string, args ...string) (stdout, stderr string, code int) {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, gitwikiBin(tb), args...)
 	cmd.Env = cleanEnv()
+	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()

@@ -4,24 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
-
-// mustAddMaintainer creates an account with the real CLI, the password on
-// standard input, as an operator would.
-func mustAddMaintainer(tb testing.TB, data, name, password string) {
-	tb.Helper()
-	cmd := exec.Command(gitwikiBin(tb), "user", "add", name, "--maintainer", "--data", data)
-	cmd.Env = cleanEnv()
-	cmd.Stdin = strings.NewReader(password + "\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("gitwiki user add: %v\n%s", err, out)
-	}
-}
 
 // TestReviewWithPlainGit follows DESIGN.md's "Review with plain git": an
 // anonymous web edit becomes proposal N; a maintainer clones over HTTP,
@@ -30,7 +17,9 @@ func mustAddMaintainer(tb testing.TB, data, name, password string) {
 func TestReviewWithPlainGit(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	os.MkdirAll(data, 0o700)
-	mustAddMaintainer(t, data, "alice", "correct horse battery")
+	if _, stderr, code := runGitwikiInput(t, "correct horse battery\n", "user", "add", "alice", "--maintainer", "--data", data); code != 0 {
+		t.Fatalf("gitwiki user add: exit %d\n%s", code, stderr)
+	}
 	s := StartServer(t, "--data", data)
 
 	// An anonymous edit from the editor's form.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"compress/gzip"
 	"context"
 	"io"
 	"io/fs"
@@ -89,30 +88,16 @@ func MustServe(tb testing.TB, files map[string]string, opts ...func(*Options)) *
 func (tw *testWiki) get(tb testing.TB, path string, hdr ...string) (*http.Response, string) {
 	tb.Helper()
 	req, _ := http.NewRequest(http.MethodGet, tw.ts.URL+path, nil)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
 	// Send the path as written: the client must not clean "..".
 	req.URL.Opaque = path
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		req.URL.Opaque, req.URL.RawQuery = path[:i], path[i+1:]
 	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		tb.Fatal(err)
+	headers := make([]any, len(hdr))
+	for i, h := range hdr {
+		headers[i] = h
 	}
-	defer resp.Body.Close()
-	var body io.Reader = resp.Body
-	if resp.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(resp.Body)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		body = zr
-	}
-	b, _ := io.ReadAll(body)
-	return resp, string(b)
+	return tw.do(tb, req, headers...)
 }
 
 func TestRoutes(t *testing.T) {

@@ -9,6 +9,7 @@
 // one <h1>, no sideways scrolling on a phone, and a usable page without
 // JavaScript. It prints one PASS/FAIL line per check and exits 1 on any FAIL.
 import { chromium } from "playwright-core";
+import { CHROMIUM, FLAGS, attempt, check, finish } from "./checks.mjs";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
@@ -21,38 +22,12 @@ const base = new URL(baseArg);
 const shotDir = path.resolve(shotArg);
 mkdirSync(shotDir, { recursive: true });
 
-// Debian's Chromium. playwright-core gives each launch a fresh, empty
-// --user-data-dir of its own; the flags keep Chromium from calling home,
-// which this machine's closed network would refuse.
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const HOME = "/";
 const ACTIVITY = "/Facilitation/Mapping-information-assets";
 const PHONE = 390;
 const DESKTOP = 1280;
 
-let passed = 0;
-let failed = 0;
-function check(scope, name, ok, detail = "") {
-  if (ok) passed++; else failed++;
-  console.log(`${ok ? "PASS" : "FAIL"} [${scope}] ${name}${detail ? ` (${detail})` : ""}`);
-  return ok;
-}
 
-// Runs one check body; an exception (a timeout, a missing element) is a FAIL
-// of that check, not the end of the run.
-async function attempt(scope, name, fn) {
-  try {
-    const r = await fn();
-    const [ok, detail] = Array.isArray(r) ? r : [r !== false, ""];
-    return check(scope, name, ok, detail);
-  } catch (e) {
-    return check(scope, name, false, String(e && e.message ? e.message.split("\n")[0] : e));
-  }
-}
 
 // Makes an element visible the way a reader would: by opening each closed
 // <details> around it (the phone menu, a collapsed TOC or folder) through
@@ -372,8 +347,7 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(`browser checks: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  finish("browser checks");
 }
 
 main().catch((e) => {

@@ -10,6 +10,7 @@
 // itself without JavaScript, there are no script errors, and no request
 // leaves file://. One PASS/FAIL line per check; exit 1 on any FAIL.
 import { chromium } from "playwright-core";
+import { CHROMIUM, FLAGS, attempt, check, finish } from "./checks.mjs";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -23,32 +24,9 @@ const root = pathToFileURL(path.resolve(dirArg) + "/");
 const shotDir = path.resolve(shotArg);
 mkdirSync(shotDir, { recursive: true });
 
-// The flags of browser.mjs: no calls home. file:// needs no extra flag,
-// because the export loads its search index with <script src>, not fetch.
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const DESKTOP = 1280;
 
-let passed = 0;
-let failed = 0;
-function check(scope, name, ok, detail = "") {
-  if (ok) passed++; else failed++;
-  console.log(`${ok ? "PASS" : "FAIL"} [${scope}] ${name}${detail ? ` (${detail})` : ""}`);
-  return ok;
-}
 
-async function attempt(scope, name, fn) {
-  try {
-    const r = await fn();
-    const [ok, detail] = Array.isArray(r) ? r : [r !== false, ""];
-    return check(scope, name, ok, detail);
-  } catch (e) {
-    return check(scope, name, false, String(e && e.message ? e.message.split("\n")[0] : e));
-  }
-}
 
 async function newPage(browser, scope, js = true) {
   const context = await browser.newContext({
@@ -208,8 +186,7 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(`export browser checks: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  finish("export browser checks");
 }
 
 main().catch((e) => {

@@ -25,6 +25,7 @@
 // failed step ends the flow (the later steps depend on it). Lines starting
 // with RESULT tell the Go test what to verify with git. Exit 1 on any FAIL.
 import { chromium } from "playwright-core";
+import { CHROMIUM, FLAGS, check, finish, outcome } from "./checks.mjs";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
@@ -45,12 +46,6 @@ if (!MAINTAINER_PW || !MAINTAINER2_PW) {
   process.exit(2);
 }
 
-// The flags of browser.mjs: Chromium must not call home.
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const PHONE = 390;
 const DESKTOP = 1280;
 const PAGE = "/Glossary";
@@ -64,13 +59,6 @@ const PROPOSED_TEXT = `Review check ${tag}: agree on shared terms before the ses
 const FIRST = `First maintainer ${tag} restores a backup every month.`;
 const SECOND = `Second maintainer ${tag} keeps one copy offline.`;
 
-let passed = 0;
-let failed = 0;
-function check(scope, name, ok, detail = "") {
-  if (ok) passed++; else failed++;
-  console.log(`${ok ? "PASS" : "FAIL"} [${scope}] ${name}${detail ? ` (${detail})` : ""}`);
-  return ok;
-}
 
 // A failed step ends the flow: the steps after it build on it.
 class StepFailed extends Error {}
@@ -79,14 +67,7 @@ class StepFailed extends Error {}
 // exception (a timeout, a missing element) is a FAIL. A FAIL throws
 // StepFailed unless soft is set.
 async function step(t, name, fn, soft = false) {
-  let ok = false;
-  let detail = "";
-  try {
-    const r = await fn();
-    [ok, detail] = Array.isArray(r) ? r : [r !== false, ""];
-  } catch (e) {
-    detail = String(e && e.message ? e.message.split("\n")[0] : e);
-  }
+  const [ok, detail] = await outcome(fn);
   check(t.scope, name, ok, detail);
   if (!ok && !soft) throw new StepFailed(`${t.scope}: ${name}`);
   return ok;
@@ -580,8 +561,7 @@ async function main() {
     for (const t of contexts) checkProblems(t);
     await browser.close();
   }
-  console.log(`review flow checks: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  finish("review flow checks");
 }
 
 main().catch((e) => {
