@@ -31,13 +31,9 @@ func (s *Server) newShow(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipath.Page, askPath bool) {
 	ctx := r.Context()
-	st, err := s.loader.Head(ctx)
+	st, err := s.editableHead(ctx)
 	if err != nil {
 		s.serveError(w, r, err)
-		return
-	}
-	if st.Settings.EditPolicy == site.PolicyClosed {
-		s.serveError(w, r, errClosed)
 		return
 	}
 	q := r.URL.Query()

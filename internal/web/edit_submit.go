@@ -34,13 +34,9 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	st, err := s.loader.Head(ctx)
+	st, err := s.editableHead(ctx)
 	if err != nil {
 		s.serveError(w, r, err)
-		return
-	}
-	if st.Settings.EditPolicy == site.PolicyClosed {
-		s.serveError(w, r, errClosed)
 		return
 	}
 	raw, askPath := mux.Vars(r)["page"], mux.CurrentRoute(r).GetName() == "new-submit"

@@ -84,3 +84,16 @@ func errForbidden(msg string) error { return &httpError{http.StatusForbidden, "N
 
 // errClosed answers edits while wiki.yaml says edit_policy: closed.
 var errClosed = &httpError{http.StatusForbidden, "Editing is closed", "This wiki is read-only at the moment: its maintainers have closed editing."}
+
+// editableHead is the head's read model for a request that changes the
+// wiki: errClosed while wiki.yaml says edit_policy: closed.
+func (s *Server) editableHead(ctx context.Context) (*site.Site, error) {
+	st, err := s.loader.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.Settings.EditPolicy == site.PolicyClosed {
+		return nil, errClosed
+	}
+	return st, nil
+}

@@ -30,12 +30,9 @@ func (s *Server) moveView(r *http.Request) (*theme.MoveView, *site.Site, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := s.loader.Head(r.Context())
+	st, err := s.editableHead(r.Context())
 	if err != nil {
 		return nil, nil, err
-	}
-	if st.Settings.EditPolicy == site.PolicyClosed {
-		return nil, nil, errClosed
 	}
 	p, ok := st.Page(name)
 	if !ok {

@@ -17,8 +17,6 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	if notModified(w, r, `"`+a.Hashed+`"`) {
-		return
-	}
+	w.Header().Set("ETag", `"`+a.Hashed+`"`)
 	http.ServeContent(w, r, "", zeroTime, bytes.NewReader(a.Data))
 }

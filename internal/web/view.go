@@ -105,8 +105,6 @@ func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 	}
 	for _, t := range strings.Split(inm, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		// Our gzip layer suffixes ETags of compressed bodies.
-		t = strings.Replace(t, `-gz"`, `"`, 1)
 		if t == etag || t == "*" {
 			w.WriteHeader(http.StatusNotModified)
 			return true
