@@ -347,7 +347,9 @@ func (s *zipSink) abort() {
 // MS-DOS date and time, and the extended timestamp that keeps the seconds.
 func zipTime(h *zip.FileHeader) {
 	t := h.Modified
+	//lint:ignore SA1019 CreateRaw writes these fields as given; Modified alone would be lost.
 	h.ModifiedDate = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
+	//lint:ignore SA1019 as above.
 	h.ModifiedTime = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
 	h.Extra = binary.LittleEndian.AppendUint32([]byte{0x55, 0x54, 5, 0, 1}, uint32(t.Unix()))
 }

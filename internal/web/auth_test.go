@@ -226,11 +226,11 @@ func TestLocalPath(t *testing.T) {
 func TestLoginOpenRedirect(t *testing.T) {
 	tw := MustServe(t, testFiles)
 	tw.MustAccounts(t)
-	resp, body := tw.get(t, "/-/login?next=//evil.example")
+	_, body := tw.get(t, "/-/login?next=//evil.example")
 	if strings.Contains(body, "evil.example") {
 		t.Fatal("form carries a foreign next")
 	}
-	resp, _ = tw.post(t, "/-/login", url.Values{"username": {"bob"}, "password": {bobPassword}, "next": {"/\\evil.example"}})
+	resp, _ := tw.post(t, "/-/login", url.Values{"username": {"bob"}, "password": {bobPassword}, "next": {"/\\evil.example"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 		t.Fatalf("got %d to %q, want 303 to /", resp.StatusCode, resp.Header.Get("Location"))
 	}
