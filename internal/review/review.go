@@ -102,12 +102,7 @@ func (s *Service) claimID(ctx context.Context, rs *records, commit store.Hash) (
 	if err != nil {
 		return 0, err
 	}
-	next := rs.maxID() + 1
-	for name := range branches {
-		if n, err := strconv.Atoi(strings.TrimPrefix(name, BranchPrefix)); err == nil && n >= next {
-			next = n + 1
-		}
-	}
+	next := nextFree(rs, branches)
 	// The branch may exist already from an earlier attempt of this update.
 	for ; ; next++ {
 		ref := BranchPrefix + strconv.Itoa(next)
@@ -189,10 +184,11 @@ func (s *Service) Refresh(ctx context.Context) error {
 		for _, p := range rs.byID {
 			byBranch[p.Branch] = p
 		}
-		for ref, head := range branches {
+		for _, ref := range adoptionOrder(branches) {
+			head := branches[ref]
 			p, ok := byBranch[ref]
 			if !ok {
-				np, err := s.adopt(ctx, rs, ref, head, main)
+				np, err := s.adopt(ctx, rs, ref, head, main, branches)
 				if err != nil {
 					return nil, nil, "", err
 				}
@@ -232,7 +228,7 @@ func (s *Service) Refresh(ctx context.Context) error {
 
 // adopt makes a record for a branch pushed with git. A numbered branch
 // keeps its number; another name gets the next free one.
-func (s *Service) adopt(ctx context.Context, rs *records, ref string, head, main store.Hash) (*Proposal, error) {
+func (s *Service) adopt(ctx context.Context, rs *records, ref string, head, main store.Hash, branches map[string]store.Hash) (*Proposal, error) {
 	c, err := s.repo.Commit(ctx, head)
 	if err != nil {
 		return nil, err
@@ -243,7 +239,7 @@ func (s *Service) adopt(ctx context.Context, rs *records, ref string, head, main
 	}
 	id, err := strconv.Atoi(strings.TrimPrefix(ref, BranchPrefix))
 	if _, taken := rs.byID[id]; err != nil || id <= 0 || taken {
-		id = rs.maxID() + 1
+		id = nextFree(rs, branches)
 	}
 	base, _ := s.repo.MergeBase(ctx, head, main)
 	changes, _ := s.repo.DiffCommits(ctx, base, head)
@@ -262,6 +258,45 @@ func (s *Service) adopt(ctx context.Context, rs *records, ref string, head, main
 	}
 	rs.byID[id] = p
 	return p, nil
+}
+
+// adoptionOrder lists proposal branches so that numbers given to named
+// branches never depend on map or ref-listing order: numbered branches
+// first, ascending, so each keeps its own number, then named ones by name.
+func adoptionOrder(branches map[string]store.Hash) []string {
+	refs := make([]string, 0, len(branches))
+	for ref := range branches {
+		refs = append(refs, ref)
+	}
+	num := func(ref string) (int, bool) {
+		n, err := strconv.Atoi(strings.TrimPrefix(ref, BranchPrefix))
+		return n, err == nil && n > 0
+	}
+	sort.Slice(refs, func(i, j int) bool {
+		a, aok := num(refs[i])
+		b, bok := num(refs[j])
+		switch {
+		case aok && bok:
+			return a < b
+		case aok != bok:
+			return aok
+		}
+		return refs[i] < refs[j]
+	})
+	return refs
+}
+
+// nextFree is one past the highest number held by a record or by a
+// numbered branch, so a named branch never takes a number that a pushed
+// proposals/N branch will claim.
+func nextFree(rs *records, branches map[string]store.Hash) int {
+	next := rs.maxID() + 1
+	for name := range branches {
+		if n, err := strconv.Atoi(strings.TrimPrefix(name, BranchPrefix)); err == nil && n >= next {
+			next = n + 1
+		}
+	}
+	return next
 }
 
 func (s *Service) prefix() string {

@@ -222,7 +222,7 @@ func TestPlainGitMergeAndPush(t *testing.T) {
 	os.WriteFile(filepath.Join(clone, "c.md"), []byte("# C\n"), 0o644)
 	git(t, clone, "add", "c.md")
 	git(t, clone, "commit", "-q", "-m", "Add page C")
-	git(t, clone, "push", "-q", "origin", "mine:proposals/7", "mine:proposals/named-branch")
+	git(t, clone, "push", "-q", "origin", "mine:proposals/named-branch", "mine:proposals/7", "mine:proposals/b-named", "mine:proposals/12")
 
 	list, err := f.rev.List(ctx)
 	if err != nil {
@@ -238,8 +238,12 @@ func TestPlainGitMergeAndPush(t *testing.T) {
 	if q := byID[7]; q == nil || q.Title != "Add page C" || q.State != Open || q.Page != "c" || !q.Pushed {
 		t.Fatalf("pushed proposals/7: %+v", q)
 	}
-	if q := byID[8]; q == nil || q.Branch != "refs/heads/proposals/named-branch" {
-		t.Fatalf("pushed named branch: %+v", q)
+	// Named branches are numbered after every numbered branch, by name, so
+	// the numbers do not depend on the order refs are listed in.
+	for id, branch := range map[int]string{12: "12", 13: "b-named", 14: "named-branch"} {
+		if q := byID[id]; q == nil || q.Branch != "refs/heads/proposals/"+branch {
+			t.Fatalf("proposal %d: got %+v, want branch proposals/%s", id, q, branch)
+		}
 	}
 	git(t, f.repo.GitDir(), "fsck", "--strict")
 }
