@@ -2,9 +2,11 @@ package site
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
 // lastChanges remembers, per file, the newest commit that changed it as seen
@@ -52,4 +54,130 @@ func (l *Loader) LastChange(ctx context.Context, from store.Hash, file string) (
 	}
 	l.last.mu.Unlock()
 	return c, nil
+}
+
+// ContentFile maps a repository path to its path under the content root;
+// ok is false for files outside it.
+func (l *Loader) ContentFile(repoPath string) (string, bool) {
+	if l.dir == "" {
+		return repoPath, true
+	}
+	rel, ok := strings.CutPrefix(repoPath, l.dir+"/")
+	if !ok {
+		return "", false
+	}
+	return rel, true
+}
+
+// Change is one commit of the served history as readers see it: the pages
+// and other files it touched under the content root.
+type Change struct {
+	*store.Commit
+	Pages []ChangedPage
+	Files []string // attachments and other files, content-root relative
+}
+
+// ChangedPage is one page a change touched. Page is the page at the site's
+// commit, nil when it no longer exists there.
+type ChangedPage struct {
+	Name wikipath.Page
+	Page *Page
+}
+
+// Title is the page's title at the site's commit, or its name made readable.
+func (c ChangedPage) Title() string {
+	if c.Page != nil {
+		return c.Page.Title
+	}
+	return c.Name.Title()
+}
+
+// HistoryQuery says what one walk of the first-parent line collects.
+type HistoryQuery struct {
+	Recent int      // how many changes to the content root to list
+	Files  []string // content files whose newest change is wanted
+	Root   bool     // walk on to the root commit
+}
+
+// History is what a walk found.
+type History struct {
+	Recent []Change
+	Last   map[string]*store.Commit // content file → newest commit that changed it
+	Root   store.Hash               // the root commit when asked for, else the oldest reached
+}
+
+// Walk limits: a walk reads commits in batches and never past maxHistory.
+const (
+	logBatch   = 256
+	maxHistory = 200000
+)
+
+// History walks the first-parent line from the site's commit once, until it
+// has q.Recent changes and the newest change of every file in q.Files, so a
+// static export reads history once rather than once per page.
+func (s *Site) History(ctx context.Context, q HistoryQuery) (*History, error) {
+	repo, l := s.loader.repo, s.loader
+	want := make(map[string]bool, len(q.Files))
+	for _, f := range q.Files {
+		want[f] = true
+	}
+	h := &History{Last: map[string]*store.Commit{}, Root: s.Commit}
+	from := s.Commit
+	for walked := 0; walked < maxHistory; {
+		if len(h.Last) == len(want) && len(h.Recent) >= q.Recent {
+			break
+		}
+		entries, err := repo.Log(ctx, from, logBatch)
+		if err != nil {
+			return nil, err
+		}
+		if len(entries) == 0 {
+			break
+		}
+		walked += len(entries)
+		for _, e := range entries {
+			ch := Change{Commit: e.Commit}
+			for _, fc := range e.Changes {
+				rel, ok := l.ContentFile(fc.Path)
+				if !ok {
+					continue
+				}
+				if want[rel] && h.Last[rel] == nil {
+					h.Last[rel] = e.Commit
+				}
+				name, isPage := wikipath.FromFile(rel)
+				switch {
+				case !isPage:
+					ch.Files = append(ch.Files, rel)
+				case hidden(name):
+				default:
+					p, _ := s.Page(name)
+					ch.Pages = append(ch.Pages, ChangedPage{Name: name, Page: p})
+				}
+			}
+			if len(ch.Pages)+len(ch.Files) > 0 && len(h.Recent) < q.Recent {
+				h.Recent = append(h.Recent, ch)
+			}
+		}
+		last := entries[len(entries)-1]
+		h.Root = last.Hash
+		if len(last.Parents) == 0 {
+			return h, nil
+		}
+		from = last.Parents[0]
+	}
+	if !q.Root {
+		return h, nil
+	}
+	for walked := 0; walked < maxHistory; walked++ {
+		c, err := repo.Commit(ctx, h.Root)
+		if err != nil {
+			return nil, err
+		}
+		if len(c.Parents) == 0 {
+			break
+		}
+		h.Root = c.Parents[0]
+	}
+	return h, nil
 }

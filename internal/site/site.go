@@ -15,6 +15,9 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
+
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
@@ -31,8 +34,14 @@ const (
 	FooterPage   = wikipath.Page("_Footer")
 )
 
-// ErrNotFound is returned for pages and files that do not exist at the commit.
-var ErrNotFound = errors.New("not found")
+// Errors. ErrNotFound is store's, so a missing page, file or commit is one
+// kind of error wherever it comes from.
+var (
+	ErrNotFound = store.ErrNotFound
+	// ErrLoadPanic: loading a commit's read model panicked; the commit
+	// cannot be shown until the cause is fixed.
+	ErrLoadPanic = errors.New("reading the wiki failed")
+)
 
 // Page is one page of the site at a commit.
 type Page struct {
@@ -80,14 +89,10 @@ type Loader struct {
 
 	mu     sync.Mutex
 	recent []*Site // most recent first
-	flight map[store.Hash]*loadCall
+	flight singleflight.Group
 	last   lastChanges
-}
-
-type loadCall struct {
-	done chan struct{}
-	site *Site
-	err  error
+	// loadHook, when set by a test, runs at the start of every load.
+	loadHook func(store.Hash)
 }
 
 // keepSites is how many commits' read models stay in memory: the head, and
@@ -100,7 +105,7 @@ func NewLoader(repo *store.Repo, r *render.Renderer, dir string) (*Loader, error
 	if err != nil {
 		return nil, fmt.Errorf("content dir: %w", err)
 	}
-	return &Loader{repo: repo, renderer: r, dir: clean, flight: map[store.Hash]*loadCall{}}, nil
+	return &Loader{repo: repo, renderer: r, dir: clean}, nil
 }
 
 // Repo is the repository the loader reads.
@@ -130,7 +135,8 @@ func (l *Loader) Head(ctx context.Context) (*Site, error) {
 }
 
 // At loads the read model of a commit. Concurrent calls for the same commit
-// share one load.
+// share one load, which outlives a cancelled request: others may be waiting
+// for it.
 func (l *Loader) At(ctx context.Context, commit store.Hash) (*Site, error) {
 	l.mu.Lock()
 	for _, s := range l.recent {
@@ -139,36 +145,50 @@ func (l *Loader) At(ctx context.Context, commit store.Hash) (*Site, error) {
 			return s, nil
 		}
 	}
-	if c, ok := l.flight[commit]; ok {
-		l.mu.Unlock()
-		select {
-		case <-c.done:
-			return c.site, c.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
+	l.mu.Unlock()
+	ch := l.flight.DoChan(commit.String(), func() (any, error) {
+		return l.loadAndKeep(context.WithoutCancel(ctx), commit)
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
 		}
+		return res.Val.(*Site), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	c := &loadCall{done: make(chan struct{})}
-	l.flight[commit] = c
+}
+
+// loadAndKeep loads a commit and keeps it among the recent ones. A panic
+// while loading (a bug, or a page that trips a library) becomes an error for
+// every waiter instead of taking the process down.
+func (l *Loader) loadAndKeep(ctx context.Context, commit store.Hash) (st *Site, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			st, err = nil, fmt.Errorf("load commit %s: %w: %v", commit.Short(), ErrLoadPanic, v)
+		}
+	}()
+	l.mu.Lock()
 	var prev *Site
 	if len(l.recent) > 0 {
 		prev = l.recent[0]
 	}
 	l.mu.Unlock()
-
-	// The load outlives a cancelled request: others may be waiting for it.
-	c.site, c.err = l.load(context.WithoutCancel(ctx), commit, prev)
+	if l.loadHook != nil {
+		l.loadHook(commit)
+	}
+	st, err = l.load(ctx, commit, prev)
+	if err != nil {
+		return nil, err
+	}
 	l.mu.Lock()
-	delete(l.flight, commit)
-	if c.err == nil {
-		l.recent = append([]*Site{c.site}, l.recent...)
-		if len(l.recent) > keepSites {
-			l.recent = l.recent[:keepSites]
-		}
+	l.recent = append([]*Site{st}, l.recent...)
+	if len(l.recent) > keepSites {
+		l.recent = l.recent[:keepSites]
 	}
 	l.mu.Unlock()
-	close(c.done)
-	return c.site, c.err
+	return st, nil
 }
 
 func (l *Loader) load(ctx context.Context, commit store.Hash, prev *Site) (*Site, error) {
@@ -261,41 +281,30 @@ func (s *Site) summarize(ctx context.Context, prev *Site) error {
 		}
 		todo = append(todo, p)
 	}
-	work := make(chan *Page)
-	errc := make(chan error, 1)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(todo), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range work {
-				b, err := s.loader.repo.ReadBlob(ctx, p.Blob, MaxPageBytes)
-				if err != nil && !errors.Is(err, store.ErrTooLarge) {
-					select {
-					case errc <- fmt.Errorf("read %s: %w", p.File, err):
-					default:
-					}
-					continue
-				}
-				if err != nil {
-					p.Summary = &render.Summary{Title: p.Name.Title(), Warnings: []string{"This page is larger than 4 MiB and is not shown."}}
-					continue
-				}
-				p.Summary = s.loader.renderer.Summarize(b, p.File)
-			}
-		}()
-	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range todo {
-		work <- p
+		g.Go(func() error { return s.summarizePage(ctx, p) })
 	}
-	close(work)
-	wg.Wait()
-	select {
-	case err := <-errc:
-		return err
-	default:
+	return g.Wait()
+}
+
+func (s *Site) summarizePage(ctx context.Context, p *Page) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("read %s: %w: %v", p.File, ErrLoadPanic, v)
+		}
+	}()
+	b, err := s.loader.repo.ReadBlob(ctx, p.Blob, MaxPageBytes)
+	if errors.Is(err, store.ErrTooLarge) {
+		p.Summary = &render.Summary{Title: p.Name.Title(), Warnings: []string{"This page is larger than 4 MiB and is not shown."}}
 		return nil
 	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", p.File, err)
+	}
+	p.Summary = s.loader.renderer.Summarize(b, p.File)
+	return nil
 }
 
 // index derives titles, lookups, backlinks, tags, aliases and navigation.
