@@ -16,6 +16,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/web"
 )
 
 // defaultRepo is serve's default repository: GITWIKI_REPO, else
@@ -109,7 +110,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer repo.Close()
-	rep, err := export.Build(ctx, export.Options{Loader: loader, Theme: th, Rev: *sf.rev, Out: *out, BaseURL: *baseURL, Strict: *strict})
+	rep, err := export.Build(ctx, export.Options{Loader: loader, Theme: th, Rev: *sf.rev, Out: *out, BaseURL: *baseURL, Strict: *strict, EditURL: web.LiveEditURL})
 	if rep != nil {
 		for _, p := range rep.Skipped {
 			fmt.Fprintln(stderr, "not exported:", p.Arrow())

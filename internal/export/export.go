@@ -19,12 +19,16 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
+
+// recentLimit is how many changes the feed shows, as the server's does.
+const recentLimit = 50
 
 // Errors that Build and Check wrap. Anything else is a failure to read the
 // repository or to write the output.
@@ -53,6 +57,10 @@ type Options struct {
 	// live wiki" (BaseURL/-/edit/PAGE), and the feed, sitemap.xml, robots.txt
 	// and 404.html use absolute addresses under it.
 	BaseURL string
+	// EditURL is the live wiki's editor of a page, given BaseURL without its
+	// trailing slash: the server's route table knows it (web.LiveEditURL).
+	// nil leaves "Edit on the live wiki" out.
+	EditURL func(base string, p wikipath.Page) string
 	// Strict fails the build when a link leads nowhere, before anything is
 	// written.
 	Strict bool
@@ -105,12 +113,11 @@ type build struct {
 	renderer *render.Renderer
 	res      resolver
 	commit   *store.Commit
-	hist     *history
-	nav      []*navNode
+	model    *present.Model
+	hist     *site.History
 	basePath string // the base URL's path, "/" or "/wiki/"; "" without one
 	index    []byte
 	chromes  chromeCache
-	navs     navCache
 
 	mu     sync.Mutex
 	broken []Problem
@@ -145,6 +152,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	b.opts, b.basePath = opts, basePath
+	b.plan.edit = opts.EditURL
 	rep := &Report{Commit: commit.Hash, Out: tgt.out}
 
 	b.checkLinks()
@@ -277,8 +285,13 @@ func prepare(ctx context.Context, loader *site.Loader, th *theme.Theme, commit *
 	}
 	b.index = b.searchIndex()
 	pl.searchIndexName = searchIndexName(b.index)
-	b.nav = b.buildNav(st.Nav())
-	b.hist, err = readHistory(ctx, loader.Repo(), loader.Dir(), pl, commit.Hash, live == "")
+	b.model = present.New(st, th, func(p *site.Page) bool { return pl.pages[p.Name] != nil })
+	files := make([]string, len(pl.list))
+	for i, p := range pl.list {
+		files[i] = p.File
+	}
+	// The feed names itself after the root commit when there is no base URL.
+	b.hist, err = st.History(ctx, site.HistoryQuery{Recent: recentLimit, Files: files, Root: live == ""})
 	if err != nil {
 		return nil, err
 	}
@@ -471,17 +484,17 @@ func (b *build) jobs() []job {
 				return nil, err
 			}
 			b.linkProblems(p, missing)
-			return b.execute(buf, "page", b.pageView(ctx, p, sc, doc))
+			return b.execute(buf, "page", b.model.Page(b.output(ctx, sc), p, doc, b.hist.Last[p.File]))
 		}})
 	}
 	if pl.pages[wikipath.Root] == nil {
 		jobs = append(jobs, job{file: indexFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
-			return b.execute(buf, "page", b.folderView(ctx, wikipath.Root, sc))
+			return b.execute(buf, "page", b.model.Folder(b.output(ctx, sc), wikipath.Root))
 		}})
 	}
 	for _, d := range pl.folders {
 		jobs = append(jobs, job{file: outputFile(d), make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
-			return b.execute(buf, "page", b.folderView(ctx, d, sc))
+			return b.execute(buf, "page", b.model.Folder(b.output(ctx, sc), d))
 		}})
 	}
 	for _, old := range pl.redirs {
@@ -531,33 +544,24 @@ func (b *build) listJobs() []job {
 	pl := b.plan
 	jobs := []job{
 		{file: searchDir + indexFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
-			v := &theme.SearchView{Base: b.base(ctx, sc, "Search", "")}
+			v := &theme.SearchView{Base: b.base(ctx, sc, "Search")}
 			v.NoIndex = true
 			return b.execute(buf, "search", v)
 		}},
 		{file: pagesDir + indexFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
-			v := &theme.PagesView{Base: b.base(ctx, sc, "All pages", ""), Tree: navItems(b.nav, "", true), Count: len(pl.list)}
-			return b.execute(buf, "pages", v)
+			return b.execute(buf, "pages", b.model.Pages(b.output(ctx, sc)))
 		}},
 	}
 	if len(pl.tagList) == 0 {
 		return jobs
 	}
 	jobs = append(jobs, job{file: tagsDir + indexFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
-		v := &theme.TagView{Base: b.base(ctx, sc, "Tags and categories", "")}
-		for _, t := range pl.tagList {
-			v.All = append(v.All, theme.TagCount{Kind: t.Kind, Name: t.Name, Count: t.Count})
-		}
-		return b.execute(buf, "tags", v)
+		return b.execute(buf, "tags", b.model.Tags(b.output(ctx, sc)))
 	}})
 	for _, t := range pl.tagList {
 		file := tagsDir + t.Kind + "/" + pl.tags[tagKey{t.Kind, t.Name}] + "/" + indexFile
 		jobs = append(jobs, job{file: file, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
-			title := "Tag: " + t.Name
-			if t.Kind == "category" {
-				title = "Category: " + t.Name
-			}
-			v := &theme.TagView{Base: b.base(ctx, sc, title, ""), Kind: t.Kind, Tag: t.Name, Pages: b.refs(pl.st.Tagged(t.Kind, t.Name))}
+			v, _ := b.model.Tag(b.output(ctx, sc), t.Kind, t.Name)
 			return b.execute(buf, "tags", v)
 		}})
 	}
@@ -575,7 +579,7 @@ func (b *build) notFound(ctx context.Context, buf *bytes.Buffer) ([]byte, error)
 		Heading: "Page not found",
 		Message: "There is no page at this address in this copy of the wiki.",
 	}
-	v.Base = b.base(ctx, sc, v.Heading, "")
+	v.Base = b.base(ctx, sc, v.Heading)
 	v.NoIndex = true
 	return b.execute(buf, "error", v)
 }

@@ -3,58 +3,31 @@ package export
 import (
 	"bytes"
 	"encoding/xml"
-	"github.com/gitwiki/gitwiki/internal/atom"
 	"net/url"
-	"strings"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
-// feed writes recent changes as Atom. Entry ids are the commits'
-// ("urn:git:commit:<hash>"), as the server's are, so a reader that follows
-// both sees one entry per change. Atom ids must be absolute, so without a
-// base URL the feed's id is made from the repository's root commit
-// ("urn:gitwiki:feed:<hash>"), which never changes, and links are relative
-// to feed.atom at the site root, which Atom allows (RFC 4287, section 4.2.7).
+// feed writes recent changes as Atom, built by present as the server's is.
+// Atom ids must be absolute, so without a base URL the feed's id is made
+// from the repository's root commit ("urn:gitwiki:feed:<hash>"), which never
+// changes, and links are relative to feed.atom at the site root, which Atom
+// allows (RFC 4287, section 4.2.7).
 func (b *build) feed() ([]byte, error) {
-	st := b.plan.st
-	f := atom.Feed{Title: st.Settings.Title + ": recent changes"}
+	l := present.FeedLinks{Page: b.publicURL}
 	if b.plan.live != "" {
-		f.ID = b.plan.live + "/"
-		f.Links = []atom.Link{{Href: b.plan.live + "/" + feedFile, Rel: "self", Type: "application/atom+xml"}, {Href: b.plan.live + "/"}}
+		l.ID, l.Self, l.Home = b.plan.live+"/", b.plan.live+"/"+feedFile, b.plan.live+"/"
 	} else {
-		f.ID = "urn:gitwiki:feed:" + b.hist.root.String()
+		l.ID, l.Self, l.Home = "urn:gitwiki:feed:"+b.hist.Root.String(), feedFile, indexFile
 		if d := b.plan.st.Loader().Dir(); d != "" {
-			f.ID += ":" + url.PathEscape(d)
+			l.ID += ":" + url.PathEscape(d)
 		}
-		f.Links = []atom.Link{{Href: feedFile, Rel: "self", Type: "application/atom+xml"}, {Href: indexFile}}
 	}
-	f.Updated = rfc3339(b.commit.Committer.When)
-	for i, c := range b.hist.recent {
-		if i == 0 {
-			f.Updated = rfc3339(c.Author.When)
-		}
-		e := atom.Entry{
-			Title:   c.Subject(),
-			ID:      "urn:git:commit:" + c.Hash.String(),
-			Updated: rfc3339(c.Author.When),
-			Author:  atom.Author{Name: c.Author.Name},
-		}
-		for i, p := range c.pages {
-			// Atom allows one alternate link per entry; the other pages are related.
-			l := atom.Link{Href: b.publicURL(p)}
-			if i > 0 {
-				l.Rel = "related"
-			}
-			e.Links = append(e.Links, l)
-		}
-		var sum strings.Builder
-		for _, n := range c.names {
-			sum.WriteString("Changed " + n + ". ")
-		}
-		e.Summary = strings.TrimSpace(sum.String())
-		f.Entries = append(f.Entries, e)
+	f := b.model.Feed(l, b.hist.Recent)
+	if len(f.Entries) == 0 {
+		f.Updated = rfc3339(b.commit.Committer.When)
 	}
 	return marshalXML(f)
 }
@@ -91,7 +64,7 @@ func (b *build) sitemap() ([]byte, error) {
 	}
 	for _, p := range b.plan.list {
 		u := sitemapURL{Loc: b.publicURL(p.Name)}
-		if c := b.hist.lastChange(p); c != nil {
+		if c := b.hist.Last[p.File]; c != nil {
 			u.LastMod = rfc3339(c.Author.When)
 		}
 		s.URLs = append(s.URLs, u)

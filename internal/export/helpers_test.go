@@ -13,6 +13,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
 	"github.com/gitwiki/gitwiki/themes"
 )
 
@@ -78,12 +79,21 @@ func MustTheme(tb testing.TB) *theme.Theme {
 }
 
 // MustBuild exports the head of r into a new directory (or zip) and returns its path.
+// serverEditURL is the server's editor address, as web.LiveEditURL makes
+// it; the export cannot import web.
+func serverEditURL(base string, p wikipath.Page) string {
+	return base + "/-/edit/" + wikipath.EscapePath(string(p))
+}
+
 func MustBuild(tb testing.TB, l *site.Loader, opts Options) (string, *Report) {
 	tb.Helper()
 	if opts.Out == "" {
 		opts.Out = filepath.Join(tb.TempDir(), "site")
 	}
 	opts.Loader = l
+	if opts.EditURL == nil {
+		opts.EditURL = serverEditURL
+	}
 	if opts.Theme == nil {
 		opts.Theme = MustTheme(tb)
 	}

@@ -138,21 +138,21 @@ func (l links) File(p string) string {
 
 // Action offers what a static copy can do; history, source, diffs, recent
 // changes and proposals need the server and are left out.
-func (l links) Action(name string, p wikipath.Page) string {
-	switch name {
-	case "edit":
+func (l links) Action(a theme.Action, p wikipath.Page) string {
+	switch a {
+	case theme.ActionEdit:
 		return l.plan.editURL(p)
-	case "home":
+	case theme.ActionHome:
 		return l.page(wikipath.Root)
-	case "pages":
+	case theme.ActionPages:
 		return l.root(pagesDir + "index.html")
-	case "search":
+	case theme.ActionSearch:
 		return l.root(searchDir + "index.html")
-	case "searchindex":
+	case theme.ActionSearchIndex:
 		return l.root(searchDir + l.plan.searchIndexName)
-	case "feed":
+	case theme.ActionFeed:
 		return l.root(feedFile)
-	case "tags":
+	case theme.ActionTags:
 		if len(l.plan.tags) == 0 {
 			return ""
 		}
@@ -173,13 +173,14 @@ func (l links) Diff(wikipath.Page, string, string) string { return "" }
 func (l links) PageAt(wikipath.Page, string) string       { return "" }
 func (l links) Proposal(int, string) string               { return "" }
 
-// editURL is the live wiki's editor for p, or "" without a base URL or
-// when the wiki takes no edits.
+// editURL is the live wiki's editor for p, or "" without a base URL, when
+// the wiki takes no edits, or when the build was not told the server's
+// address scheme (Options.EditURL).
 func (pl *plan) editURL(p wikipath.Page) string {
-	if pl.live == "" || pl.st.Settings.EditPolicy == site.PolicyClosed {
+	if pl.live == "" || pl.edit == nil || pl.st.Settings.EditPolicy == site.PolicyClosed {
 		return ""
 	}
-	return pl.live + "/-/edit/" + wikipath.EscapePath(string(p))
+	return pl.edit(pl.live, p)
 }
 
 // resolver is the page set as the export sees it: only published pages

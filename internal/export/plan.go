@@ -34,6 +34,7 @@ type plan struct {
 	st    *site.Site
 	theme *theme.Theme
 	live  string // base URL without the trailing slash, "" without one
+	edit  func(live string, p wikipath.Page) string
 
 	pages   map[wikipath.Page]*site.Page // published: not hidden, not drafts
 	list    []*site.Page                 // pages, sorted by name

@@ -22,17 +22,32 @@ import (
 const MaxPageBytes = 1 << 20
 
 // Problem is a submission that cannot be accepted as it is. Field names the
-// form field at fault; Status is the HTTP status that fits.
+// form field at fault, Kind what sort of refusal it is, and Reason tells the
+// person what to change.
 type Problem struct {
 	Field  string
+	Kind   Kind
 	Reason string
-	Status int
+	// Attachment names the uploaded file at fault, which the editor drops.
+	Attachment string
 }
 
 func (p *Problem) Error() string { return p.Reason }
 
-func problem(field string, status int, format string, a ...any) *Problem {
-	return &Problem{Field: field, Status: status, Reason: fmt.Sprintf(format, a...)}
+// Kind sorts refusals, so that transports can answer each in their own terms.
+type Kind int
+
+const (
+	Invalid     Kind = iota + 1 // breaks a rule for its field
+	TooLarge                    // over a size limit
+	Unsupported                 // a file of a kind the wiki does not take
+	Exists                      // something is in the way at that path
+	Gone                        // what it changes is no longer there
+	Unresolved                  // the text still holds conflict markers
+)
+
+func problem(field string, kind Kind, format string, a ...any) *Problem {
+	return &Problem{Field: field, Kind: kind, Reason: fmt.Sprintf(format, a...)}
 }
 
 // Submission is an edit as it arrives from the editor.
@@ -44,6 +59,15 @@ type Submission struct {
 	Base    string // the commit the editor loaded
 	Name    string
 	Email   string
+	Uploads []Upload // files to store next to the page, in the same commit
+	// Propose asks for a proposal where the policy would commit directly
+	// (a maintainer asking for review).
+	Propose bool
+	// Proposal and Token revise open proposal N instead.
+	Proposal int
+	Token    string
+	// Cleaned says the person has seen what cleaning removes and saves anyway.
+	Cleaned bool
 }
 
 // Anonymous is the identity of contributors who give none.
@@ -53,10 +77,10 @@ var Anonymous = store.Signature{Name: "Anonymous", Email: "anonymous@invalid"}
 // endings, no control characters but tab and newline, within the size limit.
 func cleanText(field, s string, limit int) (string, error) {
 	if len(s) > limit {
-		return "", problem(field, 413, "The text is %d bytes long; the limit is %d bytes.", len(s), limit)
+		return "", problem(field, TooLarge, "The text is %d bytes long; the limit is %d bytes.", len(s), limit)
 	}
 	if !utf8.ValidString(s) {
-		return "", problem(field, 400, "The text is not valid UTF-8. Save it with UTF-8 encoding and try again.")
+		return "", problem(field, Invalid, "The text is not valid UTF-8. Save it with UTF-8 encoding and try again.")
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
@@ -70,7 +94,7 @@ func cleanText(field, s string, limit int) (string, error) {
 			continue
 		}
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\ufeff' && line > 1 {
-			return "", problem(field, 400, "Line %d contains an invisible control character (U+%04X). Remove it and try again.", line, r)
+			return "", problem(field, Invalid, "Line %d contains an invisible control character (U+%04X). Remove it and try again.", line, r)
 		}
 	}
 	return strings.TrimPrefix(s, "\ufeff"), nil
@@ -83,11 +107,11 @@ func oneLine(field, s string, limit int) (string, error) {
 		return "", err
 	}
 	if strings.Contains(s, "\n") {
-		return "", problem(field, 400, "This field must be a single line.")
+		return "", problem(field, Invalid, "This field must be a single line.")
 	}
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > limit {
-		return "", problem(field, 400, "This field is longer than %d characters.", limit)
+		return "", problem(field, Invalid, "This field is longer than %d characters.", limit)
 	}
 	return s, nil
 }
@@ -97,10 +121,10 @@ func oneLine(field, s string, limit int) (string, error) {
 // author line; such input is refused or stripped instead.
 func Identity(name, email string) (store.Signature, error) {
 	if strings.ContainsAny(name, "\r\n") {
-		return store.Signature{}, problem("name", 400, "Your name cannot contain a line break.")
+		return store.Signature{}, problem("name", Invalid, "Your name cannot contain a line break.")
 	}
 	if strings.ContainsAny(email, "\r\n") {
-		return store.Signature{}, problem("email", 400, "Your email address cannot contain a line break.")
+		return store.Signature{}, problem("email", Invalid, "Your email address cannot contain a line break.")
 	}
 	n, err := oneLine("name", name, 100)
 	if err != nil {
@@ -117,7 +141,7 @@ func Identity(name, email string) (store.Signature, error) {
 	if e != "" {
 		a, err := mail.ParseAddress(e)
 		if err != nil || a.Address != e || strings.ContainsAny(e, "<> \t") || len(e) > 254 {
-			return store.Signature{}, problem("email", 400, "“%s” does not look like an email address. Leave the field empty to stay anonymous.", e)
+			return store.Signature{}, problem("email", Invalid, "“%s” does not look like an email address. Leave the field empty to stay anonymous.", e)
 		}
 	}
 	switch {
@@ -139,7 +163,7 @@ func parseBase(s string) (store.Hash, error) {
 	s = strings.TrimSpace(s)
 	h, err := store.ParseHash(s)
 	if err != nil {
-		return store.ZeroHash, problem("base", 400, "The version this edit started from (“%s”) is not a revision of this wiki. Copy your text, reload the editor and paste it again.", truncate(s, 50))
+		return store.ZeroHash, problem("base", Invalid, "The version this edit started from (“%s”) is not a revision of this wiki. Copy your text, reload the editor and paste it again.", truncate(s, 50))
 	}
 	return h, nil
 }

@@ -14,7 +14,7 @@ import (
 // the parser's reason: a page saved that way would lose its metadata.
 func checkFrontMatter(src []byte) error {
 	if _, _, err := render.ParseFrontMatter(src); err != nil {
-		return problem("content", 400, "The page's front matter (the block between the --- lines at the top) could not be read: %s. Fix it, or remove the block, and save again.", err.Error())
+		return problem("content", Invalid, "The page's front matter (the block between the --- lines at the top) could not be read: %s. Fix it, or remove the block, and save again.", err.Error())
 	}
 	return nil
 }

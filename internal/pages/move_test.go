@@ -47,10 +47,10 @@ func TestMoveRewritesLinks(t *testing.T) {
 		}
 	}
 	// Moving onto an existing page, or a page that is gone, is refused.
-	if _, err := s.Apply(ctx, "refs/heads/main", s.Move("A", "Unrelated", Anonymous, "")); err == nil || err.(*Problem).Status != 409 {
+	if _, err := s.Apply(ctx, "refs/heads/main", s.Move("A", "Unrelated", Anonymous, "")); err == nil || err.(*Problem).Kind != Exists {
 		t.Fatalf("move onto existing page: %v", err)
 	}
-	if _, err := s.Apply(ctx, "refs/heads/main", s.Move("B", "X", Anonymous, "")); err == nil || err.(*Problem).Status != 404 {
+	if _, err := s.Apply(ctx, "refs/heads/main", s.Move("B", "X", Anonymous, "")); err == nil || err.(*Problem).Kind != Gone {
 		t.Fatalf("move of a moved page: %v", err)
 	}
 	if _, err := s.Apply(ctx, "refs/heads/main", s.Delete("Unrelated", Anonymous, "")); err != nil {

@@ -80,7 +80,7 @@ func TestIdentity(t *testing.T) {
 			got, err := Identity(tc.name, tc.email)
 			if tc.bad {
 				var p *Problem
-				if !errors.As(err, &p) || p.Status != 400 {
+				if !errors.As(err, &p) || p.Kind != Invalid {
 					t.Fatalf("got %v, %v; want a 400 Problem", got, err)
 				}
 				return
@@ -95,24 +95,24 @@ func TestIdentity(t *testing.T) {
 func TestCleanText(t *testing.T) {
 	cases := []struct {
 		name, in, want string
-		status         int
+		kind           Kind
 	}{
 		{"crlf", "a\r\nb\rc", "a\nb\nc", 0},
 		{"tab kept", "a\tb", "a\tb", 0},
 		{"bom dropped", "\ufeffa", "a", 0},
-		{"nul", "a\x00b", "", 400},
-		{"escape", "a\x1b[31m", "", 400},
-		{"c1", "a\u0085b", "", 400},
-		{"invalid utf8", "a\xffb", "", 400},
-		{"too large", strings.Repeat("a", MaxPageBytes+1), "", 413},
+		{"nul", "a\x00b", "", Invalid},
+		{"escape", "a\x1b[31m", "", Invalid},
+		{"c1", "a\u0085b", "", Invalid},
+		{"invalid utf8", "a\xffb", "", Invalid},
+		{"too large", strings.Repeat("a", MaxPageBytes+1), "", TooLarge},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := cleanText("content", tc.in, MaxPageBytes)
-			if tc.status != 0 {
+			if tc.kind != 0 {
 				var p *Problem
-				if !errors.As(err, &p) || p.Status != tc.status {
-					t.Fatalf("got %v; want status %d", err, tc.status)
+				if !errors.As(err, &p) || p.Kind != tc.kind {
+					t.Fatalf("got %v; want kind %d", err, tc.kind)
 				}
 				return
 			}
@@ -191,7 +191,7 @@ func TestPrepareRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.Prepare(ctx, tc.sub)
 			var p *Problem
-			if !errors.As(err, &p) || p.Field != tc.field || p.Status < 400 || p.Status > 499 {
+			if !errors.As(err, &p) || p.Field != tc.field || p.Kind == 0 {
 				t.Fatalf("got %v; want a 4xx Problem on %q", err, tc.field)
 			}
 		})

@@ -20,6 +20,7 @@ type Service struct {
 	loader    *site.Loader
 	renderer  *render.Renderer
 	committer store.Signature
+	proposer  Proposer
 }
 
 // New makes a Service. committer names the wiki itself, which commits on
@@ -76,7 +77,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 		return nil, err
 	}
 	if _, err := wikipath.Parse(string(sub.Page)); err != nil {
-		return nil, problem("path", 400, "This page name cannot be used: %s.", err.(*wikipath.Error).Reason)
+		return nil, problem("path", Invalid, "This page name cannot be used: %s.", err.(*wikipath.Error).Reason)
 	}
 	base, err := parseBase(sub.Base)
 	if err != nil {
@@ -84,7 +85,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 	}
 	st, err := s.loader.At(ctx, base)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, problem("base", 400, "The version this edit started from is not in this wiki. Copy your text, reload the editor and paste it again.")
+		return nil, problem("base", Invalid, "The version this edit started from is not in this wiki. Copy your text, reload the editor and paste it again.")
 	}
 	if err != nil {
 		return nil, err
@@ -98,7 +99,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 		p.File = string(sub.Page) + ".md"
 	}
 	if _, isFile := st.File(p.File); !p.Exists && isFile {
-		return nil, problem("path", 409, "A file already exists at %s.", p.File)
+		return nil, problem("path", Exists, "A file already exists at %s.", p.File)
 	}
 
 	src := []byte(content)
@@ -107,7 +108,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 	}
 	if title != "" && title != s.renderer.Summarize(src, p.File).Title {
 		if src, err = setTitle(src, title); err != nil {
-			return nil, problem("title", 400, "The title could not be written into the front matter: %s.", err.Error())
+			return nil, problem("title", Invalid, "The title could not be written into the front matter: %s.", err.Error())
 		}
 	}
 	clean, notes := s.renderer.SanitizeSource(src)
@@ -233,7 +234,7 @@ func (s *Service) rebase(ctx context.Context, p *Prepared, head store.Hash) (tex
 	case p.Exists && !inHead:
 		return nil, false, &Conflict{Page: p.Page, Mine: mine, Merged: mine, Head: head, Deleted: true}
 	}
-	out, regions, ok := merge.Merge3Labels(string(baseText), mine, string(headText), merge.Labels{Ours: "your edit", Base: "the version you started from", Theirs: "the current version"})
+	out, regions, ok := merge.Merge3Labels(string(baseText), mine, string(headText), labels)
 	if !ok {
 		return nil, false, &Conflict{Page: p.Page, Merged: out, Mine: mine, Theirs: string(headText), Head: head, Regions: regions}
 	}
@@ -242,6 +243,9 @@ func (s *Service) rebase(ctx context.Context, p *Prepared, head store.Hash) (tex
 	}
 	return []byte(out), true, nil
 }
+
+// labels name the sides of a conflict in the text the person resolves.
+var labels = merge.Labels{Ours: "your edit", Base: "the version you started from", Theirs: "the current version"}
 
 // CommitTo writes a prepared edit to another branch, such as a proposal's,
 // with the same merge and retry rules as Commit.

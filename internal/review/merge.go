@@ -39,6 +39,20 @@ type Resolution struct {
 	Files map[string][]byte // content-root-relative path → resolved text
 }
 
+// Unresolved refuses a maintainer's resolution that still holds conflict
+// markers: merged, they would be published as text.
+type Unresolved struct {
+	Path, Text string
+}
+
+func (u *Unresolved) Error() string {
+	return "the text of " + u.Path + " still has conflict markers (<<<<<<< and >>>>>>>). Keep what should stay, remove the markers, and merge again"
+}
+
+func hasMarkers(text string) bool {
+	return strings.Contains(text, "<<<<<<< ") && strings.Contains(text, ">>>>>>> ")
+}
+
 // Merge merges an open proposal into main with a two-parent merge commit,
 // so `git branch --merged` agrees. Files only the proposal changed are
 // taken; files both sides changed are merged three ways; overlapping
@@ -48,6 +62,13 @@ type Resolution struct {
 // and the branch has moved since (a revision arrived), the merge is refused
 // with ErrChanged, so nobody merges a version they have not seen.
 func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message string, reviewed store.Hash, res *Resolution) (store.Hash, error) {
+	if res != nil {
+		for path, text := range res.Files {
+			if hasMarkers(string(text)) {
+				return store.ZeroHash, &Unresolved{Path: path, Text: string(text)}
+			}
+		}
+	}
 	prop, err := s.Get(ctx, id)
 	if err != nil {
 		return store.ZeroHash, err

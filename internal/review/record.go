@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
@@ -38,12 +39,13 @@ const (
 	Rejected State = "rejected"
 )
 
-// Errors callers test with errors.Is.
+// Errors callers test with errors.Is. ErrNotFound is a store.ErrNotFound and
+// ErrBusy is pages', so a missing proposal is missing like a missing page.
 var (
-	ErrNotFound  = errors.New("no such proposal")
+	ErrNotFound  = fmt.Errorf("no such proposal: %w", store.ErrNotFound)
 	ErrClosed    = errors.New("the proposal is closed")
 	ErrBadToken  = errors.New("this link does not allow revising the proposal")
-	ErrBusy      = errors.New("the wiki is busy; please try again")
+	ErrBusy      = pages.ErrBusy
 	ErrEmptyText = errors.New("the comment is empty")
 	ErrChanged   = errors.New("the proposal changed since it was reviewed")
 )

@@ -37,9 +37,12 @@ type Service struct {
 	refreshed string
 }
 
-// New makes a Service; committer is the wiki's own identity.
+// New makes a Service; committer is the wiki's own identity. It hands pg
+// the way to open proposals, so pages.Save can send edits here.
 func New(loader *site.Loader, pg *pages.Service, committer store.Signature) *Service {
-	return &Service{repo: loader.Repo(), loader: loader, pages: pg, committer: committer}
+	s := &Service{repo: loader.Repo(), loader: loader, pages: pg, committer: committer}
+	pg.SetProposer(s.Proposer())
+	return s
 }
 
 func (s *Service) sig(who store.Signature) store.Signature {
@@ -411,4 +414,29 @@ func (s *Service) Reject(ctx context.Context, id int, by, reason string) error {
 		_ = s.repo.UpdateRef(ctx, branch, store.ZeroHash, head)
 	}
 	return nil
+}
+
+// Proposer is the service as pages.Save needs it.
+func (s *Service) Proposer() pages.Proposer { return proposer{s} }
+
+type proposer struct{ s *Service }
+
+func (p proposer) Open(ctx context.Context, prep *pages.Prepared) (int, string, error) {
+	prop, token, err := p.s.Open(ctx, prep)
+	if err != nil {
+		return 0, "", err
+	}
+	return prop.ID, token, nil
+}
+
+func (p proposer) OpenChange(ctx context.Context, base store.Hash, ch *pages.Change) (int, string, error) {
+	prop, token, err := p.s.OpenChange(ctx, base, ch)
+	if err != nil {
+		return 0, "", err
+	}
+	return prop.ID, token, nil
+}
+
+func (p proposer) Revise(ctx context.Context, id int, token string, maintainer bool, prep *pages.Prepared) (*pages.Result, error) {
+	return p.s.Revise(ctx, id, token, maintainer, prep)
 }

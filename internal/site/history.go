@@ -181,3 +181,60 @@ func (s *Site) History(ctx context.Context, q HistoryQuery) (*History, error) {
 	}
 	return h, nil
 }
+
+// Resolve names a commit by id or branch name.
+func (l *Loader) Resolve(ctx context.Context, rev string) (store.Hash, error) {
+	return l.repo.Resolve(ctx, rev)
+}
+
+// HeadCommit is the served branch's head commit id.
+func (l *Loader) HeadCommit(ctx context.Context) (store.Hash, error) { return l.repo.Head(ctx) }
+
+// Commit reads one commit.
+func (l *Loader) Commit(ctx context.Context, h store.Hash) (*store.Commit, error) {
+	return l.repo.Commit(ctx, h)
+}
+
+// Published reports whether commit is part of the served branch's history,
+// as opposed to, say, an unreviewed proposal's.
+func (l *Loader) Published(ctx context.Context, commit store.Hash) (bool, error) {
+	head, err := l.repo.Head(ctx)
+	if err != nil {
+		return false, err
+	}
+	return l.repo.IsAncestor(ctx, commit, head)
+}
+
+// PageHistory lists the commits that changed a page's file, newest first,
+// at most limit.
+func (s *Site) PageHistory(ctx context.Context, p *Page, limit int) ([]*store.Commit, error) {
+	return s.loader.repo.FileHistory(ctx, s.Commit, s.loader.RepoPath(p.File), limit)
+}
+
+// PageText reads a page's source at a commit without loading its read
+// model. A page absent there reads as empty, file "", so creations and
+// deletions compare against nothing.
+func (l *Loader) PageText(ctx context.Context, commit store.Hash, name wikipath.Page) (file, text string, err error) {
+	tree, err := l.repo.Tree(ctx, commit)
+	if err != nil {
+		return "", "", err
+	}
+	for _, f := range name.Files() {
+		if e, ok := tree.Lookup(l.RepoPath(f)); ok {
+			b, err := l.repo.ReadBlob(ctx, e.Blob, MaxPageBytes)
+			return f, string(b), err
+		}
+	}
+	return "", "", nil
+}
+
+// PreviousChange is the commit before `to` that last changed file: the
+// other side of "compare with the previous version". ZeroHash when the
+// file's first version is at `to`.
+func (l *Loader) PreviousChange(ctx context.Context, to store.Hash, file string) (store.Hash, error) {
+	hist, err := l.repo.FileHistory(ctx, to, l.RepoPath(file), 2)
+	if err != nil || len(hist) < 2 {
+		return store.ZeroHash, err
+	}
+	return hist[1].Hash, nil
+}

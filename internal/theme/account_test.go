@@ -12,12 +12,13 @@ import (
 // and setup actions the other fake modes leave out.
 type accountLinks struct{ *fakeLinks }
 
-func (a accountLinks) Action(name string, p wikipath.Page) string {
+func (a accountLinks) Action(act Action, p wikipath.Page) string {
+	name := string(act)
 	switch name {
 	case "login", "logout", "setup":
 		return a.rec("/-/" + name)
 	}
-	return a.fakeLinks.Action(name, p)
+	return a.fakeLinks.Action(act, p)
 }
 
 var (

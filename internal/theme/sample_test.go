@@ -55,7 +55,8 @@ func (f *fakeLinks) Asset(name string) string {
 
 func (f *fakeLinks) File(path string) string { return f.rec("/" + wikipath.EscapePath(path)) }
 
-func (f *fakeLinks) Action(name string, p wikipath.Page) string {
+func (f *fakeLinks) Action(a Action, p wikipath.Page) string {
+	name := string(a)
 	switch f.mode {
 	case "static":
 		switch name {

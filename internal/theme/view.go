@@ -17,16 +17,10 @@ type Links interface {
 	Asset(name string) string
 	// File is the URL of an attachment by its content path.
 	File(path string) string
-	// Action is the URL of a wiki action: "edit", "history", "raw", "diff"
-	// (these take the page; "diff" is the target of the compare form, which
-	// sends from= and to=), "home", "pages", "recent", "search", "feed",
-	// "tags", and "searchindex": the static export's offline search index, a
-	// script setting window.gitwikiSearch = [{title, url, text}] with url
-	// relative to the search page. "" means the action is not available here.
-	// The static export answers "edit" with the live wiki's URL, if it has one.
-	// "login" and "logout" are the account actions (logout is a POST form);
-	// "" hides them, as in the static export.
-	Action(name string, p wikipath.Page) string
+	// Action is the URL of a wiki action (see the Action constants); p is
+	// the page for the actions that take one. "" means the action is not
+	// available here, and templates hide it.
+	Action(a Action, p wikipath.Page) string
 	// Tag is the URL listing the pages of one tag or category (kind is "tag"
 	// or "category"). "" hides tag links.
 	Tag(kind, name string) string
@@ -38,6 +32,46 @@ type Links interface {
 	// "comment", "merge", "reject". "" hides proposal links (static export).
 	Proposal(id int, action string) string
 }
+
+// Action names a wiki action a template links to. Templates write them as
+// strings ({{.Links.Action "edit" .Page}}); a test checks every one they
+// write is among these.
+type Action string
+
+// The actions. Those marked (page) take the page they act on.
+const (
+	ActionEdit    Action = "edit"    // (page) the editor; the export links the live wiki's, if it has one
+	ActionHistory Action = "history" // (page) commits that changed it
+	ActionRaw     Action = "raw"     // (page) its markdown source
+	ActionDiff    Action = "diff"    // (page) target of the compare form, which sends from= and to=
+	ActionMove    Action = "move"    // (page) rename it
+	ActionDelete  Action = "delete"  // (page) delete it
+	ActionPreview Action = "preview" // (page, may be "") the editor's live preview
+	ActionNew     Action = "new"     // the editor of a page still to be named
+
+	ActionHome          Action = "home"
+	ActionPages         Action = "pages"
+	ActionRecent        Action = "recent"
+	ActionSearch        Action = "search"
+	ActionFeed          Action = "feed"
+	ActionTags          Action = "tags"
+	ActionProposals     Action = "proposals"
+	ActionProposalsFeed Action = "proposals-feed"
+
+	// Account actions; logout is a POST form. The export has none.
+	ActionLogin  Action = "login"
+	ActionLogout Action = "logout"
+	ActionSetup  Action = "setup"
+
+	// ActionSearchIndex is the static export's offline search index, a
+	// script the search page loads.
+	ActionSearchIndex Action = "searchindex"
+)
+
+// Actions lists every action, for tests of templates and link schemes.
+var Actions = []Action{ActionEdit, ActionHistory, ActionRaw, ActionDiff, ActionMove, ActionDelete, ActionPreview, ActionNew,
+	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionFeed, ActionTags, ActionProposals, ActionProposalsFeed,
+	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex}
 
 // Site is the part of wiki.yaml a template shows.
 type Site struct {

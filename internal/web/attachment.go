@@ -50,14 +50,13 @@ func active(ct string) (sandbox, download bool) {
 	return false, false
 }
 
-func (s *Server) attachment(w http.ResponseWriter, r *http.Request, file string, blob store.Hash) {
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request, file string, blob store.Hash) error {
 	if notModified(w, r, `"`+blob.String()+`"`) {
-		return
+		return nil
 	}
 	b, err := s.repo.ReadBlob(r.Context(), blob, maxAttachment)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	ext := strings.ToLower(path.Ext(file))
 	ct, ok := contentTypes[ext]
@@ -77,6 +76,7 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request, file string,
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	http.ServeContent(w, r, "", zeroTime, bytes.NewReader(b))
+	return nil
 }
 
 // zeroTime leaves Last-Modified out: git blobs have no time of their own,

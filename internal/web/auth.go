@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -168,9 +167,6 @@ func (s *Server) clientID(r *http.Request) string {
 	m.Write([]byte(host))
 	return string(m.Sum(nil)[:16])
 }
-
-// errTooManyLogins is returned by checkPassword when a limit is reached.
-var errTooManyLogins = errors.New("too many login attempts")
 
 // checkPassword verifies a login within the per-client and per-account
 // limits. A success gives the tokens back, so only failures count.

@@ -5,9 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gorilla/mux"
-
 	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
@@ -15,26 +14,24 @@ import (
 
 // editShow serves the editor for a page that exists or not. With
 // ?proposal=N&token=T it loads the proposal's version for revising.
-func (s *Server) editShow(w http.ResponseWriter, r *http.Request) {
-	name, err := wikipath.Parse(mux.Vars(r)["page"])
+func (s *Server) editShow(w http.ResponseWriter, r *http.Request) error {
+	name, err := page(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
-	s.showEditor(w, r, name, false)
+	return s.showEditor(w, r, name, false)
 }
 
 // newShow serves the editor for a page whose name is still to be chosen.
-func (s *Server) newShow(w http.ResponseWriter, r *http.Request) {
-	s.showEditor(w, r, "", true)
+func (s *Server) newShow(w http.ResponseWriter, r *http.Request) error {
+	return s.showEditor(w, r, "", true)
 }
 
-func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipath.Page, askPath bool) {
+func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipath.Page, askPath bool) error {
 	ctx := r.Context()
-	st, err := s.editableHead(ctx)
+	st, err := s.pages.Editable(ctx)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	v := s.editView(r, st, name)
@@ -46,17 +43,14 @@ func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipat
 	if id, err := strconv.Atoi(q.Get("proposal")); err == nil && id > 0 {
 		prop, err := s.review.Get(ctx, id)
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		token := q.Get("token")
 		if !prop.CheckToken(token) && !s.isMaintainer(r) {
-			s.serveError(w, r, errForbidden("This link does not allow revising proposal "+strconv.Itoa(id)+". Use the private link you were given when you proposed it."))
-			return
+			return review.ErrBadToken
 		}
 		if src, err = s.loader.At(ctx, prop.HeadHash()); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		v.Proposal, v.Token = id, token
 	}
@@ -64,8 +58,7 @@ func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipat
 	if p, ok := src.Page(name); ok && !askPath {
 		b, err := src.Source(ctx, p)
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		v.Content, v.PageTitle, v.New = string(b), p.Title, false
 	} else {
@@ -74,31 +67,31 @@ func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipat
 		if name == wikipath.Root || askPath {
 			v.PageTitle = ""
 		}
-		v.Content = s.templateText(r, st, q.Get("template"), v)
+		v.Content, v.Template = templateText(r, st, q.Get("template"))
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "edit", v)
+	return nil
 }
 
 // templateText starts a new page from a template in _templates/.
-func (s *Server) templateText(r *http.Request, st *site.Site, tmpl string, v *theme.EditView) string {
+func templateText(r *http.Request, st *site.Site, tmpl string) (text, name string) {
 	if tmpl == "" {
-		return ""
+		return "", ""
 	}
-	name, err := wikipath.Parse(tmpl)
-	if err != nil || !strings.HasPrefix(string(name), site.TemplatesDir+"/") {
-		return ""
+	n, err := wikipath.Parse(tmpl)
+	if err != nil || !strings.HasPrefix(string(n), site.TemplatesDir+"/") {
+		return "", ""
 	}
-	p, ok := st.Page(name)
+	p, ok := st.Page(n)
 	if !ok {
-		return ""
+		return "", ""
 	}
 	b, err := st.Source(r.Context(), p)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	v.Template = string(name)
-	return string(b)
+	return string(b), string(n)
 }
 
 // editView fills what every editor shows.

@@ -1,55 +1,33 @@
 package web
 
 import (
-	"github.com/gitwiki/gitwiki/internal/atom"
 	"net/http"
-	"time"
+
+	"github.com/gitwiki/gitwiki/internal/atom"
+	"github.com/gitwiki/gitwiki/internal/present"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
 // feedAtom publishes recent changes, one entry per commit.
-func (s *Server) feedAtom(w http.ResponseWriter, r *http.Request) {
+func (s *Server) feedAtom(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.loader.Head(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
-	}
-	if notModified(w, r, s.etag(r, "feed", st.Commit.String(), s.origin(r))) {
-		return
-	}
-	changes, err := s.recentChanges(r.Context(), st)
-	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	origin := s.origin(r)
-	f := atom.Feed{
-		Title: st.Settings.Title + ": recent changes",
-		ID:    origin + "/",
-		Links: []atom.Link{{Href: origin + s.urlFor("feed"), Rel: "self", Type: "application/atom+xml"}, {Href: origin + "/"}},
+	if notModified(w, r, s.etag(r, "feed", st.Commit.String(), origin)) {
+		return nil
 	}
-	f.Updated = time.Unix(0, 0).UTC().Format(time.RFC3339)
-	for i, c := range changes {
-		if i == 0 {
-			f.Updated = c.Date.UTC().Format(time.RFC3339)
-		}
-		e := atom.Entry{
-			Title:   c.Summary,
-			ID:      "urn:git:commit:" + c.Hash,
-			Updated: c.Date.UTC().Format(time.RFC3339),
-			Author:  atom.Author{Name: c.Author},
-		}
-		var summary []byte
-		for _, p := range c.Pages {
-			e.Links = append(e.Links, atom.Link{Href: origin + p.Page.URL()})
-			summary = append(summary, ("Changed " + p.Title + ". ")...)
-		}
-		for _, f := range c.Files {
-			summary = append(summary, ("Changed file " + f + ". ")...)
-		}
-		e.Summary = string(summary)
-		f.Entries = append(f.Entries, e)
+	changes, err := recent(r.Context(), st)
+	if err != nil {
+		return err
 	}
-	s.writeFeed(w, r, &f)
+	home := origin + s.urlFor("page", "page", "")
+	f := s.model(st).Feed(present.FeedLinks{
+		ID: home, Self: origin + s.urlFor("feed"), Home: home,
+		Page: func(p wikipath.Page) string { return origin + s.urlFor("page", "page", string(p)) },
+	}, changes)
+	return s.writeFeed(w, r, f)
 }
 
 // origin is the wiki's public scheme and host: the configured base URL, or
@@ -65,15 +43,15 @@ func (s *Server) origin(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, f *atom.Feed) {
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, f *atom.Feed) error {
 	out, err := f.Marshal()
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	if r.Method != http.MethodHead {
 		w.Write(out)
 	}
+	return nil
 }

@@ -6,15 +6,14 @@ import (
 )
 
 // health reports that the wiki can read its branch, and at which commit.
-func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	h, err := s.repo.Head(r.Context())
+	h, err := s.loader.HeadCommit(r.Context())
 	if err != nil {
 		s.log.Error("health", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		json.NewEncoder(w).Encode(map[string]string{"status": "error", "error": "the wiki's branch cannot be read"})
-		return
+		return json.NewEncoder(w).Encode(map[string]string{"status": "error", "error": "the wiki's branch cannot be read"})
 	}
-	json.NewEncoder(w).Encode(map[string]string{"status": "ok", "revision": h.String()})
+	return json.NewEncoder(w).Encode(map[string]string{"status": "ok", "revision": h.String()})
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
-// links builds the server's absolute URLs for templates and rendered pages.
+// links builds the server's URLs for templates, from the route table.
 type links struct {
 	s      *Server
 	policy string
@@ -18,13 +18,7 @@ type links struct {
 
 var _ theme.Links = links{}
 
-// urlsKey names the URL scheme of rendered content in the render cache.
-const urlsKey = "server"
-
-// contentURLs are the URLs written into rendered pages.
-var contentURLs render.URLs = render.ServerURLs{}
-
-func (l links) Page(p wikipath.Page) string { return p.URL() }
+func (l links) Page(p wikipath.Page) string { return l.s.urlFor("page", "page", string(p)) }
 
 func (l links) Asset(name string) string {
 	h, ok := l.s.theme.AssetName(name)
@@ -34,39 +28,37 @@ func (l links) Asset(name string) string {
 	return l.s.urlFor("static", "name", h)
 }
 
-func (l links) File(path string) string { return "/" + wikipath.EscapePath(path) }
+func (l links) File(path string) string { return l.s.urlFor("page", "page", path) }
 
-func (l links) Action(name string, p wikipath.Page) string {
-	switch name {
-	case "edit":
+// Action offers every action the server has; editing ones disappear while
+// the wiki is closed, and account ones when accounts are off.
+func (l links) Action(a theme.Action, p wikipath.Page) string {
+	switch a {
+	case theme.ActionEdit, theme.ActionMove, theme.ActionDelete:
 		if l.policy == site.PolicyClosed {
 			return ""
 		}
-		return "/-/edit/" + wikipath.EscapePath(string(p))
-	case "history", "raw", "diff":
-		return l.s.urlFor(name, "page", string(p))
-	case "home":
-		return "/"
-	case "pages", "recent", "search", "feed", "tags", "proposals", "proposals-feed", "new":
-		return l.s.urlFor(name)
-	case "preview":
-		u := l.s.urlFor(name)
+		return l.s.urlFor(string(a), "page", string(p))
+	case theme.ActionHistory, theme.ActionRaw, theme.ActionDiff:
+		return l.s.urlFor(string(a), "page", string(p))
+	case theme.ActionHome:
+		return l.Page(wikipath.Root)
+	case theme.ActionPages, theme.ActionRecent, theme.ActionSearch, theme.ActionFeed, theme.ActionTags,
+		theme.ActionProposals, theme.ActionProposalsFeed, theme.ActionNew:
+		return l.s.urlFor(string(a))
+	case theme.ActionPreview:
+		u := l.s.urlFor(string(a))
 		if p != "" {
 			u += "?page=" + url.QueryEscape(string(p))
 		}
 		return u
-	case "login", "logout", "setup":
+	case theme.ActionLogin, theme.ActionLogout, theme.ActionSetup:
 		if l.s.users == nil {
 			return ""
 		}
-		return l.s.urlFor(name)
-	case "move", "delete":
-		if l.policy == site.PolicyClosed {
-			return ""
-		}
-		return "/-/" + name + "/" + wikipath.EscapePath(string(p))
+		return l.s.urlFor(string(a))
 	}
-	return ""
+	return "" // the export's own, such as the offline search index
 }
 
 func (l links) Tag(kind, name string) string {
@@ -90,9 +82,9 @@ func (l links) Diff(p wikipath.Page, from, to string) string {
 
 func (l links) PageAt(p wikipath.Page, rev string) string {
 	if rev == "" {
-		return p.URL()
+		return l.Page(p)
 	}
-	return p.URL() + "?rev=" + url.QueryEscape(rev)
+	return l.Page(p) + "?rev=" + url.QueryEscape(rev)
 }
 
 func (l links) Proposal(id int, action string) string {
@@ -100,4 +92,31 @@ func (l links) Proposal(id int, action string) string {
 		return l.s.urlFor("proposal", "id", strconv.Itoa(id))
 	}
 	return l.s.urlFor("proposal-"+action, "id", strconv.Itoa(id))
+}
+
+// urlsKey names the URL scheme of rendered content in the render cache.
+const urlsKey = "server"
+
+// contentURLs are the URLs written into rendered pages, from the route table.
+type contentURLs struct{ s *Server }
+
+var _ render.URLs = contentURLs{}
+
+func (c contentURLs) Page(p wikipath.Page, fragment string) string {
+	u := c.s.urlFor("page", "page", string(p))
+	if fragment != "" {
+		u += "#" + fragment
+	}
+	return u
+}
+
+func (c contentURLs) Create(p wikipath.Page) string { return c.s.urlFor("edit", "page", string(p)) }
+
+func (c contentURLs) File(p string) string { return c.s.urlFor("page", "page", p) }
+
+// LiveEditURL is the editor of page p on the live wiki at base (its public
+// URL), for the static export's "Edit on the live wiki" links. It follows
+// the route table without a running server.
+func LiveEditURL(base string, p wikipath.Page) string {
+	return base + routeTable.urlFor("edit", "page", string(p))
 }

@@ -8,24 +8,27 @@ import (
 )
 
 // loginShow serves GET /-/login: the form, returning to ?next= afterwards.
-func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) {
+func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
 	if s.users == nil {
-		s.notFound(w, r)
-		return
+		return errAccountsOff
 	}
-	s.renderLogin(w, r, http.StatusOK, &theme.LoginView{Next: localPath(r.URL.Query().Get("next"))})
+	v, err := s.loginView(r, &theme.LoginView{Next: localPath(r.URL.Query().Get("next"))})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "login", v)
+	return nil
 }
 
-func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, v *theme.LoginView) {
+func (s *Server) loginView(r *http.Request, v *theme.LoginView) (*theme.LoginView, error) {
 	st, err := s.loader.Head(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return nil, err
 	}
 	v.Base = s.base(r, st, "Log in", "")
 	v.NoIndex = true
-	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "login", v)
+	return v, nil
 }
 
 // localPath returns next if it is a path on this site, and "" otherwise, so

@@ -1,78 +1,52 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
-	"strings"
 
-	"github.com/gorilla/mux"
-
-	"github.com/gitwiki/gitwiki/internal/merge"
-	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
-	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
-
-// diffContext is how many unchanged lines are shown around each change.
-const diffContext = 3
 
 // pageDiff compares a page at two revisions: ?to= (default: the head) and
 // ?from= (default: the page's previous change before to).
-func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	name, err := wikipath.Parse(mux.Vars(r)["page"])
+	name, err := page(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	head, err := s.loader.Head(ctx)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
-	to := head.Commit
-	if v := q.Get("to"); v != "" {
-		if to, err = s.repo.Resolve(ctx, v); err != nil {
-			s.serveError(w, r, err)
-			return
-		}
-	}
-	toFile, toText, err := s.pageTextAt(r, to, name)
+	to, err := s.revision(r, "to", head.Commit)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
-	var from store.Hash
-	if v := q.Get("from"); v != "" {
-		if from, err = s.repo.Resolve(ctx, v); err != nil {
-			s.serveError(w, r, err)
-			return
-		}
-	} else if toFile != "" {
-		hist, err := s.repo.FileHistory(ctx, to, s.loader.RepoPath(toFile), 2)
-		if err != nil {
-			s.serveError(w, r, err)
-			return
-		}
-		if len(hist) == 2 {
-			from = hist[1].Hash
-		}
+	toFile, toText, err := s.loader.PageText(ctx, to, name)
+	if err != nil {
+		return err
+	}
+	from, err := s.revision(r, "from", store.ZeroHash)
+	if err == nil && q.Get("from") == "" && toFile != "" {
+		from, err = s.loader.PreviousChange(ctx, to, toFile)
+	}
+	if err != nil {
+		return err
 	}
 	if toFile == "" && from.IsZero() {
-		s.serveError(w, r, errNotFound("There is no page called “"+string(name)+"” at this revision, so there is nothing to compare."))
-		return
+		return errNotFound("There is no page called “" + string(name) + "” at this revision, so there is nothing to compare.")
 	}
 	fromText := ""
 	if !from.IsZero() {
-		if _, fromText, err = s.pageTextAt(r, from, name); err != nil {
-			s.serveError(w, r, err)
-			return
+		if _, fromText, err = s.loader.PageText(ctx, from, name); err != nil {
+			return err
 		}
 	}
 	if notModified(w, r, s.etag(r, "diff", head.Commit.String(), string(name), from.String(), to.String(), q.Get("view"))) {
-		return
+		return nil
 	}
 	title := name.Title()
 	if p, ok := head.Page(name); ok {
@@ -83,6 +57,7 @@ func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) {
 		Page:    name,
 		Unified: q.Get("view") == "unified",
 		Same:    fromText == toText,
+		Rows:    present.DiffRows(fromText, toText),
 	}
 	v.NoIndex = true
 	for _, c := range []struct {
@@ -92,54 +67,22 @@ func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) {
 		if c.h.IsZero() {
 			continue
 		}
-		commit, err := s.repo.Commit(ctx, c.h)
+		commit, err := s.loader.Commit(ctx, c.h)
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
-		*c.dst = *change(commit)
-	}
-	for _, row := range merge.SideBySide(fromText, toText, diffContext) {
-		v.Rows = append(v.Rows, theme.DiffRow{
-			Kind:      row.Kind.String(),
-			LeftNum:   row.LeftNum,
-			RightNum:  row.RightNum,
-			Left:      spansHTML(row.Left, "del"),
-			Right:     spansHTML(row.Right, "ins"),
-			SkipCount: row.Skip,
-		})
+		*c.dst = *present.Change(commit)
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	s.render(w, r, http.StatusOK, "diff", v)
+	return nil
 }
 
-// pageTextAt reads a page's source at a commit; a page absent there reads
-// as empty, so creations and deletions diff against nothing.
-func (s *Server) pageTextAt(r *http.Request, commit store.Hash, name wikipath.Page) (file, text string, err error) {
-	tree, err := s.repo.Tree(r.Context(), commit)
-	if err != nil {
-		return "", "", err
+// revision reads a revision from query parameter key, def when absent.
+func (s *Server) revision(r *http.Request, key string, def store.Hash) (store.Hash, error) {
+	v := r.URL.Query().Get(key)
+	if v == "" {
+		return def, nil
 	}
-	for _, f := range name.Files() {
-		if e, ok := tree.Lookup(s.loader.RepoPath(f)); ok {
-			b, err := s.repo.ReadBlob(r.Context(), e.Blob, site.MaxPageBytes)
-			return f, string(b), err
-		}
-	}
-	return "", "", nil
-}
-
-// spansHTML escapes a line, wrapping changed words in tag.
-func spansHTML(spans []merge.Span, tag string) template.HTML {
-	var b strings.Builder
-	for _, sp := range spans {
-		if sp.Changed {
-			b.WriteString("<" + tag + ">")
-		}
-		template.HTMLEscape(&b, []byte(sp.Text))
-		if sp.Changed {
-			b.WriteString("</" + tag + ">")
-		}
-	}
-	return template.HTML(b.String())
+	return s.loader.Resolve(r.Context(), v)
 }

@@ -3,44 +3,38 @@ package web
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
-
+	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/theme"
-	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
 // historyLimit bounds one history page; older commits are reached with ?rev=.
 const historyLimit = 200
 
 // pageHistory lists the commits that changed a page, newest first.
-func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) {
-	name, err := wikipath.Parse(mux.Vars(r)["page"])
+func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) error {
+	name, err := page(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	st, rev, err := s.siteAt(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p, ok := st.Page(name)
 	if !ok {
-		s.serveError(w, r, errNotFound("There is no page called “"+string(name)+"”, so it has no history."))
-		return
+		return errNotFound("There is no page called “" + string(name) + "”, so it has no history.")
 	}
 	if notModified(w, r, s.etag(r, "history", st.Commit.String(), string(name), rev)) {
-		return
+		return nil
 	}
 	commits, err := s.repo.FileHistory(r.Context(), st.Commit, s.loader.RepoPath(p.File), historyLimit)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	v := &theme.HistoryView{Base: s.base(r, st, "History of "+p.Title, name), Page: name}
 	v.NoIndex = true
 	for _, c := range commits {
-		v.Entries = append(v.Entries, *change(c))
+		v.Entries = append(v.Entries, *present.Change(c))
 	}
 	// "Compare with previous" means the previous change to this page, not the
 	// commit's parent, which may predate the page's last edit by far.
@@ -54,4 +48,5 @@ func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	s.render(w, r, http.StatusOK, "history", v)
+	return nil
 }

@@ -1,45 +1,49 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
-	"github.com/gorilla/mux"
-
 	"github.com/gitwiki/gitwiki/internal/pages"
-	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
 // moveShow asks where to move a page (view "move") or confirms deleting it
 // (view "delete"); the route name says which.
-func (s *Server) moveShow(w http.ResponseWriter, r *http.Request) {
-	v, _, err := s.moveView(r)
+func (s *Server) moveShow(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.moveView(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, mux.CurrentRoute(r).GetName(), v)
+	s.render(w, r, http.StatusOK, moveAction(r), v)
+	return nil
 }
 
-func (s *Server) moveView(r *http.Request) (*theme.MoveView, *site.Site, error) {
-	name, err := wikipath.Parse(mux.Vars(r)["page"])
-	if err != nil {
-		return nil, nil, err
+// moveAction is "move" or "delete", from the route.
+func moveAction(r *http.Request) string {
+	if strings.HasPrefix(routeName(r), "delete") {
+		return "delete"
 	}
-	st, err := s.editableHead(r.Context())
+	return "move"
+}
+
+func (s *Server) moveView(r *http.Request) (*theme.MoveView, error) {
+	name, err := page(r)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	st, err := s.pages.Editable(r.Context())
+	if err != nil {
+		return nil, err
 	}
 	p, ok := st.Page(name)
 	if !ok {
-		return nil, nil, errNotFound("There is no page called “" + string(name) + "”.")
+		return nil, errNotFound("There is no page called “" + string(name) + "”.")
 	}
 	verb := "Move "
-	if strings.HasPrefix(mux.CurrentRoute(r).GetName(), "delete") {
+	if moveAction(r) == "delete" {
 		verb = "Delete "
 	}
 	v := &theme.MoveView{
@@ -48,90 +52,62 @@ func (s *Server) moveView(r *http.Request) (*theme.MoveView, *site.Site, error) 
 		PageTitle:  p.Title,
 		NewPath:    string(name),
 		BaseRev:    st.Commit.String(),
-		Backlinks:  pageRefs(st.Backlinks(name)),
+		Backlinks:  s.model(st).Refs(st.Backlinks(name)),
 		Maintainer: s.isMaintainer(r),
 		Policy:     st.Settings.EditPolicy,
 		Honeypot:   honeypotField,
 	}
 	v.NoIndex = true
-	return v, st, nil
+	return v, nil
 }
 
-// moveSubmit moves or deletes a page: a maintainer's change (or any change
-// under the open policy) is committed, anyone else's becomes a proposal.
-func (s *Server) moveSubmit(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	view := "move"
-	if mux.CurrentRoute(r).GetName() == "delete-submit" {
-		view = "delete"
-	}
+// moveSubmit moves or deletes a page, committed or proposed as
+// pages.SaveChange decides.
+func (s *Server) moveSubmit(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := parseForm(r); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
-	v, st, err := s.moveView(r)
+	v, err := s.moveView(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	v.NewPath, v.Summary, v.Name, v.Email = r.FormValue("path"), r.FormValue("summary"), r.FormValue("name"), r.FormValue("email")
-	refuse := func(status int, msg string) {
-		v.Problem = msg
-		s.render(w, r, status, view, v)
+	form := func(err error) error {
+		return &formError{err: err, view: moveAction(r), data: v, set: func(_, msg string) { v.Problem = msg }}
 	}
-	if s.honeypotTripped(r) {
-		refuse(http.StatusBadRequest, "The form was filled in by software, so nothing was changed.")
-		return
+	if err := s.checkWrite(r); err != nil {
+		return form(err)
 	}
-	maintainer := s.isMaintainer(r)
-	if !maintainer && !s.allowWrite(r) {
-		refuse(http.StatusTooManyRequests, "You have made many changes in a short time. Please wait a few minutes.")
-		return
+	who := s.who(r)
+	name := v.Name
+	if strings.TrimSpace(name) == "" {
+		name = who.Account
 	}
-	author, err := pages.Identity(v.Name, v.Email)
-	if u := s.user(r); err == nil && u != nil && strings.TrimSpace(v.Name) == "" {
-		author.Name = u.Name
-	}
+	author, err := pages.Identity(name, v.Email)
 	if err != nil {
-		refuse(http.StatusBadRequest, err.Error())
-		return
+		return form(err)
 	}
 	summary := strings.TrimSpace(strings.ReplaceAll(v.Summary, "\n", " "))
-	var ch *pages.Change
-	if view == "move" {
+	ch := s.pages.Delete(v.Page, author, summary)
+	if moveAction(r) == "move" {
 		to, err := wikipath.Parse(strings.TrimSuffix(strings.TrimSpace(v.NewPath), ".md"))
 		if err != nil {
-			var pe *wikipath.Error
-			errors.As(err, &pe)
-			refuse(http.StatusBadRequest, "The new name cannot be used: "+pe.Reason+".")
-			return
+			return form(err)
 		}
 		ch = s.pages.Move(v.Page, to, author, summary)
-	} else {
-		ch = s.pages.Delete(v.Page, author, summary)
 	}
-	if st.Settings.EditPolicy == site.PolicyOpen || (maintainer && r.FormValue("propose") == "") {
-		_, err = s.pages.Apply(ctx, "refs/heads/"+s.repo.Branch(), ch)
-		if err == nil {
-			to := ch.Page.URL()
-			if view == "delete" {
-				to = "/"
-			}
-			s.seeOther(w, r, to)
-			return
-		}
-	} else {
-		prop, token, oerr := s.review.OpenChange(ctx, st.Commit, ch)
-		if err = oerr; err == nil {
-			s.seeOther(w, r, s.proposalURL(prop.ID, token, true))
-			return
-		}
+	out, err := s.pages.SaveChange(r.Context(), ch, who, r.FormValue("propose") != "")
+	if err != nil {
+		return form(err)
 	}
-	var p *pages.Problem
-	if errors.As(err, &p) {
-		refuse(p.Status, p.Reason)
-		return
+	switch {
+	case out.Dest == pages.Proposed:
+		s.seeOther(w, r, s.proposalURL(out.Proposal, out.Token, true))
+	case moveAction(r) == "delete":
+		s.seeOther(w, r, s.urlFor("page", "page", ""))
+	default:
+		s.seeOther(w, r, s.urlFor("page", "page", string(out.Page)))
 	}
-	s.serveError(w, r, err)
+	return nil
 }

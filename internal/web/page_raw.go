@@ -2,40 +2,33 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/gorilla/mux"
-
-	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
 // pageRaw serves a page's markdown source as text/markdown.
-func (s *Server) pageRaw(w http.ResponseWriter, r *http.Request) {
-	name, err := wikipath.Parse(mux.Vars(r)["page"])
+func (s *Server) pageRaw(w http.ResponseWriter, r *http.Request) error {
+	name, err := page(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	st, _, err := s.siteAt(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p, ok := st.Page(name)
 	if !ok {
-		s.serveError(w, r, errNotFound("There is no page called “"+string(name)+"” to show the source of."))
-		return
+		return errNotFound("There is no page called “" + string(name) + "” to show the source of.")
 	}
 	if notModified(w, r, `"`+p.Blob.String()+`"`) {
-		return
+		return nil
 	}
 	src, err := st.Source(r.Context(), p)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	if r.Method != http.MethodHead {
 		w.Write(src)
 	}
+	return nil
 }

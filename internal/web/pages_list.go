@@ -1,27 +1,19 @@
 package web
 
-import (
-	"net/http"
-
-	"github.com/gitwiki/gitwiki/internal/theme"
-)
+import "net/http"
 
 // pagesList shows every listed page by folder.
-func (s *Server) pagesList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) pagesList(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.loader.Head(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if notModified(w, r, s.etag(r, "pages", st.Commit.String())) {
-		return
+		return nil
 	}
-	v := &theme.PagesView{Base: s.base(r, st, "All pages", ""), Tree: navItems(st.Nav(), "", true)}
-	for _, p := range st.Pages() {
-		if !p.Hidden {
-			v.Count++
-		}
-	}
+	v := s.model(st).Pages(s.output(r, st))
+	s.withReader(r, &v.Base)
 	w.Header().Set("Cache-Control", "no-cache")
 	s.render(w, r, http.StatusOK, "pages", v)
+	return nil
 }

@@ -6,27 +6,23 @@ import (
 	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/pages"
-	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
 // preview renders posted content as the page would show it: the editor's
 // live preview fetches this fragment.
-func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
+func (s *Server) preview(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 2*pages.MaxPageBytes)
 	if err := parseForm(r); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	st, err := s.loader.Head(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	content := r.FormValue("content")
 	if len(content) > pages.MaxPageBytes {
-		s.serveError(w, r, &httpError{http.StatusRequestEntityTooLarge, "Too large", "The text is larger than 1 MB."})
-		return
+		return &pages.Problem{Field: "content", Kind: pages.TooLarge, Reason: "The text is larger than 1 MB."}
 	}
 	raw := r.FormValue("path")
 	if raw == "" {
@@ -36,11 +32,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		name = ""
 	}
-	file := string(name) + ".md"
-	if p, ok := st.Page(name); ok {
-		file = p.File
-	}
-	doc := s.loader.Renderer().Render([]byte(content), render.Context{Page: name, File: file, Resolver: st, URLs: contentURLs})
+	doc, _ := s.pages.Preview(st, name, content, s.contentURLs)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	for _, warn := range doc.Warnings {
@@ -49,4 +41,5 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("</p>\n"))
 	}
 	w.Write([]byte(doc.HTML))
+	return nil
 }

@@ -2,55 +2,46 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
-	"github.com/gitwiki/gitwiki/internal/review"
-	"github.com/gitwiki/gitwiki/internal/site"
-	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/present"
 )
 
 // proposalsList shows open, merged and rejected proposals.
-func (s *Server) proposalsList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) proposalsList(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.loader.Head(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	list, err := s.review.List(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
-	v := &theme.ProposalsView{Base: s.base(r, st, "Proposals", ""), Maintainer: s.isMaintainer(r), GitURL: s.gitURL(r)}
-	v.NoIndex = true
-	for _, p := range list {
-		item := proposalItem(st, p)
-		switch p.State {
-		case review.Merged:
-			v.Merged = append(v.Merged, item)
-		case review.Rejected:
-			v.Rejected = append(v.Rejected, item)
-		default:
-			v.Open = append(v.Open, item)
-		}
-	}
+	v := s.model(st).Proposals(s.output(r, st), list)
+	s.withReader(r, &v.Base)
+	v.Maintainer, v.GitURL = s.isMaintainer(r), s.gitURL(r)
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "proposals", v)
+	return nil
 }
 
-func proposalItem(st *site.Site, p *review.Proposal) theme.ProposalItem {
-	item := theme.ProposalItem{
-		ID: p.ID, Title: p.Title, State: string(p.State), Author: p.Author.Name,
-		Created: p.Created, Updated: p.Updated, Comments: len(p.Comments), Pushed: p.Pushed,
-		Page: theme.PageRef{Title: p.Page.Title(), Page: p.Page},
+// proposalsFeed is an Atom feed of open proposals.
+func (s *Server) proposalsFeed(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.loader.Head(r.Context())
+	if err != nil {
+		return err
 	}
-	if pg, ok := st.Page(p.Page); ok {
-		item.Page.Title = pg.Title
+	list, err := s.review.List(r.Context())
+	if err != nil {
+		return err
 	}
-	if item.Title == "" {
-		item.Title = "Proposal " + itoa(p.ID)
-	}
-	return item
+	origin := s.origin(r)
+	f := s.model(st).ProposalsFeed(present.ProposalsFeedLinks{
+		Self: origin + s.urlFor("proposals-feed"), List: origin + s.urlFor("proposals"),
+		Proposal: func(id int) string { return origin + s.urlFor("proposal", "id", strconv.Itoa(id)) },
+	}, list)
+	return s.writeFeed(w, r, f)
 }
 
 // gitURL is the clone URL shown in instructions.
-func (s *Server) gitURL(r *http.Request) string { return s.origin(r) + "/-/git" }
+func (s *Server) gitURL(r *http.Request) string { return s.origin(r) + s.urlFor("git-base") }

@@ -14,16 +14,14 @@ import (
 const searchLimit = 50
 
 // searchShow answers /-/search?q= from the index of the head commit.
-func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
+func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.loader.Head(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if err := s.syncSearch(r.Context(), st); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	v := &theme.SearchView{Base: s.base(r, st, "Search", "")}
 	v.Query = q
@@ -32,8 +30,7 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 		v.Title = "Search: " + q
 		hits, _, err := s.searchIndex.Search(r.Context(), q, searchLimit)
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		for _, h := range hits {
 			v.Results = append(v.Results, theme.SearchResult{
@@ -44,6 +41,7 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "search", v)
+	return nil
 }
 
 // syncSearch brings the index up to the given commit; only pages whose

@@ -55,6 +55,9 @@ type Server struct {
 	handler http.Handler
 	// themeID changes when the theme does, so ETags of pages change with it.
 	themeID string
+	// contentURLs are the links written into rendered pages.
+	contentURLs contentURLs
+	models      models
 
 	// uploadPacks holds a token per clone or fetch in progress.
 	uploadPacks chan struct{}
@@ -83,6 +86,7 @@ func New(o Options) (*Server, error) {
 		logIPs:  o.LogIPs,
 	}
 	s.uploadPacks = make(chan struct{}, maxUploadPacks)
+	s.contentURLs = contentURLs{s}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -104,6 +108,13 @@ func New(o Options) (*Server, error) {
 	s.handler = s.middleware(s.router)
 	return s, nil
 }
+
+// routeTable builds URLs where there is no server, such as LiveEditURL.
+var routeTable = func() *Server {
+	s := &Server{}
+	s.router = s.routes()
+	return s
+}()
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

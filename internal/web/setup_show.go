@@ -7,22 +7,29 @@ import (
 	"github.com/gitwiki/gitwiki/internal/theme"
 )
 
+// errSetupDone answers the setup link once a maintainer exists, however made.
+var errSetupDone = errNotFound("This setup link has been used already: the wiki has a maintainer. Log in instead, or ask a maintainer for an account.")
+
 // setupShow serves GET /-/setup?token=: the form creating the first
 // maintainer. It exists only until a maintainer does, however made.
-func (s *Server) setupShow(w http.ResponseWriter, r *http.Request) {
+func (s *Server) setupShow(w http.ResponseWriter, r *http.Request) error {
 	s.auth.setupMu.Lock()
 	tok := s.setupTokenLocked()
 	s.auth.setupMu.Unlock()
 	if tok == "" {
-		s.notFound(w, r)
-		return
+		return errSetupDone
 	}
 	given := r.URL.Query().Get("token")
 	if !sameToken(given, tok) {
-		s.setupRefused(w, r)
-		return
+		return errBadSetupToken
 	}
-	s.renderSetup(w, r, http.StatusOK, &theme.SetupView{Token: given})
+	v, err := s.setupView(r, &theme.SetupView{Token: given})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "setup", v)
+	return nil
 }
 
 // SetupToken returns the one-time token of the first-maintainer link, or ""
@@ -52,14 +59,6 @@ func sameToken(given, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(given), []byte(want)) == 1
 }
 
-func (s *Server) setupRefused(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, &theme.ErrorView{
-		Status:  http.StatusForbidden,
-		Heading: "This setup link is not valid",
-		Message: "Use the whole link the server printed when it started, or create the first maintainer on the server with: " + s.setupCommand() + ".",
-	})
-}
-
 func (s *Server) setupCommand() string {
 	data := s.auth.dataDir
 	if data == "" {
@@ -68,15 +67,22 @@ func (s *Server) setupCommand() string {
 	return "gitwiki user add NAME --maintainer --data " + data
 }
 
-func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int, v *theme.SetupView) {
+func (s *Server) setupView(r *http.Request, v *theme.SetupView) (*theme.SetupView, error) {
 	st, err := s.loader.Head(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return nil, err
 	}
 	v.Base = s.base(r, st, "Create the first maintainer", "")
 	v.NoIndex = true
 	v.Command = s.setupCommand()
-	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "setup", v)
+	return v, nil
+}
+
+// setupForm shows the setup form again with the reason err gives.
+func (s *Server) setupForm(r *http.Request, v *theme.SetupView, err error) error {
+	v, verr := s.setupView(r, v)
+	if verr != nil {
+		return verr
+	}
+	return &formError{err: err, view: "setup", data: v, set: func(_, msg string) { v.Error = msg }}
 }

@@ -6,58 +6,59 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+	"sync"
 
+	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/site"
-	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
-// fullNavLimit is the wiki size up to which the sidebar lists every page;
-// past it, only the path to the current page is expanded, so a page of a
-// large wiki stays small on a slow link.
-const fullNavLimit = 300
-
-// base fills what every view shows. current is the page being shown, if any.
-func (s *Server) base(r *http.Request, st *site.Site, title string, current wikipath.Page) theme.Base {
-	b := theme.Base{
-		Site: theme.Site{
-			Title:       st.Settings.Title,
-			Description: st.Settings.Description,
-			Language:    st.Settings.Language,
-			License:     st.Settings.License,
-			LicenseURL:  st.Settings.LicenseURL,
-			Footer:      st.Settings.Footer,
-			Revision:    st.Commit.Short(),
-		},
-		Links: links{s: s, policy: st.Settings.EditPolicy},
-		Title: title,
-		Nav:   navItems(st.Nav(), current, len(st.Pages()) <= fullNavLimit),
-	}
-	if u := s.user(r); u != nil {
-		b.User, b.Maintainer = u.Name, u.Maintainer
-	}
-	if doc, ok := st.RenderSpecial(r.Context(), site.SidebarPage, contentURLs, urlsKey); ok {
-		b.Sidebar = doc.HTML
-	}
-	if doc, ok := st.RenderSpecial(r.Context(), site.FooterPage, contentURLs, urlsKey); ok {
-		b.Footer = doc.HTML
-	}
-	return b
+// models keeps the presentation models of the few commits being read, so
+// the sidebar of a commit is rendered once, not on every request.
+type models struct {
+	mu   sync.Mutex
+	list []*present.Model // most recent first
 }
 
-func navItems(nodes []*site.Node, current wikipath.Page, full bool) []*theme.NavItem {
-	var out []*theme.NavItem
-	for _, n := range nodes {
-		item := &theme.NavItem{Title: n.Title, Page: n.Name, Current: n.Name == current}
-		inside := current != n.Name && strings.HasPrefix(string(current)+"/", string(n.Name)+"/")
-		item.Open = inside
-		if full || inside || item.Current {
-			item.Children = navItems(n.Children, current, full)
+const keepModels = 4
+
+// model is the presentation model of st, built once per commit.
+func (s *Server) model(st *site.Site) *present.Model {
+	s.models.mu.Lock()
+	defer s.models.mu.Unlock()
+	for _, m := range s.models.list {
+		if m.Site == st {
+			return m
 		}
-		out = append(out, item)
 	}
-	return out
+	m := present.New(st, s.theme, nil)
+	s.models.list = append([]*present.Model{m}, s.models.list...)
+	if len(s.models.list) > keepModels {
+		s.models.list = s.models.list[:keepModels]
+	}
+	return m
+}
+
+// output is the server's link scheme for st, with the sidebar and footer
+// pages rendered with it.
+func (s *Server) output(r *http.Request, st *site.Site) present.Output {
+	o := present.Output{Links: links{s: s, policy: st.Settings.EditPolicy}, Key: "server:" + st.Settings.EditPolicy}
+	if doc, ok := st.RenderSpecial(r.Context(), site.SidebarPage, s.contentURLs, urlsKey); ok {
+		o.Sidebar = doc.HTML
+	}
+	if doc, ok := st.RenderSpecial(r.Context(), site.FooterPage, s.contentURLs, urlsKey); ok {
+		o.Footer = doc.HTML
+	}
+	return o
+}
+
+// base fills what every view shows, and who is reading. current is the page
+// being shown, if any.
+func (s *Server) base(r *http.Request, st *site.Site, title string, current wikipath.Page) theme.Base {
+	b := s.model(st).Base(s.output(r, st), title, current)
+	s.withReader(r, &b)
+	return b
 }
 
 // render executes a view into a buffer, so a template error sends a clean
@@ -66,7 +67,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 	var buf bytes.Buffer
 	if err := s.theme.Execute(&buf, view, data); err != nil {
 		s.log.Error("template", "view", view, "err", err)
-		http.Error(w, "Something went wrong on our side. The error has been logged; please try again later.", http.StatusInternalServerError)
+		http.Error(w, serverFault, http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -113,31 +114,6 @@ func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 	return false
 }
 
-func change(c *store.Commit) *theme.Change {
-	if c == nil {
-		return nil
-	}
-	ch := &theme.Change{
-		Hash:    c.Hash.String(),
-		Short:   c.Hash.Short(),
-		Author:  c.Author.Name,
-		Date:    c.Author.When,
-		Summary: c.Subject(),
-	}
-	if len(c.Parents) > 0 {
-		ch.Parent = c.Parents[0].String()
-	}
-	return ch
-}
-
-func pageRefs(ps []*site.Page) []theme.PageRef {
-	out := make([]theme.PageRef, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, theme.PageRef{Title: p.Title, Page: p.Name})
-	}
-	return out
-}
-
 // siteAt loads the read model the request asks for: ?rev= or the head.
 func (s *Server) siteAt(r *http.Request) (*site.Site, string, error) {
 	rev := r.URL.Query().Get("rev")
@@ -151,4 +127,9 @@ func (s *Server) siteAt(r *http.Request) (*site.Site, string, error) {
 	}
 	st, err := s.loader.At(r.Context(), h)
 	return st, h.String(), err
+}
+
+// page reads the {page} route variable as a page name.
+func page(r *http.Request) (wikipath.Page, error) {
+	return wikipath.Parse(routeVar(r, "page"))
 }

@@ -1,0 +1,235 @@
+package pages
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// Who is the person behind a submission, as the transport authenticated them.
+type Who struct {
+	Account    string // the logged-in account, "" for an anonymous contributor
+	Maintainer bool
+}
+
+// Upload is a file sent with an edit, to be stored next to the page.
+type Upload struct {
+	Name string // as the person's device named it
+	Data []byte
+}
+
+// Proposer turns prepared edits into proposals. review.Service is the one
+// the wiki uses; pages cannot import review, which builds on pages, so the
+// wiring hands it over (SetProposer).
+type Proposer interface {
+	Open(ctx context.Context, p *Prepared) (id int, token string, err error)
+	OpenChange(ctx context.Context, base store.Hash, ch *Change) (id int, token string, err error)
+	Revise(ctx context.Context, id int, token string, maintainer bool, p *Prepared) (*Result, error)
+}
+
+// SetProposer gives Save the way to open and revise proposals.
+func (s *Service) SetProposer(p Proposer) { s.proposer = p }
+
+// Errors of Save besides *Problem, *Conflict and *Cleaned.
+var (
+	// ErrEditingClosed: wiki.yaml says edit_policy: closed.
+	ErrEditingClosed = errors.New("editing is closed")
+	// ErrNoProposals: the wiki was wired without proposals, and this edit
+	// would have to be one.
+	ErrNoProposals = errors.New("proposals are not available")
+)
+
+// Cleaned refuses the first save of a text from which cleaning removed
+// something: the person sees the cleaned text and what went, and saves again
+// (Submission.Cleaned) if it is right.
+type Cleaned struct {
+	Source []byte
+	Notes  []string
+}
+
+func (c *Cleaned) Error() string { return "cleaning removed parts of the text" }
+
+// Destination is where a saved edit went.
+type Destination int
+
+const (
+	Committed Destination = iota + 1 // on the served branch
+	Proposed                         // a new proposal
+	Revised                          // a new version of an open proposal
+)
+
+// Outcome says what Save did.
+type Outcome struct {
+	Dest     Destination
+	Page     wikipath.Page
+	Commit   store.Hash
+	Merged   bool // changes made meanwhile were merged in
+	NoChange bool // the text already read exactly so
+	Proposal int
+	Token    string // the private revise token of a new proposal
+}
+
+// Editable is the head's read model for a change: ErrEditingClosed while
+// the wiki takes no edits.
+func (s *Service) Editable(ctx context.Context) (*site.Site, error) {
+	st, err := s.loader.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.Settings.EditPolicy == site.PolicyClosed {
+		return nil, ErrEditingClosed
+	}
+	return st, nil
+}
+
+// Save takes an edit from the editor and decides everything about it: the
+// edit policy and so where it goes, cleaning, conflict markers left in the
+// text, attachments that would replace another file, and the merge with
+// whatever changed since its base. Every refusal is an error carrying what
+// the person needs to fix it (*Problem, *Cleaned, *Conflict, or a sentinel
+// of this package or of the proposer).
+func (s *Service) Save(ctx context.Context, sub Submission, who Who) (*Outcome, error) {
+	st, err := s.Editable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if who.Account != "" && strings.TrimSpace(sub.Name) == "" {
+		sub.Name = who.Account
+	}
+	if unresolved(ctx, st, sub.Page, sub.Content) {
+		return nil, problem("content", Unresolved, "The text still holds the conflict markers (the lines starting with <<<<<<<, |||||||, ======= and >>>>>>>). In each place, keep the text that is right, delete the rest and the marker lines, then save again.")
+	}
+	p, err := s.Prepare(ctx, sub)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Notes) > 0 && !sub.Cleaned {
+		return nil, &Cleaned{Source: p.Source, Notes: p.Notes}
+	}
+	if err := s.attach(ctx, st, p, sub.Uploads); err != nil {
+		return nil, err
+	}
+	out := &Outcome{Page: p.Page}
+	switch {
+	case sub.Proposal > 0:
+		if s.proposer == nil {
+			return nil, ErrNoProposals
+		}
+		res, err := s.proposer.Revise(ctx, sub.Proposal, sub.Token, who.Maintainer, p)
+		if err != nil {
+			return nil, err
+		}
+		out.Dest, out.Proposal, out.Commit, out.Merged, out.NoChange = Revised, sub.Proposal, res.Commit, res.Merged, res.NoChange
+	case st.Settings.EditPolicy == site.PolicyOpen || (who.Maintainer && !sub.Propose):
+		res, err := s.Commit(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		out.Dest, out.Commit, out.Merged, out.NoChange = Committed, res.Commit, res.Merged, res.NoChange
+	default:
+		if s.proposer == nil {
+			return nil, ErrNoProposals
+		}
+		id, token, err := s.proposer.Open(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		out.Dest, out.Proposal, out.Token = Proposed, id, token
+	}
+	return out, nil
+}
+
+// SaveChange publishes a move or delete under the same policy as Save:
+// committed by maintainers (unless they propose) and under the open policy,
+// proposed otherwise.
+func (s *Service) SaveChange(ctx context.Context, ch *Change, who Who, propose bool) (*Outcome, error) {
+	st, err := s.Editable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Page: ch.Page}
+	if st.Settings.EditPolicy == site.PolicyOpen || (who.Maintainer && !propose) {
+		c, err := s.Apply(ctx, "refs/heads/"+s.repo.Branch(), ch)
+		if err != nil {
+			return nil, err
+		}
+		out.Dest, out.Commit = Committed, c
+		return out, nil
+	}
+	if s.proposer == nil {
+		return nil, ErrNoProposals
+	}
+	id, token, err := s.proposer.OpenChange(ctx, st.Commit, ch)
+	if err != nil {
+		return nil, err
+	}
+	out.Dest, out.Proposal, out.Token = Proposed, id, token
+	return out, nil
+}
+
+// attach checks the uploads and adds them to the edit's commit. It never
+// replaces another file silently: pages in one folder share their
+// attachments' names, and phones call every picture image.png.
+func (s *Service) attach(ctx context.Context, st *site.Site, p *Prepared, uploads []Upload) error {
+	for _, u := range uploads {
+		file, _, err := Attachment(string(p.Page), p.File, u.Name, u.Data)
+		if err != nil {
+			if pr, ok := err.(*Problem); ok {
+				pr.Attachment = u.Name
+			}
+			return err
+		}
+		if e, ok := st.File(file); ok {
+			if old, err := s.repo.ReadBlob(ctx, e.Blob, MaxAttachment); err != nil || !bytes.Equal(old, u.Data) {
+				pr := problem("attachment", Exists, "A different file called “%s” is already stored next to this page. Rename your file and attach it again; your text is kept.", baseName(file))
+				pr.Attachment = u.Name
+				return pr
+			}
+		}
+		p.WithAttachment(file, u.Data)
+	}
+	return nil
+}
+
+func baseName(file string) string { return file[strings.LastIndexByte(file, '/')+1:] }
+
+// unresolved reports whether text still holds a conflict block as the editor
+// wrote it after a conflict (the marker labels of rebase), so that saving
+// again unchanged does not publish the markers. A page whose current text
+// has such lines already (one about conflicts) may keep them.
+func unresolved(ctx context.Context, st *site.Site, name wikipath.Page, text string) bool {
+	if !HasConflictMarkers(text) {
+		return false
+	}
+	if p, ok := st.Page(name); ok {
+		if b, err := st.Source(ctx, p); err == nil && HasConflictMarkers(string(b)) {
+			return false
+		}
+	}
+	return true
+}
+
+// HasConflictMarkers reports whether text holds a conflict block with the
+// labels Save writes.
+func HasConflictMarkers(text string) bool {
+	t := "\n" + strings.ReplaceAll(text, "\r\n", "\n") + "\n"
+	return strings.Contains(t, "\n<<<<<<< "+labels.Ours+"\n") && strings.Contains(t, "\n>>>>>>> "+labels.Theirs+"\n")
+}
+
+// Preview renders text as the page name would show it, at st, with what
+// cleaning would remove.
+func (s *Service) Preview(st *site.Site, name wikipath.Page, text string, urls render.URLs) (*render.Document, []string) {
+	file := string(name) + ".md"
+	if p, ok := st.Page(name); ok {
+		file = p.File
+	}
+	doc := s.renderer.Render([]byte(text), render.Context{Page: name, File: file, Resolver: st, URLs: urls})
+	_, notes := s.renderer.SanitizeSource([]byte(text))
+	return doc, notes
+}

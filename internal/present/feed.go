@@ -1,0 +1,80 @@
+package present
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gitwiki/gitwiki/internal/atom"
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// FeedLinks are the addresses a feed writes: absolute under the wiki's
+// public URL, or relative to the feed file where there is none (RFC 4287
+// resolves them against the feed's own address).
+type FeedLinks struct {
+	ID   string // the feed's id, absolute: a URL or a urn
+	Self string // the feed's own address
+	Home string // the wiki's home page
+	// Page is a page's public address; "" leaves the page unlinked.
+	Page func(wikipath.Page) string
+}
+
+// Feed is recent changes as Atom, one entry per commit. Entry ids are the
+// commits' ("urn:git:commit:<hash>"), so a reader following the server's and
+// an export's feed sees one entry per change. RFC 4287 allows one alternate
+// link per entry (a link without rel is one): it leads to the first published page the change touched
+// (the home page when it touched only files), and the others are related.
+func (m *Model) Feed(l FeedLinks, changes []site.Change) *atom.Feed {
+	f := &atom.Feed{
+		Title:   m.Site.Settings.Title + ": recent changes",
+		ID:      l.ID,
+		Updated: rfc3339(epoch),
+		Links:   []atom.Link{{Href: l.Self, Rel: "self", Type: "application/atom+xml"}, {Href: l.Home}},
+	}
+	for _, c := range changes {
+		e := atom.Entry{
+			Title:   c.Subject(),
+			ID:      "urn:git:commit:" + c.Hash.String(),
+			Updated: rfc3339(c.Author.When),
+			Author:  atom.Author{Name: c.Author.Name},
+		}
+		if e.Author.Name == "" {
+			e.Author.Name = "Anonymous"
+		}
+		var sum strings.Builder
+		for _, p := range c.Pages {
+			if p.Page != nil && !m.published(p.Page) {
+				continue // a draft or hidden page: not in the feed either
+			}
+			sum.WriteString("Changed " + p.Title() + ". ")
+			if p.Page == nil {
+				continue // deleted since: nothing to link to
+			}
+			if href := l.Page(p.Name); href != "" {
+				rel := "" // alternate, the default (RFC 4287, section 4.2.7.2)
+				if len(e.Links) > 0 {
+					rel = "related"
+				}
+				e.Links = append(e.Links, atom.Link{Href: href, Rel: rel})
+			}
+		}
+		for _, file := range c.Files {
+			sum.WriteString("Changed file " + file + ". ")
+		}
+		if sum.Len() == 0 {
+			continue
+		}
+		if len(e.Links) == 0 {
+			e.Links = []atom.Link{{Href: l.Home}}
+		}
+		e.Summary = strings.TrimSpace(sum.String())
+		if len(f.Entries) == 0 {
+			f.Updated = e.Updated
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	return f
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }

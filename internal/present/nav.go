@@ -1,0 +1,133 @@
+package present
+
+import (
+	"html/template"
+	"strings"
+
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// navNode is one published entry of the sidebar. Its NavItems are built once
+// and shared by every view they are not on the path to, since those are the
+// same everywhere; only the path to the current page is built per view.
+type navNode struct {
+	name     wikipath.Page
+	title    string
+	children []*navNode
+	full     *theme.NavItem // with every descendant, closed
+	bare     *theme.NavItem // without children
+}
+
+// buildNav keeps the published entries of the read model's tree, and the
+// folders that hold some. A folder whose own page is not published is named
+// after the folder.
+func (m *Model) buildNav(nodes []*site.Node) []*navNode {
+	var out []*navNode
+	for _, n := range nodes {
+		kids := m.buildNav(n.Children)
+		published := n.Page != nil && m.published(n.Page)
+		if !published && len(kids) == 0 {
+			continue
+		}
+		title := n.Title
+		if !published {
+			title = n.Name.Title()
+		}
+		nn := &navNode{name: n.Name, title: title, children: kids}
+		nn.bare = &theme.NavItem{Title: title, Page: n.Name}
+		nn.full = &theme.NavItem{Title: title, Page: n.Name}
+		for _, k := range kids {
+			nn.full.Children = append(nn.full.Children, k.full)
+		}
+		out = append(out, nn)
+	}
+	return out
+}
+
+// Nav is the sidebar tree for a view of current ("" for none): the folders
+// down to it open, it marked, and everything else closed.
+func (m *Model) Nav(current wikipath.Page) []*theme.NavItem {
+	return navItems(m.nav, m.open(current), current, m.count <= fullNavLimit)
+}
+
+// open is the folder the sidebar opens for current: its own folder, or
+// itself when it is a folder with entries of its own.
+func (m *Model) open(current wikipath.Page) wikipath.Page {
+	if current == wikipath.Root || current == "" {
+		return current
+	}
+	if n := findNav(m.nav, current); n != nil && len(n.children) > 0 {
+		return current
+	}
+	return current.Dir()
+}
+
+// navItems builds the tree with the folders down to open expanded and
+// current marked; current "" marks nothing. Off the path, a full tree lists
+// every descendant and a small one none.
+func navItems(nodes []*navNode, open, current wikipath.Page, full bool) []*theme.NavItem {
+	out := make([]*theme.NavItem, len(nodes))
+	for i, n := range nodes {
+		onPath := open != "" && (n.name == open || strings.HasPrefix(string(open)+"/", string(n.name)+"/"))
+		switch {
+		case onPath || n.name == current:
+			it := &theme.NavItem{Title: n.title, Page: n.name, Current: n.name == current, Open: onPath && n.name != current}
+			it.Children = navItems(n.children, open, current, full)
+			out[i] = it
+		case full:
+			out[i] = n.full
+		default:
+			out[i] = n.bare
+		}
+	}
+	return out
+}
+
+// navHTML is the rendered sidebar tree for a view of current, "" without a
+// theme. The tree is the same for every view that opens the same folder but
+// for which link is marked, so it is rendered once per link scheme and open
+// folder and the current link is marked in the copy: executing the tree's
+// templates for every page was a third of an export's time.
+func (m *Model) navHTML(o Output, current wikipath.Page) template.HTML {
+	if m.theme == nil || o.Key == "" {
+		return ""
+	}
+	open := m.open(current)
+	key := o.Key + "\x00" + string(open)
+	m.navs.mu.Lock()
+	html, ok := m.navs.m[key]
+	m.navs.mu.Unlock()
+	if !ok {
+		var err error
+		html, err = m.theme.RenderNav(o.Links, navItems(m.nav, open, "", m.count <= fullNavLimit))
+		if err != nil {
+			return "" // the layout renders Nav itself, and reports the error
+		}
+		m.navs.mu.Lock()
+		if m.navs.m == nil {
+			m.navs.m = map[string]template.HTML{}
+		}
+		m.navs.m[key] = html
+		m.navs.mu.Unlock()
+	}
+	if current != "" && current != wikipath.Root {
+		html, _ = theme.MarkCurrent(html, o.Links.Page(current))
+	}
+	return html
+}
+
+// findNav finds the published nav entry of a page or folder, nil for the
+// root and for what the sidebar does not list.
+func findNav(nodes []*navNode, name wikipath.Page) *navNode {
+	for _, n := range nodes {
+		if n.name == name {
+			return n
+		}
+		if strings.HasPrefix(string(name)+"/", string(n.name)+"/") {
+			return findNav(n.children, name)
+		}
+	}
+	return nil
+}

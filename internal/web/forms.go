@@ -1,0 +1,59 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// parseForm reads urlencoded and multipart bodies alike; a body over the
+// limit is a 413 with a sentence, not a 500.
+func parseForm(r *http.Request) error {
+	err := r.ParseMultipartForm(4 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	if err != nil {
+		return errBadForm
+	}
+	return nil
+}
+
+// checkWrite refuses a write from software (the honeypot) and past the
+// client's write limit. Maintainers are never limited.
+func (s *Server) checkWrite(r *http.Request) error {
+	if s.honeypotTripped(r) {
+		return errHoneypot
+	}
+	if !s.allowWrite(r) {
+		return errTooManyWrites
+	}
+	return nil
+}
+
+func (s *Server) seeOther(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// proposalURL leads to a proposal; with the token it lets the contributor
+// revise it, and opened says it was just created.
+func (s *Server) proposalURL(id int, token string, opened bool) string {
+	u := s.urlFor("proposal", "id", strconv.Itoa(id))
+	var q []string
+	if token != "" {
+		q = append(q, "token="+url.QueryEscape(token))
+	}
+	if opened {
+		q = append(q, "opened=1")
+	}
+	if len(q) > 0 {
+		u += "?" + strings.Join(q, "&")
+	}
+	return u
+}
