@@ -32,13 +32,13 @@ func (s *Server) handle(h handler) http.HandlerFunc {
 // Refusals decided here rather than in a domain package: who may act,
 // limits on clients, and what a request must look like.
 var (
-	errMaintainersOnly = errors.New("only maintainers can do this")
-	errTooManyWrites   = errors.New("too many writes from this client")
-	errTooManyLogins   = errors.New("too many login attempts")
-	errHoneypot        = errors.New("the form was filled in by software")
-	errBadForm         = errors.New("the form could not be read")
-	errPasswordsDiffer = errors.New("the two passwords differ")
-	errBadSetupToken   = errors.New("the setup link is not valid")
+	errMaintainersOnly  = errors.New("only maintainers can do this")
+	errTooManyWrites    = errors.New("too many writes from this client")
+	errTooManyLogins    = errors.New("too many login attempts")
+	errHoneypot         = errors.New("the form was filled in by software")
+	errBadForm          = errors.New("the form could not be read")
+	errPasswordsDiffer  = errors.New("the two passwords differ")
+	errBadSetupToken    = errors.New("the setup link is not valid")
 	errBadRevisionField = errors.New("the form names a revision that is not a commit id")
 )
 
