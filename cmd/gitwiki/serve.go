@@ -78,55 +78,98 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a, err := newApp(ctx, c, log)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	defer a.close()
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	a.greet(stdout, ln.Addr().String())
+	return a.serve(ctx, ln, log)
+}
 
+// app is the server wired together from the configuration.
+type app struct {
+	c       config.Config
+	repo    *store.Repo
+	srv     *web.Server
+	created bool // the repository was created with the starter wiki
+}
+
+func newApp(ctx context.Context, c config.Config, log *slog.Logger) (*app, error) {
 	repo, created, err := openOrCreate(c)
 	if err != nil {
-		return &exitError{2, err}
+		return nil, err
 	}
-	defer repo.Close()
+	a := &app{c: c, repo: repo, created: created}
+	if err := a.wire(ctx, log); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// wire builds the domain services and the web server over the repository.
+func (a *app) wire(ctx context.Context, log *slog.Logger) error {
+	c := a.c
 	th, err := loadTheme(c.Theme)
 	if err != nil {
-		return &exitError{2, err}
+		return err
 	}
 	renderer := render.New(render.Config{CacheEntries: c.RenderCacheEntries})
-	loader, err := site.NewLoader(repo, renderer, c.Dir)
+	loader, err := site.NewLoader(a.repo, renderer, c.Dir)
 	if err != nil {
-		return &exitError{2, err}
+		return err
 	}
 	pg := pages.New(loader, wikiCommitter)
 	rv := review.New(loader, pg, wikiCommitter)
 	accounts, err := users.Open(c.Data)
 	if err != nil {
-		return &exitError{2, err}
+		return err
 	}
-	srv, err := web.New(web.Options{Repo: repo, Loader: loader, Theme: th, Pages: pg, Review: rv, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs,
+	a.srv, err = web.New(web.Options{Repo: a.repo, Loader: loader, Theme: th, Pages: pg, Review: rv, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs,
 		Users: accounts, DataDir: c.Data, WriteBurst: c.WriteBurst, WritesPerHour: c.WritesPerHour})
 	if err != nil {
-		return &exitError{2, err}
+		return err
 	}
-	defer srv.Close()
-	if err := srv.Warm(ctx); err != nil {
-		return &exitError{2, fmt.Errorf("read %s (branch %s): %w", c.Repo, repo.Branch(), err)}
+	if err := a.srv.Warm(ctx); err != nil {
+		return fmt.Errorf("read %s (branch %s): %w", c.Repo, a.repo.Branch(), err)
 	}
+	return nil
+}
 
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return &exitError{2, err}
+func (a *app) close() {
+	if a.srv != nil {
+		a.srv.Close()
 	}
-	if created {
+	a.repo.Close()
+}
+
+// greet prints where the wiki is served and, on a fresh data directory, how
+// to create the first maintainer.
+func (a *app) greet(stdout io.Writer, addr string) {
+	c := a.c
+	if a.created {
 		fmt.Fprintf(stdout, "Created %s with the starter wiki.\n", c.Repo)
 	}
-	fmt.Fprintf(stdout, "gitwiki is serving %s (branch %s) at http://%s/\n", c.Repo, repo.Branch(), ln.Addr())
-	if tok := srv.SetupToken(); tok != "" {
+	fmt.Fprintf(stdout, "gitwiki is serving %s (branch %s) at http://%s/\n", c.Repo, a.repo.Branch(), addr)
+	if tok := a.srv.SetupToken(); tok != "" {
 		origin := c.BaseURL
 		if origin == "" {
-			origin = "http://" + ln.Addr().String()
+			origin = "http://" + addr
 		}
 		fmt.Fprintf(stdout, "No maintainer account exists yet. Create the first one with this one-time link:\n  %s/-/setup?token=%s\nor on the command line, with the password on standard input:\n  gitwiki user add NAME --maintainer --data %s\n",
 			origin, tok, c.Data)
 	}
+}
+
+// serve answers requests until ctx ends, then shuts down gracefully.
+func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger) error {
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           a.srv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

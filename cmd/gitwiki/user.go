@@ -74,9 +74,13 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return runUser(st, verb, fl.Arg(0), maintainer, stdin, stdout, stderr)
+}
+
+// runUser carries out one parsed user command on the accounts.
+func runUser(st *users.Store, verb, name string, maintainer bool, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch verb {
 	case "add":
-		name := fl.Arg(0)
 		if err := users.ValidName(name); err != nil {
 			return &exitError{2, err}
 		}
@@ -96,10 +100,10 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "Added %s %s.\n", role, name)
 	case "remove":
-		if err := st.Remove(fl.Arg(0)); err != nil {
+		if err := st.Remove(name); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Removed %s; their sessions have ended.\n", fl.Arg(0))
+		fmt.Fprintf(stdout, "Removed %s; their sessions have ended.\n", name)
 	case "list":
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		for _, u := range st.List() {

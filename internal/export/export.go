@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/site"
@@ -211,7 +213,7 @@ func Check(ctx context.Context, loader *site.Loader, rev string) ([]Problem, err
 	// Attachments are found by rendering: only then are relative links resolved.
 	sc := scheme{plan: b.plan}
 	pages := b.checked()
-	err = parallel(ctx, b.workers(), len(pages), func(_, i int) error {
+	err = parallel(ctx, b.workers(), len(pages), func(i int) error {
 		_, missing, err := b.render(ctx, pages[i], sc)
 		if err != nil {
 			return err
@@ -384,36 +386,26 @@ func (b *build) linkProblems(p *site.Page, missing []string) {
 	}
 }
 
-// parallel runs fn(w, 0..n-1) on workers goroutines, w being the worker's
-// number, and returns the first error.
-func parallel(ctx context.Context, workers, n int, fn func(w, i int) error) error {
-	var next atomic.Int64
-	var first error
-	var once sync.Once
-	var wg sync.WaitGroup
-	for w := range min(workers, max(n, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				if err := fn(w, i); err != nil {
-					once.Do(func() { first = err })
-					next.Store(int64(n))
-					return
-				}
-			}
-		}()
+// parallel runs fn(0..n-1) on at most workers goroutines and returns the
+// first error; after one, no new call starts.
+func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := range n {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error { return fn(i) })
 	}
-	wg.Wait()
-	if first != nil {
-		return first
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	return ctx.Err()
 }
+
+// bufs keeps a worker's buffer for its next job: a page is written before
+// the buffer goes back.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // job writes one output file.
 type job struct {
@@ -426,13 +418,13 @@ type job struct {
 
 func (b *build) run(ctx context.Context, out sink) error {
 	jobs := b.jobs()
-	workers := b.workers()
-	bufs := make([]bytes.Buffer, workers)
-	err := parallel(ctx, workers, len(jobs), func(w, i int) error {
+	err := parallel(ctx, b.workers(), len(jobs), func(i int) error {
 		j := jobs[i]
 		sc := scheme{plan: b.plan, prefix: strings.Repeat("../", strings.Count(j.file, "/"))}
-		bufs[w].Reset()
-		data, err := j.make(ctx, sc, &bufs[w])
+		buf := bufs.Get().(*bytes.Buffer)
+		defer bufs.Put(buf)
+		buf.Reset()
+		data, err := j.make(ctx, sc, buf)
 		if err != nil {
 			var te *templateError
 			if !errors.As(err, &te) {

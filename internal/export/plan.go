@@ -82,7 +82,25 @@ func newPlan(st *site.Site, th *theme.Theme, live string, drafts bool) *plan {
 		pl.claim(robotsFile)
 	}
 	pl.dirs["-"] = true // every "-/..." output is the build's own
+	pl.planPages(drafts)
+	pl.planRedirects()
+	pl.planTags()
+	pl.pageFiles = map[wikipath.Page]string{}
+	for _, p := range pl.list {
+		pl.pageFiles[p.Name] = pageFile(p.Name)
+	}
+	for _, d := range pl.folders {
+		pl.pageFiles[d] = pageFile(d)
+	}
+	pl.planAttachments()
+	return pl
+}
 
+// planPages claims the published pages, and a listing for every folder
+// above one that has no page of its own, so navigation and breadcrumbs
+// always lead somewhere.
+func (pl *plan) planPages(drafts bool) {
+	st := pl.st
 	for _, p := range st.Pages() {
 		switch {
 		case p.Hidden, p.FrontMatter().Draft && !drafts:
@@ -95,8 +113,6 @@ func newPlan(st *site.Site, th *theme.Theme, live string, drafts bool) *plan {
 		pl.pages[p.Name] = p
 		pl.list = append(pl.list, p)
 	}
-	// Every folder above a published page gets a page, so navigation and
-	// breadcrumbs always lead somewhere.
 	for _, p := range pl.list {
 		for d := p.Name.Dir(); d != wikipath.Root; d = d.Dir() {
 			if pl.pages[d] != nil || pl.folder[d] {
@@ -112,8 +128,11 @@ func newPlan(st *site.Site, th *theme.Theme, live string, drafts bool) *plan {
 		}
 	}
 	sort.Slice(pl.folders, func(i, j int) bool { return pl.folders[i] < pl.folders[j] })
+}
 
-	for old, to := range st.Aliases() {
+// planRedirects claims a redirect page at every alias of a published page.
+func (pl *plan) planRedirects() {
+	for old, to := range pl.st.Aliases() {
 		if pl.pages[to] != nil {
 			pl.aliases[wikipath.Page(old)] = to
 			pl.redirs = append(pl.redirs, wikipath.Page(old))
@@ -130,17 +149,11 @@ func newPlan(st *site.Site, th *theme.Theme, live string, drafts bool) *plan {
 		}
 	}
 	pl.redirs = kept
+}
 
-	pl.planTags()
-	pl.pageFiles = map[wikipath.Page]string{}
-	for _, p := range pl.list {
-		pl.pageFiles[p.Name] = pageFile(p.Name)
-	}
-	for _, d := range pl.folders {
-		pl.pageFiles[d] = pageFile(d)
-	}
-
-	for _, f := range st.Files() {
+// planAttachments claims the attachments a static host may serve.
+func (pl *plan) planAttachments() {
+	for _, f := range pl.st.Files() {
 		if _, isPage := wikipath.FromFile(f); isPage {
 			continue
 		}
@@ -155,7 +168,6 @@ func newPlan(st *site.Site, th *theme.Theme, live string, drafts bool) *plan {
 		pl.files[f] = true
 		pl.attach = append(pl.attach, f)
 	}
-	return pl
 }
 
 // claim reserves an output file. It fails when the path, or a folder it

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/gitwiki/gitwiki/internal/atom"
 )
 
 // txtarWiki is one testdata/*.txtar: the wiki's files, the build options
@@ -66,6 +68,9 @@ func TestTxtar(t *testing.T) {
 			out, rep := buildTxtar(t, w)
 			files := readTree(t, out)
 			index := searchEntries(t, files)
+			if p := atom.Validate(files[feedFile]); len(p) > 0 {
+				t.Errorf("feed.atom breaks RFC 4287:\n%s", strings.Join(p, "\n"))
+			}
 			for _, line := range w.expect {
 				verb, arg, _ := strings.Cut(line, " ")
 				file, text, _ := strings.Cut(arg, " ")

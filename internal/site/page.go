@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
@@ -32,4 +33,9 @@ func (s *Site) RenderSpecial(ctx context.Context, name wikipath.Page, urls rende
 	}
 	doc, err := s.Render(ctx, p, urls, urlsKey)
 	return doc, err == nil
+}
+
+// ReadFile reads a content file (an attachment) by blob, at most max bytes.
+func (s *Site) ReadFile(ctx context.Context, e store.Entry, max int64) ([]byte, error) {
+	return s.loader.repo.ReadBlob(ctx, e.Blob, max)
 }

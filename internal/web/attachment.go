@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 )
 
@@ -50,11 +51,11 @@ func active(ct string) (sandbox, download bool) {
 	return false, false
 }
 
-func (s *Server) attachment(w http.ResponseWriter, r *http.Request, file string, blob store.Hash) error {
-	if notModified(w, r, `"`+blob.String()+`"`) {
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request, st *site.Site, file string, e store.Entry) error {
+	if notModified(w, r, `"`+e.Blob.String()+`"`) {
 		return nil
 	}
-	b, err := s.repo.ReadBlob(r.Context(), blob, maxAttachment)
+	b, err := st.ReadFile(r.Context(), e, maxAttachment)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/users"
 )
 
@@ -99,16 +98,6 @@ func (s *Server) initAuth(o Options) error {
 		s.gitAuth = pushAccounts{s}
 	}
 	return nil
-}
-
-// crossOriginDenied answers a form posted from another site, which a
-// browser marks with Sec-Fetch-Site or Origin.
-func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, &theme.ErrorView{
-		Status:  http.StatusForbidden,
-		Heading: "Sent from another website",
-		Message: "This form was sent from another website, so the wiki refused it: another site must not act in your name. If you sent it yourself, open the wiki's own page, reload it and try again.",
-	})
 }
 
 // user returns the logged-in account, or nil. The session is checked

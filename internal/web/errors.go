@@ -204,11 +204,3 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *theme.Er
 	v.NoIndex = true
 	s.render(w, r, v.Status, "error", v)
 }
-
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.serveError(w, r, errNotFound("There is no page at this address."))
-}
-
-func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	s.renderError(w, r, &theme.ErrorView{Status: http.StatusMethodNotAllowed, Heading: "Not allowed", Message: "This address does not accept " + r.Method + " requests."})
-}

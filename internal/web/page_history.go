@@ -27,7 +27,7 @@ func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) error {
 	if notModified(w, r, s.etag(r, "history", st.Commit.String(), string(name), rev)) {
 		return nil
 	}
-	commits, err := s.repo.FileHistory(r.Context(), st.Commit, s.loader.RepoPath(p.File), historyLimit)
+	commits, err := st.PageHistory(r.Context(), p, historyLimit)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 		return s.redirect(w, r, name)
 	}
 	if e, ok := st.File(clean); ok && !strings.HasSuffix(clean, ".md") {
-		return s.attachment(w, r, clean, e.Blob)
+		return s.attachment(w, r, st, clean, e)
 	}
 	name := wikipath.Page(clean)
 	p, ok := st.Page(name)
@@ -50,7 +50,7 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 	ctx := r.Context()
 	saved := r.URL.Query().Get("saved") == "1"
 	// The head is part of it too: a past revision's notice depends on it.
-	head, _ := s.repo.Head(ctx)
+	head, _ := s.loader.HeadCommit(ctx)
 	if notModified(w, r, s.etag(r, "page", st.Commit.String(), head.String(), p.File, rev, strconv.FormatBool(saved))) {
 		return nil
 	}
@@ -72,7 +72,7 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 	// ?rev= can name any commit, an unreviewed proposal's included: say so,
 	// or a link to one would pass for the wiki's own page.
 	if rev != "" {
-		if in, err := s.repo.IsAncestor(ctx, st.Commit, head); err == nil && !in {
+		if in, err := s.loader.Published(ctx, st.Commit); err == nil && !in {
 			v.Notice = "This version is not part of the published wiki: it may be an unreviewed proposal. Read the published page to see what the wiki says."
 		}
 	}

@@ -121,7 +121,7 @@ func (s *Server) siteAt(r *http.Request) (*site.Site, string, error) {
 		st, err := s.loader.Head(r.Context())
 		return st, "", err
 	}
-	h, err := s.repo.Resolve(r.Context(), rev)
+	h, err := s.loader.Resolve(r.Context(), rev)
 	if err != nil {
 		return nil, "", err
 	}
