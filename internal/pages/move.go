@@ -27,6 +27,11 @@ type Change struct {
 // Apply computes a change on top of ref's head and publishes it with a
 // compare-and-swap, recomputing after a lost race.
 func (s *Service) Apply(ctx context.Context, ref string, ch *Change) (store.Hash, error) {
+	done, err := s.repo.Turn(ctx, ref)
+	if err != nil {
+		return store.ZeroHash, err
+	}
+	defer done()
 	deadline := time.Now().Add(maxWait)
 	for attempt := 0; time.Now().Before(deadline); attempt++ {
 		head, err := s.repo.ResolveRef(ctx, ref)

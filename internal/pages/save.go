@@ -163,6 +163,11 @@ func (s *Service) Commit(ctx context.Context, p *Prepared) (*Result, error) {
 }
 
 func (s *Service) commitTo(ctx context.Context, ref string, p *Prepared) (*Result, error) {
+	done, err := s.repo.Turn(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	deadline := time.Now().Add(maxWait)
 	for attempt := 0; time.Now().Before(deadline); attempt++ {
 		head, err := s.repo.ResolveRef(ctx, ref)

@@ -88,6 +88,11 @@ func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message
 	if m := strings.TrimSpace(message); m != "" {
 		msg += "\n" + m + "\n"
 	}
+	done, err := s.repo.Turn(ctx, ref)
+	if err != nil {
+		return store.ZeroHash, err
+	}
+	defer done()
 	for attempt := 0; attempt < 20; attempt++ {
 		main, err := s.repo.ResolveRef(ctx, ref)
 		if err != nil {

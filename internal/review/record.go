@@ -188,6 +188,11 @@ type change func(rs *records) (changed []int, keep []store.Hash, msg string, err
 // update applies fn to the newest records and publishes them with a
 // compare-and-swap on MetaRef, retrying when another writer won.
 func (s *Service) update(ctx context.Context, fn change) error {
+	done, err := s.repo.Turn(ctx, MetaRef)
+	if err != nil {
+		return err
+	}
+	defer done()
 	for attempt := 0; attempt < 20; attempt++ {
 		rs, err := s.load(ctx)
 		if err != nil {

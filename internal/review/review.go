@@ -77,50 +77,59 @@ func (s *Service) open(ctx context.Context, base store.Hash, writes []store.File
 	token := base64.RawURLEncoding.EncodeToString(tokenBytes)
 	sum := sha256.Sum256([]byte(token))
 
-	var prop *Proposal
+	id, err := s.claimID(ctx, c)
+	if err != nil {
+		return nil, "", err
+	}
+	now := time.Now().UTC()
+	prop := &Proposal{
+		ID: id, Branch: BranchPrefix + strconv.Itoa(id), Title: strings.TrimSpace(firstLine(message)),
+		Page: page, Author: author, Created: now, Updated: now, State: Open,
+		Base: base.String(), Head: c.String(), TokenHash: hex.EncodeToString(sum[:]),
+	}
 	err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
-		id, err := s.claimID(ctx, rs, c)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		now := time.Now().UTC()
-		prop = &Proposal{
-			ID: id, Branch: BranchPrefix + strconv.Itoa(id), Title: strings.TrimSpace(firstLine(message)),
-			Page: page, Author: author, Created: now, Updated: now, State: Open,
-			Base: base.String(), Head: c.String(), TokenHash: hex.EncodeToString(sum[:]),
+		if _, taken := rs.byID[id]; taken {
+			return nil, nil, "", fmt.Errorf("proposal %d was recorded meanwhile: %w", id, ErrBusy)
 		}
 		rs.byID[id] = prop
 		return []int{id}, nil, fmt.Sprintf("Open proposal %d: %s", id, prop.Title), nil
 	})
 	if err != nil {
+		// Give the number back: a branch without a record would be adopted
+		// later as somebody else's proposal.
+		_ = s.repo.UpdateRef(context.WithoutCancel(ctx), prop.Branch, store.ZeroHash, c)
 		return nil, "", err
 	}
 	return prop, token, nil
 }
 
-// claimID creates the branch of the next free number. The branch is the
-// claim: a ref created with compare-and-swap cannot be taken twice.
-func (s *Service) claimID(ctx context.Context, rs *records, commit store.Hash) (int, error) {
+// claimID creates the branch of the next free number for commit. The branch
+// is the claim: a ref created with compare-and-swap cannot be taken twice,
+// by this process or another, so concurrent proposals get distinct numbers.
+func (s *Service) claimID(ctx context.Context, commit store.Hash) (int, error) {
+	rs, err := s.load(ctx)
+	if err != nil {
+		return 0, err
+	}
 	branches, err := s.repo.Refs(ctx, BranchPrefix)
 	if err != nil {
 		return 0, err
 	}
-	next := nextFree(rs, branches)
-	// The branch may exist already from an earlier attempt of this update.
-	for ; ; next++ {
-		ref := BranchPrefix + strconv.Itoa(next)
-		if cur, ok := branches[ref]; ok && cur == commit {
-			return next, nil
-		}
-		err := s.repo.UpdateRef(ctx, ref, commit, store.ZeroHash)
+	for next, tries := nextFree(rs, branches), 0; tries < maxClaims; next, tries = next+1, tries+1 {
+		err := s.repo.UpdateRef(ctx, BranchPrefix+strconv.Itoa(next), commit, store.ZeroHash)
 		if err == nil {
 			return next, nil
 		}
-		if !errors.Is(err, store.ErrStale) {
+		if !errors.Is(err, store.ErrStale) && !errors.Is(err, store.ErrLocked) {
 			return 0, err
 		}
 	}
+	return 0, ErrBusy
 }
+
+// maxClaims bounds the numbers tried by one claim: each failure means
+// another writer took that number a moment ago.
+const maxClaims = 1000
 
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")

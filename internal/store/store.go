@@ -99,6 +99,7 @@ type Repo struct {
 	packStamp stamp
 
 	writeMu sync.Mutex // serialises our own writers; refs also use lock files
+	turns   turns      // read-modify-write turns per ref (queue.go)
 
 	blobs *blobCache
 }

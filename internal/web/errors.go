@@ -105,7 +105,10 @@ var sentinels = []struct {
 	{site.ErrLoadPanic, answer{http.StatusInternalServerError, "Something went wrong", serverFault, ""}},
 }
 
-const serverFault = "Something went wrong on our side. The error has been logged; please try again later."
+const (
+	serverFault = "Something went wrong on our side. The error has been logged; please try again later."
+	formFault   = "Something went wrong on our side, and this was not saved. Everything you sent is kept below: copy your text somewhere safe, then try again in a while."
+)
 
 // classify maps an error to what the reader is told. Only unexpected errors
 // become a 500, and only those are logged in detail.
@@ -182,8 +185,13 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	// A form is shown again whatever went wrong, even on our side: what the
+	// person typed is never lost to an error page.
 	var fe *formError
-	if errors.As(err, &fe) && a.status < 500 {
+	if errors.As(err, &fe) {
+		if a.status >= 500 {
+			a.message = formFault
+		}
 		fe.set(a.field, a.message)
 		s.render(w, r, a.status, fe.view, fe.data)
 		return
