@@ -176,6 +176,16 @@ func truncate(s string, n int) string {
 }
 
 // normalizeNewline ends a page with exactly one newline, as editors do.
+// normalizeText is what saving does to the line endings of a text, for
+// texts read from git, which may have arrived by push.
+func normalizeText(b []byte) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	return normalizeNewline(b)
+}
+
 func normalizeNewline(b []byte) []byte {
 	b = bytes.TrimRight(b, "\n")
 	if len(b) == 0 {

@@ -338,3 +338,38 @@ func TestConcurrentEdits(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionsFromOneBase: six people edit six sections of one page from
+// the same base; the page ended with a blank line, which the first save
+// trims. Every edit merges (hardening item 19).
+func TestSectionsFromOneBase(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Shared\r\n")
+	for i := range 6 {
+		fmt.Fprintf(&b, "\r\n## Section %d\r\n\r\nsection %d: original\r\n", i, i)
+	}
+	b.WriteString("\r\n\r\n")
+	orig := b.String()
+	s, repo := MustService(t, map[string]string{"shared.md": orig})
+	base := head(t, repo).String()
+	for i := range 6 {
+		edit := strings.ReplaceAll(orig, "\r\n", "\n")
+		edit = strings.Replace(edit, fmt.Sprintf("section %d: original", i), fmt.Sprintf("section %d: edited", i), 1)
+		p, err := s.Prepare(ctx, Submission{Page: "shared", Content: edit, Base: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Commit(ctx, p); err != nil {
+			t.Fatalf("edit of section %d: %v", i, err)
+		}
+	}
+	got, _, _, err := repo.ReadFileAt(ctx, head(t, repo), "shared.md", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		if !strings.Contains(string(got), fmt.Sprintf("section %d: edited", i)) {
+			t.Errorf("section %d's edit is missing:\n%s", i, got)
+		}
+	}
+}

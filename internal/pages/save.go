@@ -230,6 +230,10 @@ func (s *Service) rebase(ctx context.Context, p *Prepared, head store.Hash) (tex
 	if err != nil {
 		return nil, false, err
 	}
+	// All three sides are normalised as a saved text is, so that a save
+	// that trimmed the end of the page does not make the next edit near
+	// the end conflict with it.
+	baseText, headText = normalizeText(baseText), normalizeText(headText)
 	mine := string(p.Source)
 	switch {
 	case string(headText) == mine:
