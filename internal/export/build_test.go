@@ -369,3 +369,26 @@ func TestCheck(t *testing.T) {
 		t.Errorf("unknown revision: got %v", err)
 	}
 }
+
+// TestOnlyUsedAssets: the export ships the theme assets its pages link to,
+// not the editor's script (hardening item 23).
+func TestOnlyUsedAssets(t *testing.T) {
+	r := MustRepo(t, mapFS(map[string]string{"index.md": "# Home\n", "wiki.yaml": "title: T\n"}))
+	out, _ := MustBuild(t, MustLoader(t, r, ""), Options{})
+	files := readTree(t, out)
+	var static []string
+	for f := range files {
+		if strings.HasPrefix(f, staticDir) {
+			static = append(static, f)
+		}
+	}
+	joined := strings.Join(static, " ")
+	for _, want := range []string{"style.", "app.", "search.", "favicon."} {
+		if !strings.Contains(joined, staticDir+want) {
+			t.Errorf("no %s asset in %q", want, static)
+		}
+	}
+	if strings.Contains(joined, staticDir+"editor.") {
+		t.Errorf("the export ships the editor's script: %q", static)
+	}
+}

@@ -416,8 +416,50 @@ type job struct {
 	make func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error)
 }
 
+// run writes every file: the pages and other files first, then the theme
+// assets those pages link to, so the export carries no asset it never uses
+// (the editor's script, say).
 func (b *build) run(ctx context.Context, out sink) error {
-	jobs := b.jobs()
+	if err := b.runJobs(ctx, out, b.jobs()); err != nil {
+		return err
+	}
+	return b.runJobs(ctx, out, b.assetJobs())
+}
+
+// assetJobs write the theme assets the pages linked to, and those such an
+// asset names (a font in a stylesheet).
+func (b *build) assetJobs() []job {
+	used := map[string]bool{}
+	b.plan.assetsUsed.Range(func(k, _ any) bool {
+		used[k.(string)] = true
+		return true
+	})
+	all := b.plan.theme.Assets()
+	for changed := true; changed; {
+		changed = false
+		for _, a := range all {
+			if !used[a.Name] {
+				continue
+			}
+			for _, o := range all {
+				if !used[o.Name] && bytes.Contains(a.Data, []byte(o.Name)) {
+					used[o.Name], changed = true, true
+				}
+			}
+		}
+	}
+	var jobs []job
+	for _, a := range all {
+		if used[a.Name] {
+			jobs = append(jobs, job{file: staticDir + a.Hashed, make: func(context.Context, scheme, *bytes.Buffer) ([]byte, error) {
+				return a.Data, nil
+			}})
+		}
+	}
+	return jobs
+}
+
+func (b *build) runJobs(ctx context.Context, out sink, jobs []job) error {
 	err := parallel(ctx, b.workers(), len(jobs), func(i int) error {
 		j := jobs[i]
 		sc := scheme{plan: b.plan, prefix: strings.Repeat("../", strings.Count(j.file, "/"))}
@@ -495,11 +537,6 @@ func (b *build) jobs() []job {
 		}})
 	}
 	jobs = append(jobs, b.listJobs()...)
-	for _, a := range pl.theme.Assets() {
-		jobs = append(jobs, job{file: staticDir + a.Hashed, make: func(context.Context, scheme, *bytes.Buffer) ([]byte, error) {
-			return a.Data, nil
-		}})
-	}
 	for _, f := range pl.attach {
 		jobs = append(jobs, job{file: f, make: func(ctx context.Context, _ scheme, _ *bytes.Buffer) ([]byte, error) {
 			e, _ := pl.st.File(f)

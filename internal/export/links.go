@@ -128,6 +128,7 @@ func (l links) Asset(name string) string {
 	if !ok {
 		return ""
 	}
+	l.plan.assetsUsed.Store(name, true)
 	return l.root(staticDir + wikipath.EscapePath(h))
 }
 

@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/theme"
@@ -47,7 +48,8 @@ type plan struct {
 	tags    map[tagKey]string               // tag → folder name under -/tags/KIND/
 	tagList []site.TagCount
 
-	searchIndexName string // -/search/ file of the index, named by its hash
+	searchIndexName string   // -/search/ file of the index, named by its hash
+	assetsUsed      sync.Map // theme assets the pages link to, by source name
 
 	// pageFiles are the escaped output paths of the HTML pages, computed once:
 	// every page links to a hundred others through the sidebar.

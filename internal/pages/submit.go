@@ -31,6 +31,8 @@ type Proposer interface {
 	Open(ctx context.Context, p *Prepared) (id int, token string, err error)
 	OpenChange(ctx context.Context, base store.Hash, ch *Change) (id int, token string, err error)
 	Revise(ctx context.Context, id int, token string, maintainer bool, p *Prepared) (*Result, error)
+	// Head is an open proposal's newest commit.
+	Head(ctx context.Context, id int) (store.Hash, error)
 }
 
 // SetProposer gives Save the way to open and revise proposals.
@@ -109,6 +111,9 @@ func (s *Service) Save(ctx context.Context, sub Submission, who Who) (*Outcome, 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkBase(ctx, p.Base, sub); err != nil {
+		return nil, err
+	}
 	if len(p.Notes) > 0 && !sub.Cleaned {
 		return nil, &Cleaned{Source: p.Source, Notes: p.Notes}
 	}
@@ -171,6 +176,26 @@ func (s *Service) SaveChange(ctx context.Context, ch *Change, who Who, propose b
 	}
 	out.Dest, out.Proposal, out.Token = Proposed, id, token
 	return out, nil
+}
+
+// checkBase refuses a base that is not a version of the published wiki or
+// of the proposal being revised. Any commit id would parse, the proposal
+// records' own history included, and an edit placed on one would show the
+// whole wiki as deleted.
+func (s *Service) checkBase(ctx context.Context, base store.Hash, sub Submission) error {
+	if ok, err := s.loader.Published(ctx, base); err != nil || ok {
+		return err
+	}
+	if sub.Proposal > 0 && s.proposer != nil {
+		head, err := s.proposer.Head(ctx, sub.Proposal)
+		if err != nil {
+			return err
+		}
+		if ok, err := s.repo.IsAncestor(ctx, base, head); err != nil || ok {
+			return err
+		}
+	}
+	return problem("base", Invalid, "The version this edit started from is not part of this wiki. Copy your text, reload the editor and paste it again.")
 }
 
 // attach checks the uploads and adds them to the edit's commit. It never

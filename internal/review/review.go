@@ -446,6 +446,14 @@ func (p proposer) OpenChange(ctx context.Context, base store.Hash, ch *pages.Cha
 	return prop.ID, token, nil
 }
 
+func (p proposer) Head(ctx context.Context, id int) (store.Hash, error) {
+	prop, err := p.s.Get(ctx, id)
+	if err != nil {
+		return store.ZeroHash, err
+	}
+	return prop.HeadHash(), nil
+}
+
 func (p proposer) Revise(ctx context.Context, id int, token string, maintainer bool, prep *pages.Prepared) (*pages.Result, error) {
 	return p.s.Revise(ctx, id, token, maintainer, prep)
 }

@@ -210,17 +210,18 @@ func (l *Loader) load(ctx context.Context, commit store.Hash, prev *Site) (*Site
 		byKey:     map[string][]*Page{},
 		byPath:    map[string][]*Page{},
 	}
-	prefix := ""
-	if l.dir != "" {
-		prefix = l.dir + "/"
-	}
+	var settings store.Entry
 	for _, e := range tree.Entries() {
-		if !strings.HasPrefix(e.Path, prefix) {
+		rel, ok := l.ContentFile(e.Path)
+		if !ok {
 			continue
 		}
-		rel := strings.TrimPrefix(e.Path, prefix)
 		// Names git accepts but the wiki never serves (dotfiles, odd bytes).
 		if clean, err := wikipath.CleanFile(rel); err != nil || clean != rel {
+			continue
+		}
+		if rel == SettingsFile {
+			settings = e // settings, not content: never served or exported
 			continue
 		}
 		s.files[rel] = e
@@ -233,7 +234,7 @@ func (l *Loader) load(ctx context.Context, commit store.Hash, prev *Site) (*Site
 		}
 		s.pages[name] = &Page{Name: name, File: rel, Blob: e.Blob, Hidden: hidden(name)}
 	}
-	if e, ok := s.files[SettingsFile]; ok {
+	if e := settings; !e.Blob.IsZero() {
 		b, err := l.repo.ReadBlob(ctx, e.Blob, 256<<10)
 		if err == nil {
 			s.Settings, err = ParseSettings(b)

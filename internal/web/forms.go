@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,10 +10,14 @@ import (
 )
 
 // parseForm reads urlencoded and multipart bodies alike; a body over the
-// limit is a 413 with a sentence, not a 500.
+// limit is a 413 with a sentence, and a broken one a 400. (ParseMultipartForm
+// parses an urlencoded body itself and drops its error, so the two are
+// told apart first.)
 func parseForm(r *http.Request) error {
-	err := r.ParseMultipartForm(4 << 20)
-	if errors.Is(err, http.ErrNotMultipart) {
+	var err error
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		err = r.ParseMultipartForm(4 << 20)
+	} else {
 		err = r.ParseForm()
 	}
 	var mbe *http.MaxBytesError

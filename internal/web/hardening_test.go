@@ -1,0 +1,128 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/review"
+	"github.com/gitwiki/gitwiki/internal/store"
+)
+
+// TestBaseMustBePublished: an edit's base must be a version of the wiki (or
+// of the proposal it revises), not any commit (hardening item 14).
+func TestBaseMustBePublished(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	ctx := context.Background()
+	// Open one proposal so refs/meta/proposals exists.
+	if resp, _ := tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {"# P\n\nOne.\n"}, "base": {mustHead(t, tw)}}); resp.StatusCode != 303 {
+		t.Fatalf("first proposal: %d", resp.StatusCode)
+	}
+	meta, err := tw.repo.ResolveRef(ctx, review.MetaRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := tw.repo.Refs(ctx, review.BranchPrefix)
+	resp, body := tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {"# P\n\nTwo.\n"}, "base": {meta.String()}})
+	if resp.StatusCode != 400 || !strings.Contains(body, "Two.") || !strings.Contains(body, "not part of this wiki") {
+		t.Fatalf("edit on the records' commit: %d\n%s", resp.StatusCode, body)
+	}
+	if after, _ := tw.repo.Refs(ctx, review.BranchPrefix); len(after) != len(before) {
+		t.Errorf("a proposal was opened on a foreign base: %d branches, had %d", len(after), len(before))
+	}
+}
+
+// failingProposer stands for storage that refuses every write.
+type failingProposer struct{}
+
+var errDiskFull = errors.New("write objects: no space left on device")
+
+func (failingProposer) Open(context.Context, *pages.Prepared) (int, string, error) {
+	return 0, "", errDiskFull
+}
+func (failingProposer) OpenChange(context.Context, store.Hash, *pages.Change) (int, string, error) {
+	return 0, "", errDiskFull
+}
+func (failingProposer) Revise(context.Context, int, string, bool, *pages.Prepared) (*pages.Result, error) {
+	return nil, errDiskFull
+}
+func (failingProposer) Head(context.Context, int) (store.Hash, error) { return store.ZeroHash, errDiskFull }
+
+// TestStorageFailureKeepsText: when saving fails on our side, the editor
+// comes back with the person's text (hardening item 15).
+func TestStorageFailureKeepsText(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	tw.srv.pages.SetProposer(failingProposer{})
+	text := "# Passwords\n\nA long careful text that must not be lost.\n"
+	resp, body := tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {text}, "base": {mustHead(t, tw)}, "summary": {"careful"}})
+	if resp.StatusCode != 500 || !strings.Contains(body, "A long careful text that must not be lost.") || !strings.Contains(body, `value="careful"`) {
+		t.Fatalf("got %d without the text:\n%s", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, "kept below") {
+		t.Errorf("the editor does not say the text is kept:\n%s", body)
+	}
+}
+
+// TestBadPreviewBodies: an oversized or malformed preview is a 4xx with a
+// sentence, not an empty 200 (hardening item 16).
+func TestBadPreviewBodies(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	big := url.Values{"content": {strings.Repeat("a", 3<<20)}}
+	if resp, body := tw.post(t, "/-/preview", big); resp.StatusCode != 413 || !strings.Contains(body, "larger") {
+		t.Errorf("oversized preview: %d\n%.300s", resp.StatusCode, body)
+	}
+	// Bad chunked encoding, written by hand.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(tw.ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	fmt.Fprintf(conn, "POST /-/preview HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\ncontent=a\r\n0\r\n\r\n")
+	buf := make([]byte, 64)
+	n, _ := conn.Read(buf)
+	if line := string(buf[:n]); !strings.HasPrefix(line, "HTTP/1.1 400") {
+		t.Errorf("bad chunked preview answered %q", line)
+	}
+}
+
+// TestOddNamesInRecent: a commit touching a file whose name has a newline
+// or other bytes no route would match does not break recent changes or the
+// feed (hardening item 11).
+func TestOddNamesInRecent(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	ctx := context.Background()
+	head, _ := tw.repo.Head(ctx)
+	sig := store.Signature{Name: "pusher", Email: "p@x", When: time.Now()}
+	c, err := tw.repo.WriteCommit(ctx, head, []store.FileWrite{
+		{Path: "odd\nname.md", Content: []byte("# Odd\n")},
+		{Path: "tab\tname.png", Content: []byte("x")},
+	}, store.CommitInfo{Author: sig, Committer: sig, Message: "odd names"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.repo.UpdateRef(ctx, "refs/heads/main", c, head); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/-/recent", "/-/feed.atom", "/-/pages", "/"} {
+		if resp, body := tw.get(t, p); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d\n%.500s", p, resp.StatusCode, body)
+		}
+	}
+}
+
+// TestSettingsNotServed: wiki.yaml holds settings, not content, and is not
+// published (hardening item 23).
+func TestSettingsNotServed(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	if resp, _ := tw.get(t, "/wiki.yaml"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/wiki.yaml: %d, want 404", resp.StatusCode)
+	}
+}
