@@ -392,3 +392,30 @@ func TestOnlyUsedAssets(t *testing.T) {
 		t.Errorf("the export ships the editor's script: %q", static)
 	}
 }
+
+// TestFeedURLSafety: a page named like a script URL never becomes one in
+// the feed, the sitemap or a redirect (hardening item 13).
+func TestFeedURLSafety(t *testing.T) {
+	r := MustRepo(t, mapFS(map[string]string{
+		"index.md":               "# Home\n",
+		"javascript:alert(1).md": "---\naliases: [\"javascript:old\"]\n---\n# Trap\n",
+	}))
+	out, _ := MustBuild(t, MustLoader(t, r, ""), Options{})
+	files := readTree(t, out)
+	if _, ok := files["javascript:alert(1)/index.html"]; !ok {
+		t.Fatalf("the page was not exported: %v", keys(files))
+	}
+	for name, b := range files {
+		if strings.Contains(string(b), `href="javascript:`) || strings.Contains(string(b), `url=javascript:`) {
+			t.Errorf("%s links to a javascript: URL", name)
+		}
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

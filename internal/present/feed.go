@@ -51,7 +51,7 @@ func (m *Model) Feed(l FeedLinks, changes []site.Change) *atom.Feed {
 			if p.Page == nil {
 				continue // deleted since: nothing to link to
 			}
-			if href := l.Page(p.Name); href != "" {
+			if href := safeHref(l.Page(p.Name)); href != "" {
 				rel := "" // alternate, the default (RFC 4287, section 4.2.7.2)
 				if len(e.Links) > 0 {
 					rel = "related"
@@ -78,3 +78,19 @@ func (m *Model) Feed(l FeedLinks, changes []site.Change) *atom.Feed {
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// safeHref keeps a relative link relative: a page called "javascript:x"
+// has the relative address "javascript:x/index.html", which a feed reader
+// would take for a script URL. Only http, https and the feed's urns pass
+// as absolute.
+func safeHref(u string) string {
+	i := strings.IndexAny(u, ":/?#")
+	if i <= 0 || u[i] != ':' {
+		return u
+	}
+	switch strings.ToLower(u[:i]) {
+	case "http", "https", "urn":
+		return u
+	}
+	return "./" + u
+}
