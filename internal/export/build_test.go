@@ -419,3 +419,25 @@ func keys(m map[string][]byte) []string {
 	}
 	return out
 }
+
+// TestRemoteContent: the export forbids loads from other hosts in every
+// page, and check reports the pages that try (hardening item 8).
+func TestRemoteContent(t *testing.T) {
+	r := MustRepo(t, mapFS(map[string]string{"index.md": "# Home\n\n![pixel](https://tracker.example.com/p.gif)\n"}))
+	out, _ := MustBuild(t, MustLoader(t, r, ""), Options{})
+	page := string(readTree(t, out)["index.html"])
+	if !strings.Contains(page, `<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;`) {
+		t.Errorf("no CSP in the exported page:\n%.600s", page)
+	}
+	probs, err := Check(context.Background(), MustLoader(t, r, ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range probs {
+		found = found || (p.Path == "index.md" && strings.Contains(p.Reason, "tracker.example.com"))
+	}
+	if !found {
+		t.Errorf("check did not report the remote image: %v", probs)
+	}
+}

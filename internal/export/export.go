@@ -214,11 +214,16 @@ func Check(ctx context.Context, loader *site.Loader, rev string) ([]Problem, err
 	sc := scheme{plan: b.plan}
 	pages := b.checked()
 	err = parallel(ctx, b.workers(), len(pages), func(i int) error {
-		_, missing, err := b.render(ctx, pages[i], sc)
+		doc, missing, err := b.render(ctx, pages[i], sc)
 		if err != nil {
 			return err
 		}
 		b.linkProblems(pages[i], missing)
+		if hosts := render.RemoteHosts(doc.HTML); len(hosts) > 0 {
+			b.mu.Lock()
+			b.broken = append(b.broken, Problem{Path: pages[i].File, Reason: "loads from other hosts (" + strings.Join(hosts, ", ") + "): the server and the export block it, and it would tell those hosts who reads the page"})
+			b.mu.Unlock()
+		}
 		return nil
 	})
 	if err != nil {
@@ -617,6 +622,7 @@ var redirectPage = template.Must(template.New("redirect").Parse(`<!doctype html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
 <title>{{.Title}}</title>
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={{.URL}}">
@@ -632,7 +638,7 @@ var redirectPage = template.Must(template.New("redirect").Parse(`<!doctype html>
 // refresh and a link, with no script, so it works under any CSP.
 func (b *build) redirect(buf *bytes.Buffer, sc scheme, to wikipath.Page) ([]byte, error) {
 	p := b.plan.pages[to]
-	err := redirectPage.Execute(buf, struct{ Lang, Title, URL string }{b.plan.st.Lang(p), p.Title, sc.page(to)})
+	err := redirectPage.Execute(buf, struct{ Lang, Title, URL, CSP string }{b.plan.st.Lang(p), p.Title, sc.page(to), theme.StaticCSP})
 	return buf.Bytes(), err
 }
 

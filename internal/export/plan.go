@@ -205,12 +205,14 @@ func (pl *plan) isPage(p wikipath.Page) bool {
 }
 
 // activeFile explains why an attachment is not copied: a static host would
-// serve it as part of the site, where it could run script, while the server
-// sends it as a download.
+// serve it as part of the site, where it could run script (an SVG or XML
+// file opened on its own runs its scripts in the site's origin), while the
+// server sends it sandboxed or as a download.
 func activeFile(f string) string {
 	switch strings.ToLower(path.Ext(f)) {
-	case ".html", ".htm", ".xhtml", ".js", ".mjs":
-		return "not exported: a static host would run it as part of the site"
+	case ".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".cjs",
+		".svg", ".svgz", ".xml", ".xsl", ".xslt", ".rdf", ".mml", ".swf":
+		return "not exported: a static host would run its scripts as part of the site (use PNG for diagrams)"
 	}
 	return ""
 }

@@ -247,6 +247,11 @@ func HasConflictMarkers(text string) bool {
 	return strings.Contains(t, "\n<<<<<<< "+labels.Ours+"\n") && strings.Contains(t, "\n>>>>>>> "+labels.Theirs+"\n")
 }
 
+// RemoteWarning explains why a page should not load from other hosts.
+func RemoteWarning(hosts []string) string {
+	return "This text loads images or media from other websites (" + strings.Join(hosts, ", ") + "). Every reader's browser would contact them, which tells them who reads this page, so the wiki blocks these loads. Upload the file to the wiki instead."
+}
+
 // Preview renders text as the page name would show it, at st, with what
 // cleaning would remove.
 func (s *Service) Preview(st *site.Site, name wikipath.Page, text string, urls render.URLs) (*render.Document, []string) {
@@ -255,6 +260,9 @@ func (s *Service) Preview(st *site.Site, name wikipath.Page, text string, urls r
 		file = p.File
 	}
 	doc := s.renderer.Render([]byte(text), render.Context{Page: name, File: file, Resolver: st, URLs: urls})
+	if hosts := render.RemoteHosts(doc.HTML); len(hosts) > 0 {
+		doc.Warnings = append(doc.Warnings, RemoteWarning(hosts))
+	}
 	_, notes := s.renderer.SanitizeSource([]byte(text))
 	return doc, notes
 }

@@ -11,6 +11,12 @@ import (
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
+// StaticCSP is the Content-Security-Policy every page of the static export
+// carries in a <meta> element, where no server sends the header: nothing
+// from another host (a remote image in a page would tell its host who reads
+// what), no inline script. frame-ancestors cannot be set from a <meta>.
+const StaticCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'"
+
 // funcs are the template helpers. Dates are absolute and in UTC because the
 // static export must be byte-identical whenever and wherever it is built.
 func funcs() template.FuncMap {
@@ -31,6 +37,7 @@ func funcs() template.FuncMap {
 		"aria":      fieldAria,
 		"gitReview": gitReview,
 		"proposals": proposalRows,
+		"staticCSP": func() string { return StaticCSP },
 	}
 }
 

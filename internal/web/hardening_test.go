@@ -126,3 +126,13 @@ func TestSettingsNotServed(t *testing.T) {
 		t.Errorf("/wiki.yaml: %d, want 404", resp.StatusCode)
 	}
 }
+
+// TestPreviewWarnsOfRemoteLoads: the editor says when a text would load
+// from other hosts (hardening item 8).
+func TestPreviewWarnsOfRemoteLoads(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	_, body := tw.post(t, "/-/preview", url.Values{"content": {"![x](https://tracker.example.com/p.gif)\n"}})
+	if !strings.Contains(body, "tracker.example.com") || !strings.Contains(body, `class="warning"`) {
+		t.Errorf("no warning:\n%s", body)
+	}
+}
