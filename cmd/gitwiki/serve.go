@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/config"
@@ -156,6 +157,11 @@ func (a *app) greet(stdout io.Writer, addr string) {
 		fmt.Fprintf(stdout, "Created %s with the starter wiki.\n", c.Repo)
 	}
 	fmt.Fprintf(stdout, "gitwiki is serving %s (branch %s) at http://%s/\n", c.Repo, a.repo.Branch(), addr)
+	if paths := a.repo.CheckedOut(); len(paths) > 0 {
+		fmt.Fprintf(stdout, "Web edits are off: branch %s is checked out in %s, and the wiki never changes working files, so the next commit there would undo a web edit.\n"+
+			"To take edits, serve a bare clone instead:\n  git clone --bare %s %s.git\n  gitwiki serve --repo %s.git\n",
+			a.repo.Branch(), strings.Join(paths, ", "), paths[0], paths[0], paths[0])
+	}
 	if tok := a.srv.SetupToken(); tok != "" {
 		origin := c.BaseURL
 		if origin == "" {

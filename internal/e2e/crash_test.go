@@ -38,6 +38,10 @@ func TestCrashDuringEdits(t *testing.T) {
 	os.WriteFile(filepath.Join(repo, "index.md"), []byte("# Home\n"), 0o644)
 	git(t, repo, "add", ".")
 	git(t, repo, "commit", "-q", "-m", "start")
+	// The server takes edits on a bare repository; a checkout of the branch
+	// would have them undone by its next commit, and is refused.
+	git(t, dir, "clone", "-q", "--bare", repo, repo+".git")
+	repo += ".git"
 	cfg := filepath.Join(dir, "gitwiki.yaml")
 	os.WriteFile(cfg, []byte("write_burst: 1000000\nwrites_per_hour: 1000000\n"), 0o644)
 	data := filepath.Join(dir, "data")
@@ -101,7 +105,7 @@ func TestCrashDuringEdits(t *testing.T) {
 		close(stop)
 		wg.Wait()
 
-		gitFsck(t, filepath.Join(repo, ".git"))
+		gitFsck(t, repo)
 		mu.Lock()
 		n := len(acked)
 		for _, a := range acked {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/render"
@@ -45,6 +46,9 @@ var (
 	// ErrNoProposals: the wiki was wired without proposals, and this edit
 	// would have to be one.
 	ErrNoProposals = errors.New("proposals are not available")
+	// ErrCheckedOut: the served branch is checked out in a working tree,
+	// which web edits would leave behind (store.Repo.CheckedOut).
+	ErrCheckedOut = errors.New("the served branch is checked out in a working tree")
 )
 
 // Cleaned refuses the first save of a text from which cleaning removed
@@ -87,7 +91,20 @@ func (s *Service) Editable(ctx context.Context) (*site.Site, error) {
 	if st.Settings.EditPolicy == site.PolicyClosed {
 		return nil, ErrEditingClosed
 	}
+	if err := s.Writable(); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// Writable refuses writes to a branch that a working tree has checked out:
+// the wiki never touches working files, so that checkout's next commit
+// would undo the edit. Serving a bare clone avoids it.
+func (s *Service) Writable() error {
+	if paths := s.repo.CheckedOut(); len(paths) > 0 {
+		return fmt.Errorf("%w: %s", ErrCheckedOut, strings.Join(paths, ", "))
+	}
+	return nil
 }
 
 // Save takes an edit from the editor and decides everything about it: the

@@ -62,6 +62,9 @@ func hasMarkers(text string) bool {
 // and the branch has moved since (a revision arrived), the merge is refused
 // with ErrChanged, so nobody merges a version they have not seen.
 func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message string, reviewed store.Hash, res *Resolution) (store.Hash, error) {
+	if err := s.pages.Writable(); err != nil {
+		return store.ZeroHash, err
+	}
 	if res != nil {
 		for path, text := range res.Files {
 			if hasMarkers(string(text)) {

@@ -83,6 +83,7 @@ var sentinels = []struct {
 	{store.ErrTooLarge, answer{http.StatusRequestEntityTooLarge, "Too large", "This file is too large to be shown.", ""}},
 	{search.ErrBadQuery, answer{http.StatusBadRequest, "Search not understood", "", ""}},
 	{pages.ErrEditingClosed, answer{http.StatusForbidden, "Editing is closed", "This wiki is read-only at the moment: its maintainers have closed editing.", ""}},
+	{pages.ErrCheckedOut, answer{http.StatusForbidden, "Editing on the web is off", "This wiki is served from a git working copy, and a web edit would be undone by the next commit made there. Its maintainers can turn editing on by serving a bare clone of the repository instead.", ""}},
 	{pages.ErrNoProposals, answer{http.StatusForbidden, "Proposals are off", "This wiki does not take proposals, so this change cannot be saved.", ""}},
 	{pages.ErrBusy, answer{http.StatusServiceUnavailable, "The wiki is busy", "The wiki is very busy and could not save this. Nothing was lost: please save again.", ""}},
 	{review.ErrClosed, answer{http.StatusConflict, "Already decided", "This proposal has been merged or rejected already, so it cannot be changed.", ""}},

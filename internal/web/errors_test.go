@@ -35,6 +35,7 @@ func TestErrorStatuses(t *testing.T) {
 		{search.ErrBadQuery, 400},
 		{pages.ErrEditingClosed, 403},
 		{pages.ErrNoProposals, 403},
+		{pages.ErrCheckedOut, 403},
 		{pages.ErrBusy, 503},
 		{review.ErrBusy, 503},
 		{review.ErrClosed, 409},

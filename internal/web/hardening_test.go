@@ -53,7 +53,9 @@ func (failingProposer) OpenChange(context.Context, store.Hash, *pages.Change) (i
 func (failingProposer) Revise(context.Context, int, string, bool, *pages.Prepared) (*pages.Result, error) {
 	return nil, errDiskFull
 }
-func (failingProposer) Head(context.Context, int) (store.Hash, error) { return store.ZeroHash, errDiskFull }
+func (failingProposer) Head(context.Context, int) (store.Hash, error) {
+	return store.ZeroHash, errDiskFull
+}
 
 // TestStorageFailureKeepsText: when saving fails on our side, the editor
 // comes back with the person's text (hardening item 15).
