@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"path"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -236,14 +238,14 @@ func Note(text, linkText, href string) *html.Node {
 }
 
 // InlineNote is Note for places a block cannot go (a table cell, a list
-// item, the middle of a sentence): emphasised text in brackets.
+// item, the middle of a sentence): the same words, emphasised, in brackets.
 func InlineNote(text, linkText, href string) *html.Node {
-	em := Elem("em", nil, TextNode("["+text))
+	em := Elem("em", []string{"data-import-note", "1"}, TextNode("[Note: "+text))
 	if href != "" {
 		if linkText == "" {
 			linkText = href
 		}
-		em.AppendChild(TextNode(": "))
+		em.AppendChild(TextNode(" "))
 		em.AppendChild(Elem("a", []string{"href", href}, TextNode(linkText)))
 	}
 	em.AppendChild(TextNode("]"))
@@ -252,6 +254,12 @@ func InlineNote(text, linkText, href string) *html.Node {
 
 // blockTags are the elements a note may replace or follow.
 var blockTags = []string{"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article", "header", "footer", "main", "body"}
+
+// InNote reports whether n is part of a note the importer wrote, whose
+// links are final.
+func InNote(n *html.Node) bool {
+	return HasAttr(n, "data-import-note") || Ancestor(n, func(a *html.Node) bool { return HasAttr(a, "data-import-note") }) != nil
+}
 
 // PlaceNote puts a note where n (an image, a macro placeholder) was: as a
 // block when n is alone in its paragraph or sits between blocks, inline in
@@ -288,4 +296,60 @@ func PlaceNote(n *html.Node, text, linkText, href string) {
 		after = after.NextSibling
 	}
 	InsertAfter(after, note)
+}
+
+// ExternalImage replaces an image loaded from another site by a link to
+// it: the wiki's Content-Security-Policy blocks such images, and loading one
+// would tell that site who reads the page.
+func ExternalImage(img *html.Node, src string) {
+	alt := strings.TrimSpace(Attr(img, "alt"))
+	if alt == "" {
+		alt = strings.TrimSpace(Attr(img, "title"))
+	}
+	if alt == "" {
+		alt = src
+	}
+	Replace(img, Elem("a", []string{"href", src}, TextNode("Image: "+alt)))
+}
+
+// IsExternal reports an absolute http(s) or protocol-relative URL.
+func IsExternal(u string) bool {
+	l := strings.ToLower(strings.TrimSpace(u))
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "//")
+}
+
+// SafeFileName keeps letters, digits, "-", "_" and "." (never first), so an
+// attachment name from the source can be neither a path nor a dotfile.
+// Spaces and other characters become "-".
+func SafeFileName(name string) string {
+	name = strings.TrimSpace(name)
+	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
+		name = name[i+1:]
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range name {
+		switch {
+		case r == '.' && b.Len() > 0, r == '_' || r == '-', unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+	}
+	s := strings.Trim(b.String(), ".-")
+	if s == "" {
+		return "file"
+	}
+	if r := []rune(s); len(r) > 120 {
+		ext := path.Ext(s)
+		if len(ext) > 10 {
+			ext = ""
+		}
+		s = string(r[:120-len([]rune(ext))]) + ext
+	}
+	return s
 }

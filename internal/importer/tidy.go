@@ -37,12 +37,17 @@ func Tidy(body *html.Node) {
 			spreadLink(a)
 		}
 	}
+	FlattenTables(body)
 	for _, n := range FindAll(body, func(*html.Node) bool { return true }) {
 		if HasAttr(n, "data-import-note") {
 			KeepAttrs(n, "data-import-note")
 			continue
 		}
+		lang := codeLanguage(n)
 		KeepAttrs(n, "href", "src", "alt", "title", "colspan", "rowspan", "start", "lang")
+		if lang != "" {
+			SetAttr(n, "class", "language-"+lang)
+		}
 	}
 	trimBreaks(body)
 	for _, n := range FindAll(body, Tag("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "header", "blockquote")) {
@@ -167,4 +172,77 @@ func siblingHeadingLink(a *html.Node, href string) bool {
 // spaces as spaces.
 func CleanTitle(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+// FlattenTables replaces every one-column table by its content; importers
+// call it before they place notes, so a note lands between blocks rather
+// than inside a cell.
+func FlattenTables(body *html.Node) {
+	for _, t := range FindAll(body, Tag("table")) {
+		if t.Parent != nil && oneColumn(t) {
+			flattenTable(t)
+		}
+	}
+}
+
+// oneColumn reports a table whose rows hold one cell each: a layout box
+// (Confluence "cards", a framed note), with nothing tabular to keep.
+func oneColumn(t *html.Node) bool {
+	rows := 0
+	for _, tr := range FindAll(t, Tag("tr")) {
+		if Ancestor(tr, Tag("table")) != t {
+			continue
+		}
+		rows++
+		cells := 0
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if IsElem(c, "td", "th") {
+				cells++
+				if Attr(c, "colspan") != "" && Attr(c, "colspan") != "1" {
+					return false
+				}
+			}
+		}
+		if cells > 1 {
+			return false
+		}
+	}
+	return rows > 0
+}
+
+// flattenTable replaces a one-column table by its cells' content in
+// reading order, each cell a block of its own; a header cell reads bold.
+func flattenTable(t *html.Node) {
+	var blocks []*html.Node
+	for _, cell := range FindAll(t, Tag("td", "th")) {
+		if Ancestor(cell, Tag("table")) != t {
+			continue
+		}
+		div := Elem("div", nil)
+		for c := cell.FirstChild; c != nil; {
+			next := c.NextSibling
+			cell.RemoveChild(c)
+			div.AppendChild(c)
+			c = next
+		}
+		if IsElem(cell, "th") && Find(div, Tag(blockInLink...)) == nil {
+			div = Elem("p", nil, Elem("strong", nil, div))
+		}
+		blocks = append(blocks, div)
+	}
+	Replace(t, blocks...)
+}
+
+// codeLanguage is the "language-x" class of a code block, which the
+// converter turns into the fence's info string.
+func codeLanguage(n *html.Node) string {
+	if !IsElem(n, "code", "pre") {
+		return ""
+	}
+	for _, c := range strings.Fields(Attr(n, "class")) {
+		if l, ok := strings.CutPrefix(c, "language-"); ok && l != "" {
+			return l
+		}
+	}
+	return ""
 }
