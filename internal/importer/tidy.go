@@ -122,12 +122,22 @@ var blockInLink = []string{"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "sect
 func spreadLink(a *html.Node) {
 	href := Attr(a, "href")
 	headings := FindAll(a, Tag("h1", "h2", "h3", "h4", "h5", "h6"))
+	paras := FindAll(a, Tag("p", "li", "dt", "dd"))
+	if len(headings) == 0 && len(paras) == 0 && Find(a, Tag("ul", "ol", "table", "blockquote")) == nil {
+		// Only wrappers (a <div> label inside the link): the link stays,
+		// its wrappers go.
+		for _, d := range FindAll(a, Tag(blockInLink...)) {
+			d.Parent.InsertBefore(TextNode(" "), d)
+			Unwrap(d)
+		}
+		return
+	}
 	linked := len(headings) > 0 || siblingHeadingLink(a, href)
 	for _, h := range headings {
 		wrapChildren(h, href)
 	}
 	if !linked {
-		for _, p := range FindAll(a, Tag("p", "li", "dt", "dd")) {
+		for _, p := range paras {
 			if Find(p, Tag("p", "li")) == nil {
 				wrapChildren(p, href)
 			}
