@@ -47,8 +47,12 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	run, ok := map[string]func(*importer.Source) (*importer.Result, error){
-		"confluence": func(s *importer.Source) (*importer.Result, error) { return confluence.Import(s, confluence.Options{Into: *into}) },
-		"jekyll":     func(s *importer.Source) (*importer.Result, error) { return jekyll.Import(s, jekyll.Options{Into: *into}) },
+		"confluence": func(s *importer.Source) (*importer.Result, error) {
+			return confluence.Import(s, confluence.Options{Into: *into})
+		},
+		"jekyll": func(s *importer.Source) (*importer.Result, error) {
+			return jekyll.Import(s, jekyll.Options{Into: *into})
+		},
 	}[pos[0]]
 	if !ok {
 		return usageErr("unknown kind %q: gitwiki import confluence|jekyll SRC --repo DIR", pos[0])
