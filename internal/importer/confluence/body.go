@@ -17,6 +17,7 @@ func (s *space) convert(p *page) (string, error) {
 	p.toc = false
 	s.macros(p, body)
 	s.panels(p, body)
+	s.otherMacros(p, body)
 	s.embeddedFiles(p, body)
 	s.used = map[string]bool{}
 	s.images(p, body)
@@ -212,6 +213,26 @@ func (s *space) codePanel(p *page, n *html.Node) {
 	}
 	importer.Replace(n, importer.Elem("pre", nil, code))
 	s.macro(p, "code", "code block")
+}
+
+// otherMacros handles what is left of an export's rendered macros (marked
+// conf-macro with their name): one with text keeps it, an empty one
+// becomes a note.
+func (s *space) otherMacros(p *page, body *html.Node) {
+	for _, n := range importer.FindAll(body, func(n *html.Node) bool {
+		return importer.HasClass(n, "conf-macro") && importer.Attr(n, "data-macro-name") != ""
+	}) {
+		if n.Parent == nil || importer.Ancestor(n, func(a *html.Node) bool { return importer.HasClass(a, "conf-macro") }) != nil {
+			continue
+		}
+		name := importer.Attr(n, "data-macro-name")
+		if importer.Blank(importer.Text(n)) && importer.Find(n, importer.Tag("img", "table")) == nil {
+			importer.PlaceNote(n, "this page used a Confluence “"+name+"” macro, which was not imported.", "", "")
+			s.macro(p, name, "note")
+			continue
+		}
+		s.macro(p, name, "its text kept")
+	}
 }
 
 // embeddedFiles turns an export's file previews (a thumbnail inside a link

@@ -210,7 +210,7 @@ func (s *space) resolve(p *page, a *html.Node, href string) string {
 	if key, title, ok := displayTarget(lp); ok && title != "" && (s.key == "" || strings.EqualFold(key, s.key)) {
 		return s.redLink(p, href, title, "no page titled “"+title+"” in the space")
 	}
-	if strings.HasSuffix(u.Path, "/createpage.action") {
+	if path.Base(u.Path) == "createpage.action" {
 		return s.createLink(p, href, u)
 	}
 	if file, orig, _ := s.attachment(p, href, importer.Attr(a, "data-linked-resource-default-alias")); file != "" {
@@ -257,7 +257,7 @@ func (s *space) pageTarget(p *page, a *html.Node, u *url.URL) *page {
 	}
 	segs := strings.Split(strings.TrimPrefix(trimContext(u.Path), "/"), "/")
 	switch {
-	case strings.HasSuffix(u.Path, "/viewpage.action"):
+	case path.Base(u.Path) == "viewpage.action":
 		return s.byID[u.Query().Get("pageId")]
 	case len(segs) >= 4 && segs[0] == "spaces" && segs[2] == "pages":
 		return s.byID[segs[3]]
