@@ -102,10 +102,10 @@ func TestExportFacts(t *testing.T) {
 			"> **Note:** the image “old-logo.png” is not in the source", "🙂", "Confluence “jira” macro", "> **Info: Before a trip**"},
 		"getting-started/index.md": {"weight: 2", "| Step | Why |", "[device checklist](device-checklist.md)",
 			"[write the incident log](../incident-log.md)", "```bash\ngpg --list-keys", "## Attachments", "[Onboarding checklist.pdf](Onboarding-checklist.pdf)"},
-		"getting-started/device-checklist.md": {"date: 2022-03-04", "/pages/1004", "[getting started](index.md)"},
-		"travel-borders-and-customs.md":       {"/display/SN/Travel,+borders+and+customs", "<table>", "[Prepared](#before-you-leave)", "**What if they take the phone?**"},
-		"reporters-kit-2.md":                  {"title: Reporters kit", "https://wiki.example.org/label/SN/kit"},
-		"team-map.png":                        {"fixture-team-map"},
+		"getting-started/device-checklist.md":      {"date: 2022-03-04", "/pages/1004", "[getting started](index.md)"},
+		"travel-borders-and-customs.md":            {"/display/SN/Travel,+borders+and+customs", "<table>", "[Prepared](#before-you-leave)", "**What if they take the phone?**"},
+		"reporters-kit-2.md":                       {"title: Reporters kit", "https://wiki.example.org/label/SN/kit"},
+		"team-map.png":                             {"fixture-team-map"},
 		"getting-started/Onboarding-checklist.pdf": {"fixture onboarding"},
 	}
 	for file, parts := range must {

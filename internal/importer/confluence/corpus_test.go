@@ -135,7 +135,8 @@ func checkWiki(t *testing.T, res *importer.Result, pages int) {
 	}
 	aliases := 0
 	for _, p := range res.Pages {
-		for _, a := range p.Front.Get("aliases").([]string) {
+		list, _ := p.Front.Get("aliases").([]string)
+		for _, a := range list {
 			name, _ := wikipath.Parse(a)
 			to, ok := st.Alias(name)
 			if want, _ := wikipath.FromFile(p.Path); !ok || to != want {

@@ -49,7 +49,34 @@ func (r *run) markdown(d *doc, src string, depth int) (string, error) {
 	for token, block := range blocks {
 		out = strings.Replace(out, token, block, 1)
 	}
-	return strings.TrimSpace(out), nil
+	return strings.TrimSpace(squeezeBlankLines(out)), nil
+}
+
+// squeezeBlankLines leaves at most one blank line between blocks where
+// removed constructs left several, except inside fenced code.
+func squeezeBlankLines(s string) string {
+	var b strings.Builder
+	blank, fence := 0, ""
+	for _, line := range strings.SplitAfter(s, "\n") {
+		bare := strings.TrimRight(line, "\r\n")
+		if m := fenceRE.FindStringSubmatch(bare); m != nil && (fence == "" || strings.HasPrefix(m[1], fence)) {
+			if fence == "" {
+				fence = m[1][:3]
+			} else {
+				fence = ""
+			}
+		}
+		if fence == "" && strings.TrimSpace(bare) == "" {
+			blank++
+			if blank > 1 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }
 
 // edit rewrites one markdown link or image.
