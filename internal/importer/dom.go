@@ -330,7 +330,7 @@ func SafeFileName(name string) string {
 	dash := false
 	for _, r := range name {
 		switch {
-		case r == '.' && b.Len() > 0, r == '_' || r == '-', unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+		case r == '.' && b.Len() > 0, r == '_', unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
 			}

@@ -159,6 +159,7 @@ func Slug(title string) string {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
+				n++
 			}
 			dash = false
 			b.WriteRune(unicode.ToLower(r))
@@ -173,7 +174,7 @@ func Slug(title string) string {
 	if b.Len() == 0 {
 		return "page"
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), "-")
 }
 
 // Names hands out unique file paths, case-insensitively (a wiki is cloned

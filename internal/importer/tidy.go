@@ -138,7 +138,7 @@ func spreadLink(a *html.Node) {
 	}
 	if !linked {
 		for _, p := range paras {
-			if Find(p, Tag("p", "li")) == nil {
+			if len(FindAll(p, Tag("p", "li"))) == 0 {
 				wrapChildren(p, href)
 			}
 		}
@@ -147,7 +147,7 @@ func spreadLink(a *html.Node) {
 }
 
 func wrapChildren(n *html.Node, href string) {
-	if Find(n, Tag("a")) != nil && Find(n, Tag("a")) != n {
+	if len(FindAll(n, Tag("a"))) > 0 {
 		return
 	}
 	link := Elem("a", []string{"href", href})
@@ -235,8 +235,15 @@ func flattenTable(t *html.Node) {
 			div.AppendChild(c)
 			c = next
 		}
-		if IsElem(cell, "th") && Find(div, Tag(blockInLink...)) == nil {
-			div = Elem("p", nil, Elem("strong", nil, div))
+		if IsElem(cell, "th") && len(FindAll(div, Tag(blockInLink...))) == 0 {
+			strong := Elem("strong", nil)
+			for c := div.FirstChild; c != nil; {
+				next := c.NextSibling
+				div.RemoveChild(c)
+				strong.AppendChild(c)
+				c = next
+			}
+			div = Elem("p", nil, strong)
 		}
 		blocks = append(blocks, div)
 	}
