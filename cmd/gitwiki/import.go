@@ -15,7 +15,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/store"
 )
 
-const importUsage = `gitwiki import confluence|jekyll SRC --repo DIR [--message MSG] [--into FOLDER] [--force] [--branch B] [--author "Name <email>"]
+const importUsage = `gitwiki import confluence|jekyll SRC --repo DIR [--message MSG] [--into FOLDER] [--force] [--dry-run] [--branch B] [--author "Name <email>"]
 
 SRC is a Confluence space (an HTML export folder or .zip, or a backup of page
 bodies in front matter) or a Jekyll site (or one folder per language, each
@@ -34,6 +34,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	force := fl.Bool("force", false, "replace files that exist with other content")
 	branch := fl.String("branch", "", "branch (default: the repository's HEAD branch, or main for a new one)")
 	author := fl.String("author", "", `author of the commit, "Name <email>" (default: gitwiki import)`)
+	dryRun := fl.Bool("dry-run", false, "print the report and every file the import would write, and commit nothing")
 	pos, err := parseInterspersed(fl, args)
 	if err != nil {
 		return err
@@ -65,6 +66,14 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	res, err := run(src)
 	if err != nil {
 		return importFailed(err)
+	}
+	if *dryRun {
+		out, err := res.Dump()
+		if err != nil {
+			return importFailed(err)
+		}
+		_, err = stdout.Write(out)
+		return err
 	}
 	_, err = importer.Commit(ctx, res, importer.CommitOptions{Repo: *repo, Branch: *branch, Message: *message, Force: *force, Author: sig})
 	if err != nil {

@@ -238,8 +238,8 @@ func (s *space) loadBackup() error {
 			s.rep.Problemf(f, "%v", fmErr)
 		}
 		doc := importer.ParseHTML(string(body))
-		if importer.Find(doc, func(n *xhtml.Node) bool { return n != doc && n.Type == xhtml.ElementNode }) == nil {
-			s.rep.Problemf(f, "skipped: no HTML body, so not a Confluence page")
+		if !confluenceBody(doc) {
+			s.rep.Problemf(f, "skipped: its body is not a Confluence page's (no Confluence editor markup)")
 			continue
 		}
 		p := &page{src: f, title: importer.CleanTitle(fm.Title), rawTitle: fm.Title, date: fm.Date}
@@ -263,6 +263,27 @@ func (s *space) loadBackup() error {
 		}
 	}
 	return nil
+}
+
+// confluenceBody reports a body the Confluence editor wrote: the editor's
+// <body class="mceContentBody"> (the parser keeps its classes on the body),
+// or the classes and attributes Confluence puts on links, images, tables
+// and layouts.
+func confluenceBody(doc *xhtml.Node) bool {
+	if importer.HasClass(doc, "mceContentBody") || importer.HasClass(doc, "wiki-content") {
+		return true
+	}
+	return importer.Find(doc, func(n *xhtml.Node) bool {
+		if n.Type != xhtml.ElementNode {
+			return false
+		}
+		for _, c := range []string{"confluence-link", "confluenceTable", "contentLayout2", "editor-inline-macro", "confluence-embedded-image"} {
+			if importer.HasClass(n, c) {
+				return true
+			}
+		}
+		return importer.HasAttr(n, "data-linked-resource-id")
+	}) != nil
 }
 
 func cmp(a, b string) string {
