@@ -126,6 +126,17 @@ func (r *run) weigh() {
 // activity "0101-..." named differently in each language). The key is the
 // default-language page's path.
 func (r *run) translations() {
+	for _, s := range r.sites {
+		for _, d := range s.docs {
+			// A key the source gives (Hugo's translationKey, the ref of
+			// jekyll-multiple-languages) wins over any guess.
+			for _, k := range []string{"translationKey", "translationkey", "ref", "lang-ref"} {
+				if v := d.str(k); v != "" && d.key == "" {
+					d.key = v
+				}
+			}
+		}
+	}
 	if len(r.sites) < 2 {
 		return
 	}
@@ -142,6 +153,9 @@ func (r *run) translations() {
 			continue
 		}
 		for _, d := range s.docs {
+			if d.key != "" {
+				continue
+			}
 			m := byPath[relKey(d)]
 			if n, ok := leadingNumber(path.Base(relKey(d))); ok && m == nil {
 				m = byNum[numKey(d, n)]
@@ -150,7 +164,10 @@ func (r *run) translations() {
 				r.rep.Problemf(d.file, "no page of the %s site matches it: it is not linked as a translation", siteName(def))
 				continue
 			}
-			m.key, d.key = relKey(m), relKey(m)
+			if m.key == "" {
+				m.key = relKey(m)
+			}
+			d.key = m.key
 		}
 	}
 }
@@ -180,6 +197,7 @@ var dropped = map[string]bool{
 	"landing-title": true, "redirect_from": true, "published": true, "categories": true, "image": true,
 	"title": true, "description": true, "date": true, "category": true, "tags": true, "lang": true,
 	"weight": true, "order": true, "nav_order": true, "position": true, "slug": true, "toc": true,
+	"translationKey": true, "translationkey": true, "ref": true, "lang-ref": true,
 }
 
 // frontMatter maps a page's front matter to the wiki's keys, and keeps any
@@ -189,7 +207,11 @@ func (r *run) frontMatter(d *doc) importer.FrontMatter {
 	fm.Set("title", d.title)
 	fm.Set("description", strings.TrimSpace(d.str("description")))
 	fm.Set("date", dateOf(d.get("date")))
-	fm.Set("lang", d.site.lang)
+	lang := d.str("lang")
+	if !langTag(lang) {
+		lang = d.site.lang
+	}
+	fm.Set("lang", lang)
 	fm.Set("translationKey", d.key)
 	fm.Set("weight", d.weight)
 	cat := d.str("category")
