@@ -21,7 +21,7 @@ var floors = [][]string{
 	{"internal/pages"},
 	{"internal/review", "internal/search", "internal/theme"},
 	{"internal/present"},
-	{"internal/web", "internal/export"},
+	{"internal/web", "internal/export", "internal/importer"},
 }
 
 // floorOf is the floor of a package, or -1 for packages outside the table.

@@ -35,6 +35,8 @@ Usage:
                             write the wiki as a static site with relative links and offline search
   gitwiki check  [--repo DIR] [--rev REV] [--dir SUBDIR] [--branch B]
                             report broken links and bad front matter; exit 1 when any
+  gitwiki import confluence|jekyll SRC --repo DIR [--message MSG] [--into FOLDER] [--force]
+                            bring a Confluence space or a Jekyll site in as one commit
   gitwiki user   add|remove|list NAME [--maintainer] [--data DIR]
                             manage accounts; add reads the password from standard input
 
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBuild(ctx, args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, args[1:], stdout, stderr)
+	case "import":
+		return cmdImport(ctx, args[1:], stdout, stderr)
 	case "user":
 		return cmdUser(args[1:], stdin, stdout, stderr)
 	case "-h", "--help", "help":
