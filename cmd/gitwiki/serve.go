@@ -29,7 +29,7 @@ import (
 
 // wikiCommitter is the committer of every commit the server writes; the
 // contributor is the author.
-var wikiCommitter = store.Signature{Name: "gitwiki", Email: "gitwiki@invalid"}
+var wikiCommitter = pages.WikiCommitter
 
 // loadConfig applies defaults, then the config file, then GITWIKI_*
 // variables, then the flags that were given, then validates.

@@ -73,6 +73,40 @@ type Submission struct {
 // Anonymous is the identity of contributors who give none.
 var Anonymous = store.Signature{Name: "Anonymous", Email: "anonymous@invalid"}
 
+// WikiCommitter commits on behalf of everyone who writes through the web;
+// the person is the author.
+var WikiCommitter = store.Signature{Name: "gitwiki", Email: "gitwiki@invalid"}
+
+// accountDomain marks the email of an author the wiki has verified: it is
+// given to edits made from an account, and refused from anyone who types
+// it. Merges made before accounts had it used maintainerDomain.
+const (
+	accountDomain    = "@accounts.invalid"
+	maintainerDomain = "@maintainers.invalid"
+)
+
+// AccountIdentity is the author of what an account writes.
+func AccountIdentity(name string) store.Signature {
+	return store.Signature{Name: name, Email: name + accountDomain}
+}
+
+// Verified reports whether the wiki knows who wrote a commit: anything it
+// committed for a person without an account carries a name they typed,
+// which anyone could type. Commits pushed with git are a maintainer's
+// push, and count as theirs.
+func Verified(author, committer store.Signature) bool {
+	if committer.Email != WikiCommitter.Email {
+		return true
+	}
+	return IsAccountEmail(author.Email)
+}
+
+// IsAccountEmail reports whether email is one the wiki gives accounts.
+func IsAccountEmail(email string) bool {
+	e := strings.ToLower(email)
+	return strings.HasSuffix(e, accountDomain) || strings.HasSuffix(e, maintainerDomain)
+}
+
 // cleanText enforces DESIGN's rules for submitted text: valid UTF-8, LF line
 // endings, no control characters but tab and newline, within the size limit.
 func cleanText(field, s string, limit int) (string, error) {
@@ -142,6 +176,9 @@ func Identity(name, email string) (store.Signature, error) {
 		a, err := mail.ParseAddress(e)
 		if err != nil || a.Address != e || strings.ContainsAny(e, "<> \t") || len(e) > 254 {
 			return store.Signature{}, problem("email", Invalid, "“%s” does not look like an email address. Leave the field empty to stay anonymous.", e)
+		}
+		if IsAccountEmail(e) {
+			return store.Signature{}, problem("email", Invalid, "Addresses ending in %s or %s are kept for the wiki's accounts. Use your own address, or leave the field empty.", accountDomain, maintainerDomain)
 		}
 	}
 	switch {

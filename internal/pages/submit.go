@@ -118,8 +118,10 @@ func (s *Service) Save(ctx context.Context, sub Submission, who Who) (*Outcome, 
 	if err != nil {
 		return nil, err
 	}
-	if who.Account != "" && strings.TrimSpace(sub.Name) == "" {
-		sub.Name = who.Account
+	if who.Account != "" {
+		// An account's edits carry its identity, whatever the form says, so
+		// a name typed anonymously can never pass for it.
+		sub.Name, sub.Email = "", ""
 	}
 	if unresolved(ctx, st, sub.Page, sub.Content) {
 		return nil, problem("content", Unresolved, "The text still holds the conflict markers (the lines starting with <<<<<<<, |||||||, ======= and >>>>>>>). In each place, keep the text that is right, delete the rest and the marker lines, then save again.")
@@ -127,6 +129,9 @@ func (s *Service) Save(ctx context.Context, sub Submission, who Who) (*Outcome, 
 	p, err := s.Prepare(ctx, sub)
 	if err != nil {
 		return nil, err
+	}
+	if who.Account != "" {
+		p.Author = AccountIdentity(who.Account)
 	}
 	if err := s.checkBase(ctx, p.Base, sub); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
@@ -221,11 +222,12 @@ func Change(c *store.Commit) *theme.Change {
 		return nil
 	}
 	ch := &theme.Change{
-		Hash:    c.Hash.String(),
-		Short:   c.Hash.Short(),
-		Author:  c.Author.Name,
-		Date:    c.Author.When,
-		Summary: c.Subject(),
+		Hash:       c.Hash.String(),
+		Short:      c.Hash.Short(),
+		Author:     c.Author.Name,
+		Unverified: !pages.Verified(c.Author, c.Committer),
+		Date:       c.Author.When,
+		Summary:    c.Subject(),
 	}
 	if len(c.Parents) > 0 {
 		ch.Parent = c.Parents[0].String()

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/atom"
+	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
@@ -15,6 +16,7 @@ import (
 func (m *Model) ProposalItem(p *review.Proposal) theme.ProposalItem {
 	item := theme.ProposalItem{
 		ID: p.ID, Title: p.Title, State: string(p.State), Author: p.Author.Name,
+		Unverified: !p.Pushed && !pages.IsAccountEmail(p.Author.Email),
 		Created: p.Created, Updated: p.Updated, Comments: len(p.Comments), Pushed: p.Pushed,
 		Page: theme.PageRef{Title: p.Page.Title(), Page: p.Page},
 	}
@@ -62,7 +64,7 @@ func (m *Model) Proposal(o Output, p *review.Proposal, files []review.FileDiff, 
 	}
 	v.NoIndex = true
 	for _, c := range p.Comments {
-		v.Comments = append(v.Comments, theme.ProposalComment{Author: c.Author, Maintainer: c.Maintainer, Date: c.Date, Text: c.Text})
+		v.Comments = append(v.Comments, theme.ProposalComment{Author: c.Author, Maintainer: c.Maintainer, Unverified: !c.Maintainer && !c.Account, Date: c.Date, Text: c.Text})
 	}
 	for _, f := range files {
 		pf := theme.ProposalFile{Path: f.Path, Added: f.Added, Deleted: f.Deleted, Binary: f.Binary}

@@ -54,6 +54,7 @@ var (
 type Comment struct {
 	Author     string    `json:"author"`
 	Maintainer bool      `json:"maintainer,omitempty"`
+	Account    bool      `json:"account,omitempty"` // written from an account`
 	Date       time.Time `json:"date"`
 	Text       string    `json:"text"`
 }

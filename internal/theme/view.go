@@ -104,8 +104,11 @@ type Change struct {
 	Hash    string // full
 	Short   string
 	Author  string
-	Date    time.Time
-	Summary string // first line of the message
+	// Unverified: the author is a name typed by someone without an
+	// account, which anyone could type; templates say so next to it.
+	Unverified bool
+	Date       time.Time
+	Summary    string // first line of the message
 	Parent  string // first parent, "" for a root commit
 	Pages   []PageRef
 	Files   []string // changed attachments and other files

@@ -72,7 +72,9 @@ type ProposalItem struct {
 	Title    string
 	State    string // "open", "merged", "rejected"
 	Author   string
-	Created  time.Time
+	// Unverified: the author gave a name without an account.
+	Unverified bool
+	Created    time.Time
 	Updated  time.Time
 	Page     PageRef
 	Comments int
@@ -126,6 +128,7 @@ type ProposalFile struct {
 type ProposalComment struct {
 	Author     string
 	Maintainer bool
+	Unverified bool // written without an account
 	Date       time.Time
 	Text       string
 }

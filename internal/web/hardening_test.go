@@ -138,3 +138,39 @@ func TestPreviewWarnsOfRemoteLoads(t *testing.T) {
 		t.Errorf("no warning:\n%s", body)
 	}
 }
+
+// TestAnonymousCannotPassForAnAccount: a name typed without an account is
+// marked as not verified wherever authors are shown, and an account's edit
+// carries the account's identity (hardening item 7).
+func TestAnonymousCannotPassForAnAccount(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	tw.MustAccounts(t)
+	ctx := context.Background()
+	base := mustHead(t, tw)
+	resp, _ := tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {"# Passwords\n\nBy someone.\n"}, "base": {base}, "name": {"alice"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("anonymous proposal: %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	_, body := tw.get(t, loc)
+	if !strings.Contains(body, "alice") || !strings.Contains(body, "(not verified)") {
+		t.Errorf("the proposal page does not mark the typed name:\n%s", body)
+	}
+	if resp, body := tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {"# P\n"}, "base": {base}, "email": {"alice@accounts.invalid"}}); resp.StatusCode != 400 {
+		t.Errorf("an account's address typed anonymously: %d\n%.300s", resp.StatusCode, body)
+	}
+	// alice herself, logged in, typing another name: the edit is hers.
+	resp, _ = tw.post(t, "/-/edit/Guides/Backups", url.Values{"content": {"# Backups\n\nBy alice.\n"}, "base": {base}, "name": {"Somebody else"}}, tw.MustSession(t, "alice"))
+	if resp.StatusCode != 303 {
+		t.Fatalf("maintainer edit: %d", resp.StatusCode)
+	}
+	head, _ := tw.repo.Head(ctx)
+	c, _ := tw.repo.Commit(ctx, head)
+	if c.Author.Name != "alice" || c.Author.Email != "alice@accounts.invalid" {
+		t.Errorf("maintainer edit authored by %s <%s>", c.Author.Name, c.Author.Email)
+	}
+	_, hist := tw.get(t, "/-/history/Guides/Backups")
+	if !strings.Contains(hist, `<td class="history-author">alice</td>`) {
+		t.Errorf("alice's own edit is not shown as hers, unmarked:\n%s", hist)
+	}
+}

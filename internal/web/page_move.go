@@ -80,13 +80,12 @@ func (s *Server) moveSubmit(w http.ResponseWriter, r *http.Request) error {
 		return form(err)
 	}
 	who := s.who(r)
-	name := v.Name
-	if strings.TrimSpace(name) == "" {
-		name = who.Account
-	}
-	author, err := pages.Identity(name, v.Email)
+	author, err := pages.Identity(v.Name, v.Email)
 	if err != nil {
 		return form(err)
+	}
+	if who.Account != "" {
+		author = pages.AccountIdentity(who.Account)
 	}
 	summary := strings.TrimSpace(strings.ReplaceAll(v.Summary, "\n", " "))
 	ch := s.pages.Delete(v.Page, author, summary)

@@ -26,7 +26,7 @@ func (s *Server) proposalComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.proposalForm(r, id, err, nil)
 	}
-	err = s.review.AddComment(r.Context(), id, review.Comment{Author: ident.Name, Maintainer: s.isMaintainer(r), Text: r.FormValue("text")})
+	err = s.review.AddComment(r.Context(), id, review.Comment{Author: ident.Name, Maintainer: s.isMaintainer(r), Account: s.user(r) != nil, Text: r.FormValue("text")})
 	if err != nil {
 		return s.proposalForm(r, id, err, nil)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
@@ -81,6 +82,4 @@ func formHash(r *http.Request, field string) (store.Hash, error) {
 }
 
 // maintainerSignature is the author of a maintainer's merge.
-func maintainerSignature(name string) store.Signature {
-	return store.Signature{Name: name, Email: name + "@maintainers.invalid"}
-}
+func maintainerSignature(name string) store.Signature { return pages.AccountIdentity(name) }

@@ -276,10 +276,10 @@ async function contribute(browser) {
   await screenshot(t, `review-proposal-opened-${DESKTOP}`);
 
   // ---- 2 ----
-  await step(t, "the proposal is open, by the pseudonym, on the page", async () => {
+  await step(t, "the proposal is open, by the pseudonym, marked as not verified, on the page", async () => {
     const badge = (await page.locator(".proposal-badges .badge").first().innerText()).trim();
     const lead = (await page.locator(".view-lead").innerText()).replace(/\s+/g, " ");
-    return [badge === "Open" && lead.startsWith(`${PSEUDONYM} proposed a change to Glossary`), `badge "${badge}"; "${lead.trim()}"`];
+    return [badge === "Open" && lead.startsWith(`${PSEUDONYM} (not verified) proposed a change to Glossary`), `badge "${badge}"; "${lead.trim()}"`];
   });
   await step(t, "the diff shows the new sentence as inserted, highlighted", async () => {
     const cell = page.locator(".proposal-changes table.diff tr.diff-add td.code-new, .proposal-changes table.diff tr.diff-change td.code-new ins")
