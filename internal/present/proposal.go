@@ -17,7 +17,7 @@ func (m *Model) ProposalItem(p *review.Proposal) theme.ProposalItem {
 	item := theme.ProposalItem{
 		ID: p.ID, Title: p.Title, State: string(p.State), Author: p.Author.Name,
 		Unverified: !p.Pushed && !pages.IsAccountEmail(p.Author.Email),
-		Created: p.Created, Updated: p.Updated, Comments: len(p.Comments), Pushed: p.Pushed,
+		Created:    p.Created, Updated: p.Updated, Comments: len(p.Comments), Pushed: p.Pushed,
 		Page: theme.PageRef{Title: p.Page.Title(), Page: p.Page},
 	}
 	if pg, ok := m.Site.Page(p.Page); ok {

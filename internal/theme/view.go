@@ -101,17 +101,17 @@ type PageRef struct {
 
 // Change is one commit as a reader sees it.
 type Change struct {
-	Hash    string // full
-	Short   string
-	Author  string
+	Hash   string // full
+	Short  string
+	Author string
 	// Unverified: the author is a name typed by someone without an
 	// account, which anyone could type; templates say so next to it.
 	Unverified bool
 	Date       time.Time
 	Summary    string // first line of the message
-	Parent  string // first parent, "" for a root commit
-	Pages   []PageRef
-	Files   []string // changed attachments and other files
+	Parent     string // first parent, "" for a root commit
+	Pages      []PageRef
+	Files      []string // changed attachments and other files
 }
 
 // Base is shared by every view.

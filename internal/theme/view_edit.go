@@ -68,17 +68,17 @@ type PendingFile struct {
 
 // ProposalItem is one proposal in a list.
 type ProposalItem struct {
-	ID       int
-	Title    string
-	State    string // "open", "merged", "rejected"
-	Author   string
+	ID     int
+	Title  string
+	State  string // "open", "merged", "rejected"
+	Author string
 	// Unverified: the author gave a name without an account.
 	Unverified bool
 	Created    time.Time
-	Updated  time.Time
-	Page     PageRef
-	Comments int
-	Pushed   bool // arrived with git push
+	Updated    time.Time
+	Page       PageRef
+	Comments   int
+	Pushed     bool // arrived with git push
 }
 
 // ProposalsView lists proposals by state.
