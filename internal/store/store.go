@@ -102,6 +102,7 @@ type Repo struct {
 	turns   turns      // read-modify-write turns per ref (queue.go)
 
 	blobs *blobCache
+	gens  genCache
 }
 
 type handle struct {
@@ -355,6 +356,13 @@ var (
 	hexRev  = regexp.MustCompile(`^[0-9a-fA-F]{4,40}$`)
 	refPart = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 )
+
+// ValidRefName reports whether name is a full ref name ("refs/...") that
+// the store accepts: stricter than git, it only admits names a person
+// would type.
+func ValidRefName(name string) bool {
+	return strings.HasPrefix(name, "refs/") && validRefName(strings.TrimPrefix(name, "refs/"))
+}
 
 // validRefName is stricter than git: it only admits names a person would type.
 func validRefName(name string) bool {

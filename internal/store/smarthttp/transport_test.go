@@ -1,4 +1,4 @@
-package store
+package smarthttp
 
 import (
 	"bytes"
@@ -9,13 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing/format/pktline"
+
+	"github.com/gitwiki/gitwiki/internal/store"
 )
 
 // gitServer serves the session functions the way internal/web does, minus
@@ -23,20 +24,21 @@ import (
 type gitServer struct {
 	URL   string
 	mu    sync.Mutex
-	allow func(ref string, old, new Hash) error
+	allow func(ref string, old, new store.Hash) error
 	moved []RefUpdate
 	// gzipped counts upload-pack requests git sent compressed.
 	gzipped int
 }
 
-func serveGit(tb testing.TB, r *Repo) *gitServer {
+func serveGit(tb testing.TB, r *store.Repo) *gitServer {
 	tb.Helper()
 	gs := &gitServer{}
+	srv := New(r, Options{})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /info/refs", func(w http.ResponseWriter, req *http.Request) {
 		svc := req.URL.Query().Get("service")
 		w.Header().Set("Content-Type", "application/x-"+svc+"-advertisement")
-		if err := r.AdvertiseRefs(req.Context(), svc, w); err != nil {
+		if err := srv.AdvertiseRefs(req.Context(), svc, w); err != nil {
 			tb.Errorf("advertise: %v", err)
 		}
 	})
@@ -47,7 +49,7 @@ func serveGit(tb testing.TB, r *Repo) *gitServer {
 			gs.gzipped++
 			gs.mu.Unlock()
 		}
-		if err := r.UploadPack(req.Context(), req.Body, w); err != nil {
+		if err := srv.UploadPack(req.Context(), req.Body, w); err != nil {
 			tb.Errorf("upload-pack: %v", err)
 		}
 	})
@@ -56,7 +58,7 @@ func serveGit(tb testing.TB, r *Repo) *gitServer {
 		gs.mu.Lock()
 		allow := gs.allow
 		gs.mu.Unlock()
-		moved, err := r.ReceivePack(req.Context(), req.Body, w, allow)
+		moved, err := srv.ReceivePack(req.Context(), req.Body, w, allow)
 		if err != nil {
 			tb.Errorf("receive-pack: %v", err)
 		}
@@ -70,7 +72,7 @@ func serveGit(tb testing.TB, r *Repo) *gitServer {
 	return gs
 }
 
-func (gs *gitServer) setAllow(f func(ref string, old, new Hash) error) {
+func (gs *gitServer) setAllow(f func(ref string, old, new store.Hash) error) {
 	gs.mu.Lock()
 	gs.allow = f
 	gs.mu.Unlock()
@@ -82,16 +84,6 @@ func (gs *gitServer) takeMoved() []RefUpdate {
 	m := gs.moved
 	gs.moved = nil
 	return m
-}
-
-// gitTry runs C git and returns its output and error instead of failing.
-func gitTry(dir string, args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t",
-		"GIT_COMMITTER_EMAIL=t@example.org", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_TERMINAL_PROMPT=0")
-	out, err := cmd.CombinedOutput()
-	return strings.TrimSpace(string(out)), err
 }
 
 func writeFile(tb testing.TB, path, content string) {
@@ -115,9 +107,9 @@ func TestTransportCloneFetchLsRemote(t *testing.T) {
 	needGit(t)
 	r := MustInit(t, map[string]string{"index.md": "# Home\n", "a/b.md": "b\n"})
 	c0, _ := r.Head(ctx)
-	p3 := mustBranch(t, r, c0, "refs/heads/proposals/3", "proposal three", FileWrite{Path: "p.md", Content: []byte("p3\n")})
-	meta := mustBranch(t, r, ZeroHash, "refs/meta/proposals", "records", FileWrite{Path: "3.yaml", Content: []byte("title: x\n")})
-	hidden := mustBranch(t, r, ZeroHash, "refs/hidden/x", "hidden", FileWrite{Path: "h.md", Content: []byte("h\n")})
+	p3 := mustBranch(t, r, c0, "refs/heads/proposals/3", "proposal three", store.FileWrite{Path: "p.md", Content: []byte("p3\n")})
+	meta := mustBranch(t, r, store.ZeroHash, "refs/meta/proposals", "records", store.FileWrite{Path: "3.yaml", Content: []byte("title: x\n")})
+	hidden := mustBranch(t, r, store.ZeroHash, "refs/hidden/x", "hidden", store.FileWrite{Path: "h.md", Content: []byte("h\n")})
 	gs := serveGit(t, r)
 
 	out := gitCmd(t, "", "ls-remote", gs.URL)
@@ -155,7 +147,7 @@ func TestTransportCloneFetchLsRemote(t *testing.T) {
 		gitCmd(t, dir, "add", "-A")
 		gitCmd(t, dir, "commit", "-qm", fmt.Sprintf("local %d", i))
 	}
-	c1 := mustCommit(t, r, c0, "server side", FileWrite{Path: "index.md", Content: []byte("# Home v2\n")})
+	c1 := mustCommit(t, r, c0, "server side", store.FileWrite{Path: "index.md", Content: []byte("# Home v2\n")})
 	gitCmd(t, dir, "fetch", "-q", "origin")
 	if got := gitCmd(t, dir, "rev-parse", "origin/main"); got != c1.String() {
 		t.Fatalf("fetched main %s, want %s", got, c1)
@@ -163,7 +155,7 @@ func TestTransportCloneFetchLsRemote(t *testing.T) {
 
 	// Thirty wants make a request large enough for git to gzip it.
 	for i := 10; i < 40; i++ {
-		mustBranch(t, r, c1, fmt.Sprintf("refs/heads/proposals/%d", i), "proposal", FileWrite{Path: "p.md", Content: []byte(fmt.Sprintf("p%d\n", i))})
+		mustBranch(t, r, c1, fmt.Sprintf("refs/heads/proposals/%d", i), "proposal", store.FileWrite{Path: "p.md", Content: []byte(fmt.Sprintf("p%d\n", i))})
 	}
 	gitCmd(t, dir, "fetch", "-q", "origin", "refs/heads/proposals/*:refs/remotes/origin/proposals/*")
 	if got := gitCmd(t, dir, "rev-parse", "origin/proposals/3"); got != p3.String() {
@@ -181,13 +173,13 @@ func TestTransportCloneFetchLsRemote(t *testing.T) {
 	gitCmd(t, dir, "fsck", "--strict")
 }
 
-func mustBranch(tb testing.TB, r *Repo, base Hash, ref, msg string, writes ...FileWrite) Hash {
+func mustBranch(tb testing.TB, r *store.Repo, base store.Hash, ref, msg string, writes ...store.FileWrite) store.Hash {
 	tb.Helper()
-	c, err := r.WriteCommit(ctx, base, writes, CommitInfo{Author: sig("a"), Committer: sig("wiki"), Message: msg})
+	c, err := r.WriteCommit(ctx, base, writes, store.CommitInfo{Author: sig("a"), Committer: sig("wiki"), Message: msg})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := r.UpdateRef(ctx, ref, c, ZeroHash); err != nil {
+	if err := r.UpdateRef(ctx, ref, c, store.ZeroHash); err != nil {
 		tb.Fatal(err)
 	}
 	return c
@@ -199,7 +191,7 @@ func TestTransportPush(t *testing.T) {
 	r := MustInit(t, map[string]string{"index.md": "# Home\n", "long.md": long})
 	c0, _ := r.Head(ctx)
 	gs := serveGit(t, r)
-	gs.setAllow(func(ref string, old, new Hash) error {
+	gs.setAllow(func(ref string, old, new store.Hash) error {
 		if strings.HasPrefix(ref, "refs/meta/") {
 			return errors.New("proposal records are written by the wiki only")
 		}
@@ -269,7 +261,7 @@ func TestTransportPush(t *testing.T) {
 		if err == nil || !strings.Contains(out, "written by the wiki only") {
 			t.Fatalf("push to refs/meta accepted: %v\n%s", err, out)
 		}
-		if _, err := r.ResolveRef(ctx, "refs/meta/proposals"); !errors.Is(err, ErrNotFound) {
+		if _, err := r.ResolveRef(ctx, "refs/meta/proposals"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("refs/meta/proposals exists: %v", err)
 		}
 	})
@@ -279,7 +271,7 @@ func TestTransportPush(t *testing.T) {
 			t.Fatalf("deleting main worked:\n%s", out)
 		}
 		gitCmd(t, dir, "push", "-q", "origin", "--delete", "proposals/9")
-		if _, err := r.ResolveRef(ctx, "refs/heads/proposals/9"); !errors.Is(err, ErrNotFound) {
+		if _, err := r.ResolveRef(ctx, "refs/heads/proposals/9"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("proposals/9 still there: %v", err)
 		}
 		gs.takeMoved()
@@ -320,22 +312,22 @@ func TestTransportPush(t *testing.T) {
 	}
 }
 
-func mustParse(tb testing.TB, s string) Hash {
+func mustParse(tb testing.TB, s string) store.Hash {
 	tb.Helper()
-	h, err := ParseHash(s)
+	h, err := store.ParseHash(s)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return h
 }
 
-func mustBlob(tb testing.TB, r *Repo, commit, path string) Hash {
+func mustBlob(tb testing.TB, r *store.Repo, commit, path string) store.Hash {
 	tb.Helper()
 	_, h, ok, err := r.ReadFileAt(ctx, mustParse(tb, commit), path, 0)
 	if !ok && err == nil {
 		tb.Fatalf("%s missing at %s", path, commit)
 	}
-	if err != nil && !errors.Is(err, ErrTooLarge) {
+	if err != nil && !errors.Is(err, store.ErrTooLarge) {
 		tb.Fatal(err)
 	}
 	return h
@@ -349,11 +341,11 @@ func TestTransportPushRace(t *testing.T) {
 	gs := serveGit(t, r)
 	dir := mustClone(t, gs.URL)
 
-	var other Hash
-	gs.setAllow(func(ref string, old, new Hash) error {
+	var other store.Hash
+	gs.setAllow(func(ref string, old, new store.Hash) error {
 		// Another writer commits between the client's read and our update.
-		c, err := r.WriteCommit(ctx, c0, []FileWrite{{Path: "web.md", Content: []byte("from the web\n")}},
-			CommitInfo{Author: sig("web"), Committer: sig("wiki"), Message: "web edit"})
+		c, err := r.WriteCommit(ctx, c0, []store.FileWrite{{Path: "web.md", Content: []byte("from the web\n")}},
+			store.CommitInfo{Author: sig("web"), Committer: sig("wiki"), Message: "web edit"})
 		if err != nil {
 			return err
 		}
@@ -396,7 +388,7 @@ func TestUploadPackGzipAndErrors(t *testing.T) {
 	zw.Close()
 
 	var out bytes.Buffer
-	if err := r.UploadPack(ctx, &gz, &out); err != nil {
+	if err := New(r, Options{}).UploadPack(ctx, &gz, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(out.Bytes(), []byte("0008NAK\n")) || !bytes.Contains(out.Bytes(), []byte("PACK")) {
@@ -405,7 +397,8 @@ func TestUploadPackGzipAndErrors(t *testing.T) {
 
 	cases := []struct{ name, body, want string }{
 		{"not our ref", fmt.Sprintf("want %s\n", strings.Repeat("1", 40)), "not our ref"},
-		{"shallow", fmt.Sprintf("want %s\n|deepen 1\n", c0), "shallow"},
+		{"deepen-since", fmt.Sprintf("want %s\n|deepen-since 1700000000\n", c0), "not supported"},
+		{"deepen 0", fmt.Sprintf("want %s\n|deepen 0\n", c0), "invalid deepen"},
 		{"bad capability", fmt.Sprintf("want %s filter\n", c0), "unsupported capability"},
 		{"garbage", "hello\n", "bad upload request"},
 	}
@@ -419,7 +412,7 @@ func TestUploadPackGzipAndErrors(t *testing.T) {
 			pe.Flush()
 			pe.Encodef("done\n")
 			var out bytes.Buffer
-			err := r.UploadPack(ctx, &req, &out)
+			err := New(r, Options{}).UploadPack(ctx, &req, &out)
 			if !errors.Is(err, ErrProtocol) || !strings.Contains(out.String(), "ERR ") || !strings.Contains(out.String(), tc.want) {
 				t.Fatalf("got %v, %q; want ERR with %q", err, out.String(), tc.want)
 			}
@@ -436,7 +429,7 @@ func TestReceivePackRejectsThinAndMissing(t *testing.T) {
 	pe.Encodef("%s %s refs/heads/main\x00report-status\n", c0, missing)
 	pe.Flush()
 	var out bytes.Buffer
-	moved, err := r.ReceivePack(ctx, &req, &out, nil)
+	moved, err := New(r, Options{}).ReceivePack(ctx, &req, &out, nil)
 	if len(moved) != 0 || !strings.Contains(out.String(), "ng refs/heads/main") {
 		t.Fatalf("push of a missing commit: %v %+v %q", err, moved, out.String())
 	}
