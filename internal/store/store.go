@@ -242,19 +242,15 @@ func (r *Repo) with(ctx context.Context, fn func(*git.Repository) error) error {
 }
 
 func (r *Repo) headBranch() (string, error) {
-	var branch string
-	err := r.with(context.Background(), func(g *git.Repository) error {
-		ref, err := g.Storer.Reference(plumbing.HEAD)
-		if err != nil {
-			return fmt.Errorf("read HEAD: %w", err)
-		}
-		if ref.Type() != plumbing.SymbolicReference || !ref.Target().IsBranch() {
-			return fmt.Errorf("HEAD is detached; pass a branch")
-		}
-		branch = ref.Target().Short()
-		return nil
-	})
-	return branch, err
+	v, found, err := readLoose(filepath.Join(r.gitDir, "HEAD"))
+	if err != nil {
+		return "", fmt.Errorf("read HEAD: %w", err)
+	}
+	branch, ok := strings.CutPrefix(v.target, "refs/heads/")
+	if !found || !ok {
+		return "", fmt.Errorf("HEAD is detached; pass a branch")
+	}
+	return branch, nil
 }
 
 // stamp identifies a file's state cheaply, so the head is re-read only when a
@@ -321,35 +317,6 @@ func (r *Repo) InvalidateHead() {
 	r.headMu.Lock()
 	r.headStamp = refStamp{}
 	r.headMu.Unlock()
-}
-
-// ResolveRef reads a full ref name such as "refs/heads/main".
-func (r *Repo) ResolveRef(ctx context.Context, name string) (Hash, error) {
-	if !validRefName(strings.TrimPrefix(name, "refs/")) {
-		return ZeroHash, fmt.Errorf("%w: %q", ErrBadRevision, name)
-	}
-	var out Hash
-	err := r.with(ctx, func(g *git.Repository) error {
-		ref, err := g.Storer.Reference(plumbing.ReferenceName(name))
-		if errors.Is(err, plumbing.ErrReferenceNotFound) {
-			return fmt.Errorf("ref %s: %w", name, ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("read ref %s: %w", name, err)
-		}
-		if ref.Type() == plumbing.SymbolicReference {
-			ref, err = g.Reference(ref.Target(), true)
-			if err != nil {
-				return fmt.Errorf("read ref %s: %w", name, ErrNotFound)
-			}
-		}
-		if ref.Hash().IsZero() {
-			return fmt.Errorf("ref %s is empty: %w", name, ErrNotFound)
-		}
-		out = toHash(ref.Hash())
-		return nil
-	})
-	return out, err
 }
 
 var (

@@ -451,22 +451,3 @@ func short(h Hash) string {
 	}
 	return h.Short()
 }
-
-// Refs lists refs under a prefix such as "refs/heads/proposals/".
-func (r *Repo) Refs(ctx context.Context, prefix string) (map[string]Hash, error) {
-	out := map[string]Hash{}
-	err := r.with(ctx, func(g *git.Repository) error {
-		it, err := g.Storer.IterReferences()
-		if err != nil {
-			return err
-		}
-		return it.ForEach(func(ref *plumbing.Reference) error {
-			n := ref.Name().String()
-			if ref.Type() == plumbing.HashReference && strings.HasPrefix(n, prefix) {
-				out[n] = toHash(ref.Hash())
-			}
-			return nil
-		})
-	})
-	return out, err
-}
