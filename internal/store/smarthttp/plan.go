@@ -32,18 +32,23 @@ func (s *Server) plan(wk *walker, ur *uploadRequest, tips map[string]plumbing.Ha
 			tipList = append(tipList, t)
 		}
 	}
+	// A ref may have moved between "info/refs" and this request: an
+	// ancestor of a tip is as public as the tip.
+	var others []plumbing.Hash
 	for _, want := range ur.wants {
-		if isTip[want] {
-			continue
+		if !isTip[want] {
+			others = append(others, want)
 		}
-		// A ref may have moved between "info/refs" and this request: an
-		// ancestor of a tip is as public as the tip.
-		ok, err := wk.reachable(want, tipList)
+	}
+	if len(others) > 0 {
+		ok, err := wk.reachable(others, tipList)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			return nil, refuse("upload-pack: not our ref %s", want)
+		for _, want := range others {
+			if !ok[want] {
+				return nil, refuse("upload-pack: not our ref %s", want)
+			}
 		}
 	}
 	p := &fetchPlan{grafts: map[plumbing.Hash]bool{}}
@@ -63,13 +68,13 @@ func (s *Server) plan(wk *walker, ur *uploadRequest, tips map[string]plumbing.Ha
 	}
 	starts, depth := ur.wants, ur.depth
 	if ur.relative() {
+		ok, err := wk.reachable(client, tipList)
+		if err != nil {
+			return nil, err
+		}
 		starts = nil
 		for _, h := range client {
-			ok, err := wk.reachable(h, tipList)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
+			if ok[h] {
 				starts = append(starts, h)
 			}
 		}

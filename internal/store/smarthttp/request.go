@@ -37,6 +37,8 @@ type uploadRequest struct {
 	// wantsOnly is a request that ends after the first flush: a client
 	// that deepens asks for the shallow list alone first.
 	wantsOnly bool
+
+	maxWants, maxHaves int
 }
 
 func (u *uploadRequest) deepens() bool { return u.depth > 0 }
@@ -47,8 +49,11 @@ func (u *uploadRequest) relative() bool { return u.caps.Supports(capability.Deep
 // errBadRequest prefixes what is wrong with a request's syntax.
 var errBadRequest = errors.New("bad upload request")
 
-func parseUploadRequest(body io.Reader) (*uploadRequest, error) {
-	u := &uploadRequest{caps: capability.NewList()}
+// parseUploadRequest reads a request, refusing one with more distinct
+// wants, shallow lines or haves than opts allow: each costs a lookup at
+// least, and the body may be megabytes of them.
+func parseUploadRequest(body io.Reader, opts Options) (*uploadRequest, error) {
+	u := &uploadRequest{caps: capability.NewList(), maxWants: opts.MaxWants, maxHaves: opts.MaxHaves}
 	sc := pktline.NewScanner(body)
 	seen := map[plumbing.Hash]bool{}
 	if err := u.parseWants(sc, seen); err != nil {
@@ -85,12 +90,18 @@ func (u *uploadRequest) parseWants(sc *pktline.Scanner, seen map[plumbing.Hash]b
 				seen[h] = true
 				u.wants = append(u.wants, h)
 			}
+			if len(u.wants) > u.maxWants {
+				return fmt.Errorf("upload-pack: too many wants (more than %d); fetch fewer refs at once", u.maxWants)
+			}
 		case "shallow":
 			h, _, err := parseID(arg)
 			if err != nil {
 				return err
 			}
 			u.shallows = append(u.shallows, h)
+			if len(u.shallows) > u.maxWants {
+				return fmt.Errorf("upload-pack: too many shallow lines (more than %d)", u.maxWants)
+			}
 		case "deepen":
 			n, err := strconv.Atoi(string(arg))
 			if err != nil || n <= 0 {
@@ -121,6 +132,7 @@ func (u *uploadRequest) parseCaps(raw []byte) error {
 // a flush (more rounds to come) or "done". The end of the body right after
 // the wants asks for the shallow list alone; elsewhere it counts as done.
 func (u *uploadRequest) parseHaves(sc *pktline.Scanner) error {
+	seen := map[plumbing.Hash]bool{}
 	for n := 0; ; n++ {
 		if !sc.Scan() {
 			if err := sc.Err(); err != nil {
@@ -142,7 +154,13 @@ func (u *uploadRequest) parseHaves(sc *pktline.Scanner) error {
 			if err != nil {
 				return err
 			}
-			u.haves = append(u.haves, h)
+			if !seen[h] {
+				seen[h] = true
+				u.haves = append(u.haves, h)
+			}
+			if len(u.haves) > u.maxHaves {
+				return fmt.Errorf("upload-pack: too many haves (more than %d) in one request", u.maxHaves)
+			}
 		default:
 			return fmt.Errorf("%w: unexpected line %.60q", errBadRequest, line)
 		}

@@ -40,15 +40,22 @@ type RefUpdate struct {
 // objects, and moving the served branch backwards or deleting it.
 type Policy func(ref string, old, new store.Hash) error
 
-// Options bound the work one request may cost. Zero values take the
-// defaults, which are far above what a real clone or fetch of a wiki needs.
+// Options bound the work one upload-pack request may cost, so that an
+// anonymous client cannot tie up the server's CPU: a request over a bound
+// is refused with a reason git shows ("remote error: ..."). Zero values
+// take the defaults, far above what a clone or fetch of a wiki needs.
 type Options struct {
-	// MaxWants bounds the distinct "want" lines of one upload-pack request.
+	// MaxWants bounds the distinct "want" lines of one request (default
+	// 10,000); duplicates count once. The same bound applies to "shallow"
+	// lines.
 	MaxWants int
-	// MaxHaves bounds the "have" lines of one upload-pack request.
+	// MaxHaves bounds the distinct "have" lines of one request (default
+	// 50,000); git sends at most a few thousand per round.
 	MaxHaves int
-	// MaxWork bounds the objects one upload-pack request may visit, in
-	// every walk it makes (reachability, shallow boundaries, what to send).
+	// MaxWork bounds the objects one request may visit, counting every
+	// step of every walk it makes: checking that the wants are reachable
+	// from the refs, the shallow boundary, and what to send (default
+	// 4,000,000; a full clone visits a few per object in the repository).
 	MaxWork int
 }
 
@@ -63,6 +70,8 @@ const (
 type Server struct {
 	repo *store.Repo
 	opts Options
+	// observe, for tests, gets the work each upload-pack request did.
+	observe func(work int)
 }
 
 // New returns a Server for repo.

@@ -42,7 +42,7 @@ func (s *Server) UploadPack(ctx context.Context, req io.Reader, w io.Writer) err
 	if isFlushProbe(body) {
 		return nil // git probes with a bare flush before a large request
 	}
-	ur, err := parseUploadRequest(body)
+	ur, err := parseUploadRequest(body, s.opts)
 	if err != nil {
 		return protocolError(w, "%v", err)
 	}
@@ -53,6 +53,9 @@ func (s *Server) UploadPack(ctx context.Context, req io.Reader, w io.Writer) err
 	st := s.openObjects()
 	defer st.Close()
 	wk := newWalker(ctx, s.repo, st, s.opts.MaxWork)
+	if s.observe != nil {
+		defer func() { s.observe(wk.work) }()
+	}
 	plan, err := s.plan(wk, ur, tips)
 	if err != nil {
 		return s.walkError(w, err)
@@ -99,6 +102,9 @@ func (s *Server) negotiate(ctx context.Context, w io.Writer, pe *pktline.Encoder
 	multi := detailed || ur.caps.Supports(capability.MultiACK)
 	var common []plumbing.Hash
 	var acks []string
+	if err := wk.charge(len(ur.haves)); err != nil {
+		return s.walkError(w, err)
+	}
 	for _, have := range ur.haves {
 		if wk.st.HasEncodedObject(have) != nil {
 			continue

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -62,11 +63,13 @@ func (w *walker) charge(n int) error {
 
 // commit reads a commit; errNotCommit when h names none.
 func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
-	if ci, ok := w.commits[h]; ok {
-		return ci, nil
-	}
+	// Every visit counts, read before or not: the cost of a walk is the
+	// steps it takes.
 	if err := w.charge(1); err != nil {
 		return nil, err
+	}
+	if ci, ok := w.commits[h]; ok {
+		return ci, nil
 	}
 	obj, err := w.st.EncodedObject(plumbing.CommitObject, h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
@@ -88,30 +91,69 @@ func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
 	return ci, nil
 }
 
-// reachable reports whether want is an ancestor of one of tips.
-func (w *walker) reachable(want plumbing.Hash, tips []plumbing.Hash) (bool, error) {
-	seen := map[plumbing.Hash]bool{}
-	queue := append([]plumbing.Hash(nil), tips...)
-	for len(queue) > 0 {
-		h := queue[0]
-		queue = queue[1:]
-		if seen[h] {
-			continue
-		}
-		seen[h] = true
-		if h == want {
-			return true, nil
-		}
+// reachable returns those of cands that are ancestors of one of tips (a
+// commit is its own ancestor), in one walk for all of them: down from the
+// tips in decreasing generation, stopping once every candidate is found or
+// the walk is below the lowest generation of those not found yet, since no
+// commit reaches one of higher generation. Candidates that are not commits
+// are never reachable.
+func (w *walker) reachable(cands, tips []plumbing.Hash) (map[plumbing.Hash]bool, error) {
+	found := map[plumbing.Hash]bool{}
+	pending := map[plumbing.Hash]bool{}
+	var byGen []*commitInfo // the candidates, lowest generation first
+	for _, h := range cands {
 		c, err := w.commit(h)
 		if errors.Is(err, errNotCommit) {
-			continue // a tip that is not a commit has no ancestors
+			continue
 		}
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		queue = append(queue, c.parents...)
+		if !pending[h] {
+			pending[h] = true
+			byGen = append(byGen, c)
+		}
 	}
-	return false, nil
+	slices.SortFunc(byGen, func(a, b *commitInfo) int { return int(a.gen) - int(b.gen) })
+	lowest := 0 // byGen[lowest] is the lowest candidate not found yet
+	low := func() uint32 {
+		for found[byGen[lowest].id] {
+			lowest++
+		}
+		return byGen[lowest].gen
+	}
+	q := &genQueue{}
+	seen := map[plumbing.Hash]bool{}
+	for _, t := range tips {
+		if c, err := w.commit(t); err == nil && !seen[t] {
+			seen[t] = true
+			heap.Push(q, c)
+		} else if err != nil && !errors.Is(err, errNotCommit) {
+			return nil, err
+		}
+	}
+	for q.Len() > 0 && len(pending) > 0 {
+		c := heap.Pop(q).(*commitInfo)
+		if c.gen < low() {
+			break
+		}
+		if pending[c.id] {
+			delete(pending, c.id)
+			found[c.id] = true
+		}
+		for _, p := range c.parents {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			pc, err := w.commit(p)
+			if err != nil {
+				return nil, err
+			}
+			heap.Push(q, pc)
+		}
+	}
+	return found, nil
 }
 
 // Flags of the send walk.
