@@ -115,16 +115,17 @@ func (s *Server) receive(ctx context.Context, body io.Reader) error {
 	return pack.Install()
 }
 
-// checkPack checks that every object of the pack is well formed and that
-// every object it names is in the pack or already in the repository. Objects
+// checkPack checks every object of the pack as C git's fsck does (see
+// checkObject), and that every object it names is in the pack or already
+// in the repository. Objects
 // that were already in the repository are trusted to be complete, as git's
 // receive-pack trusts them.
 func checkPack(ctx context.Context, pack *store.IncomingPack, st storer.EncodedObjectStorer) error {
 	missing := map[plumbing.Hash]bool{}
 	err := pack.Each(ctx, func(id store.Hash, kind store.ObjectKind, raw []byte) error {
-		links, err := objectLinks(kind, raw)
-		if err != nil {
-			return fmt.Errorf("object %s: %w", id.Short(), err)
+		links, reason := checkObject(kind, raw)
+		if reason != "" {
+			return fmt.Errorf("%s %s refused: %s", kind, id.Short(), reason)
 		}
 		for _, l := range links {
 			if _, ok := pack.Kind(store.Hash(l)); !ok {
