@@ -303,6 +303,3 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
-
-// createTemp creates a temporary file in dir.
-func createTemp(dir, prefix string) (*os.File, error) { return os.CreateTemp(dir, prefix) }

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -103,6 +101,8 @@ type Repo struct {
 
 	blobs *blobCache
 	gens  genCache
+	// openLock is held shared while the Repo is open (see cleanDebris).
+	openLock *os.File
 }
 
 type handle struct {
@@ -146,26 +146,8 @@ func Open(dir string, opts Options) (*Repo, error) {
 		return nil, fmt.Errorf("%w: branch %q", ErrBadRevision, r.branch)
 	}
 	r.packStamp = statStamp(filepath.Join(gitDir, "objects", "pack"))
-	r.removeStaleLocks()
+	r.cleanDebris()
 	return r, nil
-}
-
-// removeStaleLocks deletes ref lock files left by a writer that was killed
-// mid-update; without this, a crash would block writes to that ref until the
-// lock ages past staleLock. A live writer holds a lock for milliseconds, so
-// one older than half a second at start-up is debris. (Removing the lock of
-// a C git writer that is really live only makes its update fail: git
-// renames the lock file last and reports the missing file as an error.)
-func (r *Repo) removeStaleLocks() {
-	_ = filepath.WalkDir(filepath.Join(r.gitDir, "refs"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".lock") {
-			return nil
-		}
-		if fi, err := d.Info(); err == nil && time.Since(fi.ModTime()) > 500*time.Millisecond {
-			os.Remove(p)
-		}
-		return nil
-	})
 }
 
 func findGitDir(dir string) (string, error) {
@@ -197,6 +179,10 @@ func (r *Repo) open() (*handle, error) {
 
 // Close releases every open packfile descriptor.
 func (r *Repo) Close() error {
+	if r.openLock != nil {
+		r.openLock.Close()
+		r.openLock = nil
+	}
 	for {
 		select {
 		case h := <-r.pool:
@@ -270,11 +256,7 @@ func statStamp(path string) stamp {
 	if err != nil {
 		return stamp{}
 	}
-	st := stamp{mod: fi.ModTime(), size: fi.Size(), ok: true}
-	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
-		st.inode = uint64(sys.Ino)
-	}
-	return st
+	return stamp{mod: fi.ModTime(), size: fi.Size(), inode: inode(fi), ok: true}
 }
 
 // refStamp covers both places a branch can live.
