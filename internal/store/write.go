@@ -19,7 +19,8 @@ import (
 )
 
 // ErrStale means a ref moved since the caller read it: the compare-and-swap
-// lost, and the caller must merge or retry rather than overwrite.
+// lost, and the caller must merge or retry rather than overwrite. For a
+// create (ZeroHash as old) it means the name is taken.
 var ErrStale = errors.New("ref changed concurrently")
 
 // ErrLocked means another writer holds the ref's lock file.
@@ -333,6 +334,14 @@ func (r *Repo) UpdateRef(ctx context.Context, name string, new, old Hash) error 
 	}
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
+	// A swap that would lose is refused before taking the lock file: it
+	// is lost as of this read (writers of this process take turns on
+	// writeMu), and losers, many when writers race to claim a name, cost
+	// no file. The check is made again under the lock file, for writers
+	// in other processes.
+	if err := r.expect(ctx, name, old); err != nil {
+		return err
+	}
 	file := filepath.Join(r.gitDir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return fmt.Errorf("update %s: %w", name, err)
@@ -347,15 +356,8 @@ func (r *Repo) UpdateRef(ctx context.Context, name string, new, old Hash) error 
 			lock.abort()
 		}
 	}()
-	cur, err := r.ResolveRef(ctx, name)
-	if errors.Is(err, ErrNotFound) {
-		cur, err = ZeroHash, nil
-	}
-	if err != nil {
-		return fmt.Errorf("update %s: %w", name, err)
-	}
-	if cur != old {
-		return fmt.Errorf("update %s: expected %s, found %s: %w", name, short(old), short(cur), ErrStale)
+	if err := r.expect(ctx, name, old); err != nil {
+		return err
 	}
 	if new.IsZero() {
 		return r.deleteRefLocked(name, file)
@@ -373,6 +375,21 @@ func (r *Repo) UpdateRef(ctx context.Context, name string, new, old Hash) error 
 	syncDir(filepath.Dir(file))
 	if name == "refs/heads/"+r.branch {
 		r.InvalidateHead()
+	}
+	return nil
+}
+
+// expect fails with ErrStale unless the ref's value is old.
+func (r *Repo) expect(ctx context.Context, name string, old Hash) error {
+	cur, err := r.ResolveRef(ctx, name)
+	if errors.Is(err, ErrNotFound) {
+		cur, err = ZeroHash, nil
+	}
+	if err != nil {
+		return fmt.Errorf("update %s: %w", name, err)
+	}
+	if cur != old {
+		return fmt.Errorf("update %s: expected %s, found %s: %w", name, short(old), short(cur), ErrStale)
 	}
 	return nil
 }
