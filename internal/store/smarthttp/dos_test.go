@@ -105,7 +105,7 @@ func TestUploadPackWorkIsBounded(t *testing.T) {
 			same[i] = revs[0]
 		}
 		var out bytes.Buffer
-		if err := New(r, Options{MaxWants: 1}).UploadPack(ctx, uploadRequestBody(same, nil), &out); err != nil {
+		if err := New(r, Options{MaxWants: 1}).UploadPack(ctx, uploadRequestBody(same, revs[1:2]), &out); err != nil {
 			t.Fatalf("upload-pack: %v %.200q", err, out.String())
 		}
 	})

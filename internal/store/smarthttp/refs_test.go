@@ -33,7 +33,7 @@ func TestAdvertiseDuringWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			head := c0
-			for i := range 30 {
+			for i := range 20 {
 				ref := "refs/heads/main"
 				if w > 0 {
 					ref = fmt.Sprintf("refs/heads/proposals/%d", w)
