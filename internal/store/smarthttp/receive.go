@@ -1,6 +1,7 @@
 package smarthttp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/pktline"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -15,7 +17,9 @@ import (
 	"github.com/gitwiki/gitwiki/internal/store"
 )
 
-// ReceivePack answers "POST git-receive-pack" (push). The pack is received
+// ReceivePack answers "POST git-receive-pack" (push), from a shallow clone
+// too: the server has the history such a client lacks, and the pack is
+// refused if it needs any the server does not have. The pack is received
 // into quarantine and checked as a whole (every object well formed, every
 // object it names present) before it joins the repository; then each
 // command is checked and applied with store.UpdateRef, a compare-and-swap
@@ -32,19 +36,16 @@ func (s *Server) ReceivePack(ctx context.Context, req io.Reader, w io.Writer, al
 	if isFlushProbe(body) {
 		return nil, nil // git probes with a bare flush before a large push
 	}
-	ur := packp.NewReferenceUpdateRequest()
-	if err := ur.Decode(body); err != nil {
+	ur, err := parseCommands(body)
+	if err != nil {
 		return nil, protocolError(w, "bad push request: %v", err)
 	}
-	if ur.Shallow != nil {
-		return nil, protocolError(w, "pushes from shallow clones are not supported; fetch with --unshallow first")
-	}
-	for _, c := range ur.Capabilities.All() {
+	for _, c := range ur.caps.All() {
 		if !accepts(receiveCaps, c) {
 			return nil, protocolError(w, "unsupported capability %s", c)
 		}
 	}
-	reasons, needPack := checkCommands(ur.Commands)
+	reasons, needPack := checkCommands(ur.cmds)
 	unpack := "ok"
 	if needPack {
 		if err := s.receive(ctx, body); err != nil {
@@ -56,18 +57,18 @@ func (s *Server) ReceivePack(ctx context.Context, req io.Reader, w io.Writer, al
 			}
 		}
 	}
-	updates := s.apply(ctx, ur.Commands, reasons, allow)
-	if !ur.Capabilities.Supports(capability.ReportStatus) {
+	updates := s.apply(ctx, ur.cmds, reasons, allow)
+	if !ur.caps.Supports(capability.ReportStatus) {
 		return updates, nil
 	}
 	rs := packp.NewReportStatus()
 	rs.UnpackStatus = unpack
-	for i, cmd := range ur.Commands {
+	for i, cmd := range ur.cmds {
 		st := "ok"
 		if reasons[i] != "" {
 			st = reasons[i]
 		}
-		rs.CommandStatuses = append(rs.CommandStatuses, &packp.CommandStatus{ReferenceName: cmd.Name, Status: st})
+		rs.CommandStatuses = append(rs.CommandStatuses, &packp.CommandStatus{ReferenceName: plumbing.ReferenceName(cmd.Name), Status: st})
 	}
 	if err := rs.Encode(w); err != nil {
 		return updates, err
@@ -78,13 +79,70 @@ func (s *Server) ReceivePack(ctx context.Context, req io.Reader, w io.Writer, al
 	return updates, nil
 }
 
+// pushRequest is the start of a push: commands, then the pack.
+//
+//	shallow <id>...                 from a shallow clone; not needed here
+//	<old> <new> <ref>\0<capabilities>
+//	<old> <new> <ref>...
+//	flush
+type pushRequest struct {
+	cmds []RefUpdate
+	caps *capability.List
+}
+
+// maxCommands bounds the ref updates of one push.
+const maxCommands = 10000
+
+func parseCommands(body io.Reader) (*pushRequest, error) {
+	pr := &pushRequest{caps: capability.NewList()}
+	sc := pktline.NewScanner(body)
+	for {
+		line, err := nextLine(sc)
+		if err != nil {
+			return nil, err
+		}
+		if len(line) == 0 {
+			break
+		}
+		if bytes.HasPrefix(line, []byte("shallow ")) && len(pr.cmds) == 0 {
+			if _, _, err := parseID(line[8:]); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if len(pr.cmds) == 0 {
+			var caps []byte
+			line, caps, _ = bytes.Cut(line, []byte{0})
+			if err := pr.caps.Decode(caps); err != nil {
+				return nil, fmt.Errorf("capabilities: %v", err)
+			}
+		}
+		from, rest, err := parseID(line)
+		if err != nil || len(rest) < 1 {
+			return nil, fmt.Errorf("malformed command %.60q", line)
+		}
+		to, rest, err := parseID(rest[1:])
+		if err != nil || len(rest) < 2 || rest[0] != ' ' {
+			return nil, fmt.Errorf("malformed command %.60q", line)
+		}
+		pr.cmds = append(pr.cmds, RefUpdate{Name: string(rest[1:]), Old: store.Hash(from), New: store.Hash(to)})
+		if len(pr.cmds) > maxCommands {
+			return nil, fmt.Errorf("more than %d ref updates in one push", maxCommands)
+		}
+	}
+	if len(pr.cmds) == 0 {
+		return nil, errors.New("no commands")
+	}
+	return pr, nil
+}
+
 // checkCommands refuses what no push may do, by command: a reason for each
 // refused one, "" for the others.
-func checkCommands(cmds []*packp.Command) (reasons []string, needPack bool) {
+func checkCommands(cmds []RefUpdate) (reasons []string, needPack bool) {
 	reasons = make([]string, len(cmds))
 	seen := map[string]bool{}
 	for i, cmd := range cmds {
-		name := cmd.Name.String()
+		name := cmd.Name
 		switch {
 		case !strings.HasPrefix(name, "refs/") || !store.ValidRefName(name):
 			reasons[i] = "funny refname"
@@ -146,7 +204,7 @@ func checkPack(ctx context.Context, pack *store.IncomingPack, st storer.EncodedO
 }
 
 // apply checks and applies each command not refused yet.
-func (s *Server) apply(ctx context.Context, cmds []*packp.Command, reasons []string, allow Policy) []RefUpdate {
+func (s *Server) apply(ctx context.Context, cmds []RefUpdate, reasons []string, allow Policy) []RefUpdate {
 	var updates []RefUpdate
 	st := s.openObjects()
 	defer st.Close()
@@ -154,7 +212,7 @@ func (s *Server) apply(ctx context.Context, cmds []*packp.Command, reasons []str
 		if reasons[i] != "" {
 			continue
 		}
-		u := RefUpdate{Name: cmd.Name.String(), Old: store.Hash(cmd.Old), New: store.Hash(cmd.New)}
+		u := cmd
 		if reason := s.checkUpdate(ctx, u, st); reason != "" {
 			reasons[i] = reason
 			continue

@@ -91,4 +91,17 @@ func TestShallowCloneAndDeepen(t *testing.T) {
 		t.Fatalf("after --unshallow %s commits, server has %s", got, want)
 	}
 	gitCmd(t, dir, "fsck", "--strict")
+
+	t.Run("push from a shallow clone", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "shallow")
+		gitCmd(t, "", "clone", "-q", "--depth", "1", gs.URL, dir)
+		writeFile(t, filepath.Join(dir, "offline.md"), "# Written offline\n")
+		gitCmd(t, dir, "add", "offline.md")
+		gitCmd(t, dir, "commit", "-qm", "written offline")
+		gitCmd(t, dir, "push", "-q", "origin", "main")
+		if h, _ := r.Head(ctx); h.String() != gitCmd(t, dir, "rev-parse", "HEAD") {
+			t.Fatalf("head %s after the push", h)
+		}
+		gitCmd(t, r.GitDir(), "fsck", "--strict")
+	})
 }

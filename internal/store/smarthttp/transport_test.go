@@ -465,3 +465,36 @@ func TestSidebandPacketsFitGitLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePushCommands(t *testing.T) {
+	a, b := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  string // error text, "" for none
+	}{
+		{"one", []string{a + " " + b + " refs/heads/main\x00report-status ofs-delta"}, ""},
+		{"from a shallow clone", []string{"shallow " + a, "shallow " + b, a + " " + b + " refs/heads/main\x00report-status", b + " " + a + " refs/heads/x"}, ""},
+		{"no capabilities", []string{a + " " + b + " refs/heads/main"}, ""},
+		{"short id", []string{a[:39] + " " + b + " refs/heads/main"}, "malformed command"},
+		{"no name", []string{a + " " + b}, "malformed command"},
+		{"no commands", nil, "no commands"},
+		{"garbage", []string{"hello"}, "malformed command"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var req bytes.Buffer
+			pe := pktline.NewEncoder(&req)
+			for _, l := range tc.lines {
+				pe.EncodeString(l + "\n")
+			}
+			pe.Flush()
+			pr, err := parseCommands(&req)
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			if err == nil && (pr.cmds[0].Name != "refs/heads/main" || pr.cmds[0].Old.String() != a || pr.cmds[0].New.String() != b) {
+				t.Fatalf("parsed %+v", pr.cmds[0])
+			}
+		})
+	}
+}
