@@ -163,6 +163,7 @@ func (p *IncomingPack) Kind(h Hash) (kind ObjectKind, ok bool) {
 
 // Each calls fn for every object of the pack, with the object's content for
 // commits, trees and tags and nil for blobs, whose content no check needs.
+// The kind of an object the parser could not tell is read from the pack.
 func (p *IncomingPack) Each(ctx context.Context, fn func(id Hash, kind ObjectKind, raw []byte) error) error {
 	if len(p.kinds) == 0 {
 		return nil
@@ -188,6 +189,16 @@ func (p *IncomingPack) Each(ctx context.Context, fn func(id Hash, kind ObjectKin
 		obj, err := pf.Get(id.p())
 		if err != nil {
 			return fmt.Errorf("read pack object %s: %w", id.Short(), err)
+		}
+		if kind = kindOf(obj.Type()); kind == 0 {
+			return fmt.Errorf("read pack object %s: unknown type %s", id.Short(), obj.Type())
+		}
+		p.kinds[id] = kind
+		if kind == KindBlob {
+			if err := fn(id, kind, nil); err != nil {
+				return err
+			}
+			continue
 		}
 		raw, err := readAll(obj)
 		if err != nil {
