@@ -242,8 +242,8 @@ func (s *Server) apply(ctx context.Context, cmds []RefUpdate, reasons []string, 
 // checkUpdate is what git's receive-pack checks before moving a ref: the new
 // value must be present (the pack was checked whole, and older objects are
 // complete), a branch must point at a commit, and the served branch moves
-// only forward and is never deleted. It returns the reason for refusing,
-// or "".
+// only forward, is never deleted, and is not moved under a working tree
+// that has it checked out. It returns the reason for refusing, or "".
 func (s *Server) checkUpdate(ctx context.Context, u RefUpdate, st storer.EncodedObjectStorer) string {
 	main := u.Name == "refs/heads/"+s.repo.Branch()
 	if u.New.IsZero() {
@@ -251,6 +251,11 @@ func (s *Server) checkUpdate(ctx context.Context, u RefUpdate, st storer.Encoded
 			return "deletion of the served branch is not allowed"
 		}
 		return ""
+	}
+	if main && len(s.repo.CheckedOut()) > 0 {
+		// As C git's receive.denyCurrentBranch: the checkout would stay
+		// behind, and its next commit would undo the push.
+		return "refusing to update the served branch: the server has it checked out in a working tree; serve a bare clone"
 	}
 	obj, err := st.EncodedObject(plumbing.AnyObject, plumbing.Hash(u.New))
 	if err != nil {
