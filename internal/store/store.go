@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -102,6 +100,9 @@ type Repo struct {
 	turns   turns      // read-modify-write turns per ref (queue.go)
 
 	blobs *blobCache
+	gens  genCache
+	// openLock is held shared while the Repo is open (see cleanDebris).
+	openLock *os.File
 }
 
 type handle struct {
@@ -145,26 +146,8 @@ func Open(dir string, opts Options) (*Repo, error) {
 		return nil, fmt.Errorf("%w: branch %q", ErrBadRevision, r.branch)
 	}
 	r.packStamp = statStamp(filepath.Join(gitDir, "objects", "pack"))
-	r.removeStaleLocks()
+	r.cleanDebris()
 	return r, nil
-}
-
-// removeStaleLocks deletes ref lock files left by a writer that was killed
-// mid-update; without this, a crash would block writes to that ref until the
-// lock ages past staleLock. A live writer holds a lock for milliseconds, so
-// one older than half a second at start-up is debris. (Removing the lock of
-// a C git writer that is really live only makes its update fail: git
-// renames the lock file last and reports the missing file as an error.)
-func (r *Repo) removeStaleLocks() {
-	_ = filepath.WalkDir(filepath.Join(r.gitDir, "refs"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".lock") {
-			return nil
-		}
-		if fi, err := d.Info(); err == nil && time.Since(fi.ModTime()) > 500*time.Millisecond {
-			os.Remove(p)
-		}
-		return nil
-	})
 }
 
 func findGitDir(dir string) (string, error) {
@@ -196,6 +179,10 @@ func (r *Repo) open() (*handle, error) {
 
 // Close releases every open packfile descriptor.
 func (r *Repo) Close() error {
+	if r.openLock != nil {
+		r.openLock.Close()
+		r.openLock = nil
+	}
 	for {
 		select {
 		case h := <-r.pool:
@@ -241,19 +228,15 @@ func (r *Repo) with(ctx context.Context, fn func(*git.Repository) error) error {
 }
 
 func (r *Repo) headBranch() (string, error) {
-	var branch string
-	err := r.with(context.Background(), func(g *git.Repository) error {
-		ref, err := g.Storer.Reference(plumbing.HEAD)
-		if err != nil {
-			return fmt.Errorf("read HEAD: %w", err)
-		}
-		if ref.Type() != plumbing.SymbolicReference || !ref.Target().IsBranch() {
-			return fmt.Errorf("HEAD is detached; pass a branch")
-		}
-		branch = ref.Target().Short()
-		return nil
-	})
-	return branch, err
+	v, found, err := readLoose(filepath.Join(r.gitDir, "HEAD"))
+	if err != nil {
+		return "", fmt.Errorf("read HEAD: %w", err)
+	}
+	branch, ok := strings.CutPrefix(v.target, "refs/heads/")
+	if !found || !ok {
+		return "", fmt.Errorf("HEAD is detached; pass a branch")
+	}
+	return branch, nil
 }
 
 // stamp identifies a file's state cheaply, so the head is re-read only when a
@@ -273,11 +256,7 @@ func statStamp(path string) stamp {
 	if err != nil {
 		return stamp{}
 	}
-	st := stamp{mod: fi.ModTime(), size: fi.Size(), ok: true}
-	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
-		st.inode = uint64(sys.Ino)
-	}
-	return st
+	return stamp{mod: fi.ModTime(), size: fi.Size(), inode: inode(fi), ok: true}
 }
 
 // refStamp covers both places a branch can live.
@@ -322,39 +301,17 @@ func (r *Repo) InvalidateHead() {
 	r.headMu.Unlock()
 }
 
-// ResolveRef reads a full ref name such as "refs/heads/main".
-func (r *Repo) ResolveRef(ctx context.Context, name string) (Hash, error) {
-	if !validRefName(strings.TrimPrefix(name, "refs/")) {
-		return ZeroHash, fmt.Errorf("%w: %q", ErrBadRevision, name)
-	}
-	var out Hash
-	err := r.with(ctx, func(g *git.Repository) error {
-		ref, err := g.Storer.Reference(plumbing.ReferenceName(name))
-		if errors.Is(err, plumbing.ErrReferenceNotFound) {
-			return fmt.Errorf("ref %s: %w", name, ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("read ref %s: %w", name, err)
-		}
-		if ref.Type() == plumbing.SymbolicReference {
-			ref, err = g.Reference(ref.Target(), true)
-			if err != nil {
-				return fmt.Errorf("read ref %s: %w", name, ErrNotFound)
-			}
-		}
-		if ref.Hash().IsZero() {
-			return fmt.Errorf("ref %s is empty: %w", name, ErrNotFound)
-		}
-		out = toHash(ref.Hash())
-		return nil
-	})
-	return out, err
-}
-
 var (
 	hexRev  = regexp.MustCompile(`^[0-9a-fA-F]{4,40}$`)
 	refPart = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 )
+
+// ValidRefName reports whether name is a full ref name ("refs/...") that
+// the store accepts: stricter than git, it only admits names a person
+// would type.
+func ValidRefName(name string) bool {
+	return strings.HasPrefix(name, "refs/") && validRefName(strings.TrimPrefix(name, "refs/"))
+}
 
 // validRefName is stricter than git: it only admits names a person would type.
 func validRefName(name string) bool {

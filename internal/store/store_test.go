@@ -181,8 +181,9 @@ func TestUpdateRefCompareAndSwap(t *testing.T) {
 	if err := r.UpdateRef(ctx, "refs/heads/main", c0, c1); !errors.Is(err, ErrLocked) {
 		t.Fatalf("got %v, want ErrLocked", err)
 	}
-	// A lock left by a crashed writer is taken over.
-	old := time.Now().Add(-time.Minute)
+	// A lock left by a crashed writer is taken over, once older than any
+	// live C git writer holds one.
+	old := time.Now().Add(-2 * foreignLockAge)
 	os.Chtimes(lock, old, old)
 	if err := r.UpdateRef(ctx, "refs/heads/main", c0, c1); err != nil {
 		t.Fatal(err)

@@ -19,7 +19,8 @@ import (
 )
 
 // ErrStale means a ref moved since the caller read it: the compare-and-swap
-// lost, and the caller must merge or retry rather than overwrite.
+// lost, and the caller must merge or retry rather than overwrite. For a
+// create (ZeroHash as old) it means the name is taken.
 var ErrStale = errors.New("ref changed concurrently")
 
 // ErrLocked means another writer holds the ref's lock file.
@@ -313,46 +314,73 @@ func writeBlob(g *git.Repository, content []byte) (plumbing.Hash, error) {
 	return h, nil
 }
 
-// staleLock is how old a ref lock file must be before it is taken to be left
-// over from a crashed writer. Our writers hold a lock for milliseconds.
-const staleLock = 5 * time.Second
-
-// UpdateRef moves a ref from old to new (ZeroHash old: the ref must not exist)
-// with the same lock-file protocol as C git: create name.lock exclusively,
-// check the current value, write and fsync, rename over the ref. A kill at
-// any point leaves either the old or the new value, never an empty ref, and
-// C git writing at the same time is excluded by the same lock.
+// UpdateRef moves a ref from old to new with the same lock-file protocol
+// as C git: create name.lock exclusively, check the current value, write
+// and fsync, rename over the ref. A kill at any point leaves either the old
+// or the new value, never an empty ref, and C git writing at the same time
+// is excluded by the same lock. The lock is also held with an OS lock, so
+// that no other process ever takes it while this one is alive (see
+// lockfile.go).
+//
+// With ZeroHash as old it is a create-only compare-and-swap: of any number
+// of writers creating the same name at once, in this process or others,
+// exactly one succeeds and every other gets ErrStale (or ErrLocked, when
+// another process holds the lock at that instant), so a caller can claim a
+// fresh name, such as the next proposal number, by trying to create it.
+// ZeroHash as new deletes the ref.
 func (r *Repo) UpdateRef(ctx context.Context, name string, new, old Hash) error {
-	if !strings.HasPrefix(name, "refs/") || !validRefName(strings.TrimPrefix(name, "refs/")) {
+	if !ValidRefName(name) {
 		return fmt.Errorf("%w: ref %q", ErrBadRevision, name)
 	}
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
+	// A swap that would lose is refused before taking the lock file: it
+	// is lost as of this read (writers of this process take turns on
+	// writeMu), and losers, many when writers race to claim a name, cost
+	// no file. The check is made again under the lock file, for writers
+	// in other processes.
+	if err := r.expect(ctx, name, old); err != nil {
+		return err
+	}
 	file := filepath.Join(r.gitDir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return fmt.Errorf("update %s: %w", name, err)
 	}
-	lock := file + ".lock"
-	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		if fi, serr := os.Stat(lock); serr == nil && time.Since(fi.ModTime()) > staleLock {
-			os.Remove(lock)
-			f, err = os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		}
-	}
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("update %s: %w", name, ErrLocked)
-	}
+	lock, err := takeLock(file + ".lock")
 	if err != nil {
 		return fmt.Errorf("update %s: %w", name, err)
 	}
 	committed := false
 	defer func() {
 		if !committed {
-			f.Close()
-			os.Remove(lock)
+			lock.abort()
 		}
 	}()
+	if err := r.expect(ctx, name, old); err != nil {
+		return err
+	}
+	if new.IsZero() {
+		return r.deleteRefLocked(name, file)
+	}
+	if _, err := lock.f.WriteString(new.String() + "\n"); err != nil {
+		return fmt.Errorf("update %s: %w", name, err)
+	}
+	if err := lock.f.Sync(); err != nil {
+		return fmt.Errorf("update %s: %w", name, err)
+	}
+	committed = true
+	if err := lock.commit(file); err != nil {
+		return fmt.Errorf("update %s: %w", name, err)
+	}
+	syncDir(filepath.Dir(file))
+	if name == "refs/heads/"+r.branch {
+		r.InvalidateHead()
+	}
+	return nil
+}
+
+// expect fails with ErrStale unless the ref's value is old.
+func (r *Repo) expect(ctx context.Context, name string, old Hash) error {
 	cur, err := r.ResolveRef(ctx, name)
 	if errors.Is(err, ErrNotFound) {
 		cur, err = ZeroHash, nil
@@ -363,31 +391,11 @@ func (r *Repo) UpdateRef(ctx context.Context, name string, new, old Hash) error 
 	if cur != old {
 		return fmt.Errorf("update %s: expected %s, found %s: %w", name, short(old), short(cur), ErrStale)
 	}
-	if new.IsZero() {
-		return r.deleteRefLocked(ctx, name, file)
-	}
-	if _, err := f.WriteString(new.String() + "\n"); err != nil {
-		return fmt.Errorf("update %s: %w", name, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("update %s: %w", name, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("update %s: %w", name, err)
-	}
-	if err := os.Rename(lock, file); err != nil {
-		return fmt.Errorf("update %s: %w", name, err)
-	}
-	committed = true
-	syncDir(filepath.Dir(file))
-	if name == "refs/heads/"+r.branch {
-		r.InvalidateHead()
-	}
 	return nil
 }
 
 // deleteRefLocked removes a ref from both its loose file and packed-refs.
-func (r *Repo) deleteRefLocked(ctx context.Context, name, file string) error {
+func (r *Repo) deleteRefLocked(name, file string) error {
 	if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete %s: %w", name, err)
 	}
@@ -415,24 +423,19 @@ func (r *Repo) deleteRefLocked(ctx context.Context, name, file string) error {
 	if keep.Len() == len(b) {
 		return nil
 	}
-	plock := packed + ".lock"
-	pf, err := os.OpenFile(plock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	plock, err := takeLock(packed + ".lock")
 	if err != nil {
-		return fmt.Errorf("delete %s: packed-refs: %w", name, ErrLocked)
+		return fmt.Errorf("delete %s: packed-refs: %w", name, err)
 	}
-	_, err = pf.Write(keep.Bytes())
+	_, err = plock.f.Write(keep.Bytes())
 	if err == nil {
-		err = pf.Sync()
-	}
-	if cerr := pf.Close(); err == nil {
-		err = cerr
+		err = plock.f.Sync()
 	}
 	if err != nil {
-		os.Remove(plock)
+		plock.abort()
 		return fmt.Errorf("delete %s: %w", name, err)
 	}
-	if err := os.Rename(plock, packed); err != nil {
-		os.Remove(plock)
+	if err := plock.commit(packed); err != nil {
 		return fmt.Errorf("delete %s: %w", name, err)
 	}
 	return nil
@@ -450,23 +453,4 @@ func short(h Hash) string {
 		return "nothing"
 	}
 	return h.Short()
-}
-
-// Refs lists refs under a prefix such as "refs/heads/proposals/".
-func (r *Repo) Refs(ctx context.Context, prefix string) (map[string]Hash, error) {
-	out := map[string]Hash{}
-	err := r.with(ctx, func(g *git.Repository) error {
-		it, err := g.Storer.IterReferences()
-		if err != nil {
-			return err
-		}
-		return it.ForEach(func(ref *plumbing.Reference) error {
-			n := ref.Name().String()
-			if ref.Type() == plumbing.HashReference && strings.HasPrefix(n, prefix) {
-				out[n] = toHash(ref.Hash())
-			}
-			return nil
-		})
-	})
-	return out, err
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/store/smarthttp"
 )
 
 // gitRoute is one endpoint of git's smart HTTP protocol, so that
@@ -17,6 +18,10 @@ type gitRoute struct {
 	method, path, name string
 	handler            http.HandlerFunc
 }
+
+// smartHTTP serves git's protocol for the wiki's repository. It keeps no
+// state between requests, so one per request costs nothing.
+func (s *Server) smartHTTP() *smarthttp.Server { return smarthttp.New(s.repo, smarthttp.Options{}) }
 
 func (s *Server) gitRoutes() []gitRoute {
 	return []gitRoute{
@@ -46,8 +51,8 @@ type pushAuth interface {
 func (s *Server) gitInfoRefs(w http.ResponseWriter, r *http.Request) {
 	svc := r.URL.Query().Get("service")
 	switch svc {
-	case store.ServiceUploadPack:
-	case store.ServiceReceivePack:
+	case smarthttp.ServiceUploadPack:
+	case smarthttp.ServiceReceivePack:
 		if _, ok := s.gitPusher(w, r); !ok {
 			return
 		}
@@ -57,7 +62,7 @@ func (s *Server) gitInfoRefs(w http.ResponseWriter, r *http.Request) {
 	}
 	// The advertisement is small: buffered, a failure can still be a 500.
 	var buf bytes.Buffer
-	if err := s.repo.AdvertiseRefs(r.Context(), svc, &buf); err != nil {
+	if err := s.smartHTTP().AdvertiseRefs(r.Context(), svc, &buf); err != nil {
 		s.gitLog(r, err)
 		gitFail(w, http.StatusInternalServerError, "Something went wrong on our side. The error has been logged; please try again later.")
 		return
@@ -73,7 +78,7 @@ const maxUploadPacks = 4
 
 // gitUploadPack serves clone and fetch.
 func (s *Server) gitUploadPack(w http.ResponseWriter, r *http.Request) {
-	if !gitRequest(w, r, store.ServiceUploadPack) {
+	if !gitRequest(w, r, smarthttp.ServiceUploadPack) {
 		return
 	}
 	select {
@@ -87,7 +92,7 @@ func (s *Server) gitUploadPack(w http.ResponseWriter, r *http.Request) {
 	body := http.MaxBytesReader(w, r.Body, maxFetchRequest)
 	gitDeadlines(w)
 	gitHeaders(w, "application/x-git-upload-pack-result")
-	if err := s.repo.UploadPack(r.Context(), body, w); err != nil {
+	if err := s.smartHTTP().UploadPack(r.Context(), body, w); err != nil {
 		s.gitLog(r, err)
 	}
 }
@@ -96,13 +101,13 @@ func (s *Server) gitUploadPack(w http.ResponseWriter, r *http.Request) {
 // becomes a proposal the next time proposals are listed.
 func (s *Server) gitReceivePack(w http.ResponseWriter, r *http.Request) {
 	user, ok := s.gitPusher(w, r)
-	if !ok || !gitRequest(w, r, store.ServiceReceivePack) {
+	if !ok || !gitRequest(w, r, smarthttp.ServiceReceivePack) {
 		return
 	}
 	body := http.MaxBytesReader(w, r.Body, maxPush)
 	gitDeadlines(w)
 	gitHeaders(w, "application/x-git-receive-pack-result")
-	moved, err := s.repo.ReceivePack(r.Context(), body, w, s.allowPush)
+	moved, err := s.smartHTTP().ReceivePack(r.Context(), body, w, s.allowPush)
 	if err != nil {
 		s.gitLog(r, err)
 	}
@@ -214,7 +219,7 @@ func (s *Server) gitLog(r *http.Request, err error) {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.Is(err, context.Canceled):
-	case errors.Is(err, store.ErrProtocol), errors.As(err, &mbe):
+	case errors.Is(err, smarthttp.ErrProtocol), errors.As(err, &mbe):
 		s.log.Info("git request refused", "path", r.URL.Path, "err", err)
 	default:
 		s.log.Error("git request failed", "path", r.URL.Path, "err", err)

@@ -1,4 +1,4 @@
-package store
+package smarthttp
 
 import (
 	"bytes"
@@ -9,13 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing/format/pktline"
+
+	"github.com/gitwiki/gitwiki/internal/store"
 )
 
 // gitServer serves the session functions the way internal/web does, minus
@@ -23,20 +24,26 @@ import (
 type gitServer struct {
 	URL   string
 	mu    sync.Mutex
-	allow func(ref string, old, new Hash) error
+	allow func(ref string, old, new store.Hash) error
 	moved []RefUpdate
 	// gzipped counts upload-pack requests git sent compressed.
 	gzipped int
 }
 
-func serveGit(tb testing.TB, r *Repo) *gitServer {
+func serveGit(tb testing.TB, r *store.Repo) *gitServer {
+	tb.Helper()
+	return serveServer(tb, New(r, Options{}), true)
+}
+
+// serveServer serves srv; with strict, a failed request fails the test.
+func serveServer(tb testing.TB, srv *Server, strict bool) *gitServer {
 	tb.Helper()
 	gs := &gitServer{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /info/refs", func(w http.ResponseWriter, req *http.Request) {
 		svc := req.URL.Query().Get("service")
 		w.Header().Set("Content-Type", "application/x-"+svc+"-advertisement")
-		if err := r.AdvertiseRefs(req.Context(), svc, w); err != nil {
+		if err := srv.AdvertiseRefs(req.Context(), svc, w); err != nil {
 			tb.Errorf("advertise: %v", err)
 		}
 	})
@@ -47,7 +54,7 @@ func serveGit(tb testing.TB, r *Repo) *gitServer {
 			gs.gzipped++
 			gs.mu.Unlock()
 		}
-		if err := r.UploadPack(req.Context(), req.Body, w); err != nil {
+		if err := srv.UploadPack(req.Context(), req.Body, w); err != nil && strict {
 			tb.Errorf("upload-pack: %v", err)
 		}
 	})
@@ -56,8 +63,8 @@ func serveGit(tb testing.TB, r *Repo) *gitServer {
 		gs.mu.Lock()
 		allow := gs.allow
 		gs.mu.Unlock()
-		moved, err := r.ReceivePack(req.Context(), req.Body, w, allow)
-		if err != nil {
+		moved, err := srv.ReceivePack(req.Context(), req.Body, w, allow)
+		if err != nil && strict {
 			tb.Errorf("receive-pack: %v", err)
 		}
 		gs.mu.Lock()
@@ -70,7 +77,7 @@ func serveGit(tb testing.TB, r *Repo) *gitServer {
 	return gs
 }
 
-func (gs *gitServer) setAllow(f func(ref string, old, new Hash) error) {
+func (gs *gitServer) setAllow(f func(ref string, old, new store.Hash) error) {
 	gs.mu.Lock()
 	gs.allow = f
 	gs.mu.Unlock()
@@ -82,16 +89,6 @@ func (gs *gitServer) takeMoved() []RefUpdate {
 	m := gs.moved
 	gs.moved = nil
 	return m
-}
-
-// gitTry runs C git and returns its output and error instead of failing.
-func gitTry(dir string, args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t",
-		"GIT_COMMITTER_EMAIL=t@example.org", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_TERMINAL_PROMPT=0")
-	out, err := cmd.CombinedOutput()
-	return strings.TrimSpace(string(out)), err
 }
 
 func writeFile(tb testing.TB, path, content string) {
@@ -115,9 +112,9 @@ func TestTransportCloneFetchLsRemote(t *testing.T) {
 	needGit(t)
 	r := MustInit(t, map[string]string{"index.md": "# Home\n", "a/b.md": "b\n"})
 	c0, _ := r.Head(ctx)
-	p3 := mustBranch(t, r, c0, "refs/heads/proposals/3", "proposal three", FileWrite{Path: "p.md", Content: []byte("p3\n")})
-	meta := mustBranch(t, r, ZeroHash, "refs/meta/proposals", "records", FileWrite{Path: "3.yaml", Content: []byte("title: x\n")})
-	hidden := mustBranch(t, r, ZeroHash, "refs/hidden/x", "hidden", FileWrite{Path: "h.md", Content: []byte("h\n")})
+	p3 := mustBranch(t, r, c0, "refs/heads/proposals/3", "proposal three", store.FileWrite{Path: "p.md", Content: []byte("p3\n")})
+	meta := mustBranch(t, r, store.ZeroHash, "refs/meta/proposals", "records", store.FileWrite{Path: "3.yaml", Content: []byte("title: x\n")})
+	hidden := mustBranch(t, r, store.ZeroHash, "refs/hidden/x", "hidden", store.FileWrite{Path: "h.md", Content: []byte("h\n")})
 	gs := serveGit(t, r)
 
 	out := gitCmd(t, "", "ls-remote", gs.URL)
@@ -155,7 +152,7 @@ func TestTransportCloneFetchLsRemote(t *testing.T) {
 		gitCmd(t, dir, "add", "-A")
 		gitCmd(t, dir, "commit", "-qm", fmt.Sprintf("local %d", i))
 	}
-	c1 := mustCommit(t, r, c0, "server side", FileWrite{Path: "index.md", Content: []byte("# Home v2\n")})
+	c1 := mustCommit(t, r, c0, "server side", store.FileWrite{Path: "index.md", Content: []byte("# Home v2\n")})
 	gitCmd(t, dir, "fetch", "-q", "origin")
 	if got := gitCmd(t, dir, "rev-parse", "origin/main"); got != c1.String() {
 		t.Fatalf("fetched main %s, want %s", got, c1)
@@ -163,7 +160,7 @@ func TestTransportCloneFetchLsRemote(t *testing.T) {
 
 	// Thirty wants make a request large enough for git to gzip it.
 	for i := 10; i < 40; i++ {
-		mustBranch(t, r, c1, fmt.Sprintf("refs/heads/proposals/%d", i), "proposal", FileWrite{Path: "p.md", Content: []byte(fmt.Sprintf("p%d\n", i))})
+		mustBranch(t, r, c1, fmt.Sprintf("refs/heads/proposals/%d", i), "proposal", store.FileWrite{Path: "p.md", Content: []byte(fmt.Sprintf("p%d\n", i))})
 	}
 	gitCmd(t, dir, "fetch", "-q", "origin", "refs/heads/proposals/*:refs/remotes/origin/proposals/*")
 	if got := gitCmd(t, dir, "rev-parse", "origin/proposals/3"); got != p3.String() {
@@ -181,13 +178,13 @@ func TestTransportCloneFetchLsRemote(t *testing.T) {
 	gitCmd(t, dir, "fsck", "--strict")
 }
 
-func mustBranch(tb testing.TB, r *Repo, base Hash, ref, msg string, writes ...FileWrite) Hash {
+func mustBranch(tb testing.TB, r *store.Repo, base store.Hash, ref, msg string, writes ...store.FileWrite) store.Hash {
 	tb.Helper()
-	c, err := r.WriteCommit(ctx, base, writes, CommitInfo{Author: sig("a"), Committer: sig("wiki"), Message: msg})
+	c, err := r.WriteCommit(ctx, base, writes, store.CommitInfo{Author: sig("a"), Committer: sig("wiki"), Message: msg})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := r.UpdateRef(ctx, ref, c, ZeroHash); err != nil {
+	if err := r.UpdateRef(ctx, ref, c, store.ZeroHash); err != nil {
 		tb.Fatal(err)
 	}
 	return c
@@ -199,7 +196,7 @@ func TestTransportPush(t *testing.T) {
 	r := MustInit(t, map[string]string{"index.md": "# Home\n", "long.md": long})
 	c0, _ := r.Head(ctx)
 	gs := serveGit(t, r)
-	gs.setAllow(func(ref string, old, new Hash) error {
+	gs.setAllow(func(ref string, old, new store.Hash) error {
 		if strings.HasPrefix(ref, "refs/meta/") {
 			return errors.New("proposal records are written by the wiki only")
 		}
@@ -269,7 +266,7 @@ func TestTransportPush(t *testing.T) {
 		if err == nil || !strings.Contains(out, "written by the wiki only") {
 			t.Fatalf("push to refs/meta accepted: %v\n%s", err, out)
 		}
-		if _, err := r.ResolveRef(ctx, "refs/meta/proposals"); !errors.Is(err, ErrNotFound) {
+		if _, err := r.ResolveRef(ctx, "refs/meta/proposals"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("refs/meta/proposals exists: %v", err)
 		}
 	})
@@ -279,7 +276,7 @@ func TestTransportPush(t *testing.T) {
 			t.Fatalf("deleting main worked:\n%s", out)
 		}
 		gitCmd(t, dir, "push", "-q", "origin", "--delete", "proposals/9")
-		if _, err := r.ResolveRef(ctx, "refs/heads/proposals/9"); !errors.Is(err, ErrNotFound) {
+		if _, err := r.ResolveRef(ctx, "refs/heads/proposals/9"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("proposals/9 still there: %v", err)
 		}
 		gs.takeMoved()
@@ -320,22 +317,22 @@ func TestTransportPush(t *testing.T) {
 	}
 }
 
-func mustParse(tb testing.TB, s string) Hash {
+func mustParse(tb testing.TB, s string) store.Hash {
 	tb.Helper()
-	h, err := ParseHash(s)
+	h, err := store.ParseHash(s)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return h
 }
 
-func mustBlob(tb testing.TB, r *Repo, commit, path string) Hash {
+func mustBlob(tb testing.TB, r *store.Repo, commit, path string) store.Hash {
 	tb.Helper()
 	_, h, ok, err := r.ReadFileAt(ctx, mustParse(tb, commit), path, 0)
 	if !ok && err == nil {
 		tb.Fatalf("%s missing at %s", path, commit)
 	}
-	if err != nil && !errors.Is(err, ErrTooLarge) {
+	if err != nil && !errors.Is(err, store.ErrTooLarge) {
 		tb.Fatal(err)
 	}
 	return h
@@ -349,11 +346,11 @@ func TestTransportPushRace(t *testing.T) {
 	gs := serveGit(t, r)
 	dir := mustClone(t, gs.URL)
 
-	var other Hash
-	gs.setAllow(func(ref string, old, new Hash) error {
+	var other store.Hash
+	gs.setAllow(func(ref string, old, new store.Hash) error {
 		// Another writer commits between the client's read and our update.
-		c, err := r.WriteCommit(ctx, c0, []FileWrite{{Path: "web.md", Content: []byte("from the web\n")}},
-			CommitInfo{Author: sig("web"), Committer: sig("wiki"), Message: "web edit"})
+		c, err := r.WriteCommit(ctx, c0, []store.FileWrite{{Path: "web.md", Content: []byte("from the web\n")}},
+			store.CommitInfo{Author: sig("web"), Committer: sig("wiki"), Message: "web edit"})
 		if err != nil {
 			return err
 		}
@@ -396,7 +393,7 @@ func TestUploadPackGzipAndErrors(t *testing.T) {
 	zw.Close()
 
 	var out bytes.Buffer
-	if err := r.UploadPack(ctx, &gz, &out); err != nil {
+	if err := New(r, Options{}).UploadPack(ctx, &gz, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(out.Bytes(), []byte("0008NAK\n")) || !bytes.Contains(out.Bytes(), []byte("PACK")) {
@@ -405,7 +402,8 @@ func TestUploadPackGzipAndErrors(t *testing.T) {
 
 	cases := []struct{ name, body, want string }{
 		{"not our ref", fmt.Sprintf("want %s\n", strings.Repeat("1", 40)), "not our ref"},
-		{"shallow", fmt.Sprintf("want %s\n|deepen 1\n", c0), "shallow"},
+		{"deepen-since", fmt.Sprintf("want %s\n|deepen-since 1700000000\n", c0), "not supported"},
+		{"deepen 0", fmt.Sprintf("want %s\n|deepen 0\n", c0), "invalid deepen"},
 		{"bad capability", fmt.Sprintf("want %s filter\n", c0), "unsupported capability"},
 		{"garbage", "hello\n", "bad upload request"},
 	}
@@ -419,7 +417,7 @@ func TestUploadPackGzipAndErrors(t *testing.T) {
 			pe.Flush()
 			pe.Encodef("done\n")
 			var out bytes.Buffer
-			err := r.UploadPack(ctx, &req, &out)
+			err := New(r, Options{}).UploadPack(ctx, &req, &out)
 			if !errors.Is(err, ErrProtocol) || !strings.Contains(out.String(), "ERR ") || !strings.Contains(out.String(), tc.want) {
 				t.Fatalf("got %v, %q; want ERR with %q", err, out.String(), tc.want)
 			}
@@ -436,7 +434,7 @@ func TestReceivePackRejectsThinAndMissing(t *testing.T) {
 	pe.Encodef("%s %s refs/heads/main\x00report-status\n", c0, missing)
 	pe.Flush()
 	var out bytes.Buffer
-	moved, err := r.ReceivePack(ctx, &req, &out, nil)
+	moved, err := New(r, Options{}).ReceivePack(ctx, &req, &out, nil)
 	if len(moved) != 0 || !strings.Contains(out.String(), "ng refs/heads/main") {
 		t.Fatalf("push of a missing commit: %v %+v %q", err, moved, out.String())
 	}
@@ -465,5 +463,38 @@ func TestSidebandPacketsFitGitLimits(t *testing.T) {
 		if sc.Err() != nil || got != len(data) {
 			t.Fatalf("read back %d bytes, %v", got, sc.Err())
 		}
+	}
+}
+
+func TestParsePushCommands(t *testing.T) {
+	a, b := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  string // error text, "" for none
+	}{
+		{"one", []string{a + " " + b + " refs/heads/main\x00report-status ofs-delta"}, ""},
+		{"from a shallow clone", []string{"shallow " + a, "shallow " + b, a + " " + b + " refs/heads/main\x00report-status", b + " " + a + " refs/heads/x"}, ""},
+		{"no capabilities", []string{a + " " + b + " refs/heads/main"}, ""},
+		{"short id", []string{a[:39] + " " + b + " refs/heads/main"}, "malformed command"},
+		{"no name", []string{a + " " + b}, "malformed command"},
+		{"no commands", nil, "no commands"},
+		{"garbage", []string{"hello"}, "malformed command"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var req bytes.Buffer
+			pe := pktline.NewEncoder(&req)
+			for _, l := range tc.lines {
+				pe.EncodeString(l + "\n")
+			}
+			pe.Flush()
+			pr, err := parseCommands(&req)
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			if err == nil && (pr.cmds[0].Name != "refs/heads/main" || pr.cmds[0].Old.String() != a || pr.cmds[0].New.String() != b) {
+				t.Fatalf("parsed %+v", pr.cmds[0])
+			}
+		})
 	}
 }
