@@ -20,11 +20,7 @@ const (
 )
 
 // longFuncs are the functions allowed past the limit, each with the reason.
-var longFuncs = map[string]string{
-	// Being split as the git protocol moves to internal/store/smarthttp.
-	"internal/store/transport.go:UploadPack":  "moving to smarthttp",
-	"internal/store/transport.go:ReceivePack": "moving to smarthttp",
-}
+var longFuncs = map[string]string{}
 
 // longHandlerFiles are the handler files allowed past the limit.
 var longHandlerFiles = map[string]string{}
