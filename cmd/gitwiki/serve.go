@@ -139,6 +139,9 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 	if err := a.srv.Warm(ctx); err != nil {
 		return fmt.Errorf("read %s (branch %s): %w", c.Repo, a.repo.Branch(), err)
 	}
+	// Merges and proposals made with plain git on disk are written down
+	// here, in one place: reads never write.
+	go rv.Watch(ctx, 2*time.Second, func(err error) { log.Warn("notice changes made with git", "err", err) })
 	return nil
 }
 

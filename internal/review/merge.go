@@ -72,6 +72,9 @@ func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message
 			}
 		}
 	}
+	if err := s.Refresh(ctx); err != nil {
+		return store.ZeroHash, err
+	}
 	prop, err := s.Get(ctx, id)
 	if err != nil {
 		return store.ZeroHash, err
@@ -124,7 +127,10 @@ func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message
 			return store.ZeroHash, err
 		}
 		err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
-			p := rs.byID[id]
+			p, ok := rs.byID[id]
+			if !ok {
+				return nil, nil, "", notFound(id)
+			}
 			now := time.Now().UTC()
 			p.State, p.DecidedBy, p.DecidedAt, p.MergedAs, p.Head, p.Updated = Merged, by.Name, now, c.String(), branchHead.String(), now
 			return []int{id}, nil, fmt.Sprintf("Merge proposal %d", id), nil

@@ -31,6 +31,8 @@ type Service struct {
 
 	mu        sync.Mutex
 	cache     *records
+	view      *records // current's last answer, for viewKey
+	viewKey   string
 	refreshMu sync.Mutex
 	// refreshed is the state of refs the last Refresh saw; nothing to do
 	// while it is unchanged.
@@ -136,12 +138,9 @@ func firstLine(s string) string {
 	return l
 }
 
-// Get finds one proposal, after noticing merges made with plain git.
+// Get finds one proposal, as the refs show it now (see current).
 func (s *Service) Get(ctx context.Context, id int) (*Proposal, error) {
-	if err := s.Refresh(ctx); err != nil {
-		return nil, err
-	}
-	rs, err := s.load(ctx)
+	rs, err := s.current(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -152,55 +151,125 @@ func (s *Service) Get(ctx context.Context, id int) (*Proposal, error) {
 	return p, nil
 }
 
-// List returns every proposal, newest first.
+// List returns every proposal, newest first, as the refs show them now.
 func (s *Service) List(ctx context.Context) ([]*Proposal, error) {
-	if err := s.Refresh(ctx); err != nil {
-		return nil, err
-	}
-	rs, err := s.load(ctx)
+	rs, err := s.current(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return rs.sorted(), nil
 }
 
-// Refresh brings the records up to date with the refs: a pushed
-// proposals/* branch becomes a proposal, a branch that moved updates its
-// record, and an open proposal whose head is in main is marked merged,
-// whoever merged it and however.
-func (s *Service) Refresh(ctx context.Context) error {
-	s.refreshMu.Lock()
-	defer s.refreshMu.Unlock()
+// refState is what the records are derived from: the proposal branches and
+// the served branch's head, with a key that changes whenever they do.
+type refState struct {
+	branches map[string]store.Hash
+	main     store.Hash
+	key      string
+}
+
+func (s *Service) refState(ctx context.Context) (*refState, error) {
 	branches, err := s.repo.Refs(ctx, BranchPrefix)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	main, err := s.repo.Head(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	meta, _ := s.repo.ResolveRef(ctx, MetaRef)
 	names := make([]string, 0, len(branches))
 	for ref, h := range branches {
 		names = append(names, ref+"="+h.String())
 	}
 	sort.Strings(names)
-	key := main.String() + meta.String() + strings.Join(names, ",")
-	if key == s.refreshed {
+	return &refState{branches: branches, main: main, key: main.String() + strings.Join(names, ",")}, nil
+}
+
+// current is the records with what Refresh would notice applied in memory:
+// reads never write to git (a GET must not commit), yet show a merge made
+// with plain git, or a pushed branch, at once. Refresh writes it down.
+func (s *Service) current(ctx context.Context) (*records, error) {
+	st, err := s.refState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := st.key + rs.commit.String()
+	s.mu.Lock()
+	if s.view != nil && s.viewKey == key {
+		v := s.view.clone()
+		s.mu.Unlock()
+		return v, nil
+	}
+	s.mu.Unlock()
+	if _, _, _, err := s.notice(ctx, st)(rs); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.view, s.viewKey = rs.clone(), key
+	s.mu.Unlock()
+	return rs, nil
+}
+
+// Refresh writes down what the refs say of the records: a pushed
+// proposals/* branch becomes a proposal, a branch that moved updates its
+// record, and an open proposal whose head is in main is marked merged,
+// whoever merged it and however. It runs after pushes and when the refs
+// change on disk (Watch), never on a read.
+func (s *Service) Refresh(ctx context.Context) error {
+	s.refreshMu.Lock()
+	defer s.refreshMu.Unlock()
+	st, err := s.refState(ctx)
+	if err != nil {
+		return err
+	}
+	meta, _ := s.repo.ResolveRef(ctx, MetaRef)
+	if st.key+meta.String() == s.refreshed {
 		return nil
 	}
-	err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+	if err := s.update(ctx, s.notice(ctx, st)); err != nil {
+		return err
+	}
+	meta, _ = s.repo.ResolveRef(ctx, MetaRef)
+	s.refreshed = st.key + meta.String()
+	return nil
+}
+
+// Watch calls Refresh every interval until ctx ends, so changes made with
+// plain git on disk are written down without waiting for a write; report
+// hears of failures.
+func (s *Service) Watch(ctx context.Context, every time.Duration, report func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := s.Refresh(ctx); err != nil && ctx.Err() == nil && report != nil {
+			report(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// notice is the change that brings records in line with st.
+func (s *Service) notice(ctx context.Context, st *refState) change {
+	return func(rs *records) ([]int, []store.Hash, string, error) {
 		var changed []int
 		var notes []string
 		byBranch := map[string]*Proposal{}
 		for _, p := range rs.byID {
 			byBranch[p.Branch] = p
 		}
-		for _, ref := range adoptionOrder(branches) {
-			head := branches[ref]
+		for _, ref := range adoptionOrder(st.branches) {
+			head := st.branches[ref]
 			p, ok := byBranch[ref]
 			if !ok {
-				np, err := s.adopt(ctx, rs, ref, head, main, branches)
+				np, err := s.adopt(ctx, rs, ref, head, st.main, st.branches)
 				if err != nil {
 					return nil, nil, "", err
 				}
@@ -221,21 +290,14 @@ func (s *Service) Refresh(ctx context.Context) error {
 			if p.State != Open {
 				continue
 			}
-			merged, err := s.repo.IsAncestor(ctx, p.HeadHash(), main)
-			if err != nil || !merged {
-				continue
+			if merged, err := s.repo.IsAncestor(ctx, p.HeadHash(), st.main); err == nil && merged {
+				p.State, p.DecidedAt, p.DecidedBy, p.Updated = Merged, time.Now().UTC(), "git", time.Now().UTC()
+				changed = append(changed, p.ID)
+				notes = append(notes, fmt.Sprintf("proposal %d was merged with git", p.ID))
 			}
-			p.State, p.DecidedAt, p.DecidedBy, p.Updated = Merged, time.Now().UTC(), "git", time.Now().UTC()
-			changed = append(changed, p.ID)
-			notes = append(notes, fmt.Sprintf("proposal %d was merged with git", p.ID))
 		}
 		return dedupe(changed), nil, "Notice changes made with git\n\n" + strings.Join(notes, "\n"), nil
-	})
-	if err == nil {
-		meta, _ = s.repo.ResolveRef(ctx, MetaRef)
-		s.refreshed = main.String() + meta.String() + strings.Join(names, ",")
 	}
-	return err
 }
 
 // adopt makes a record for a branch pushed with git. A numbered branch
@@ -334,6 +396,11 @@ func dedupe(ids []int) []int {
 // theirs with the private token; maintainers may revise any proposal. The
 // edit is merged three ways with the proposal's own newer commits.
 func (s *Service) Revise(ctx context.Context, id int, token string, maintainer bool, p *pages.Prepared) (*pages.Result, error) {
+	// A write: what the refs say is written down first, so the proposal
+	// being revised has its record.
+	if err := s.Refresh(ctx); err != nil {
+		return nil, err
+	}
 	prop, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -353,7 +420,10 @@ func (s *Service) Revise(ctx context.Context, id int, token string, maintainer b
 		// check above and the commit: then the revision did not make it, and
 		// the contributor must hear so rather than "saved".
 		err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
-			r := rs.byID[id]
+			r, ok := rs.byID[id]
+			if !ok {
+				return nil, nil, "", notFound(id)
+			}
 			if r.State != Open {
 				return nil, nil, "", fmt.Errorf("proposal %d was %s while you revised it: %w", id, r.State, ErrClosed)
 			}
@@ -377,6 +447,9 @@ func (s *Service) AddComment(ctx context.Context, id int, c Comment) error {
 		return fmt.Errorf("the comment must be UTF-8 text of at most %d bytes: %w", MaxComment, ErrEmptyText)
 	}
 	c.Date = time.Now().UTC()
+	if err := s.Refresh(ctx); err != nil {
+		return err
+	}
 	return s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
 		p, ok := rs.byID[id]
 		if !ok {

@@ -268,3 +268,39 @@ func TestMergeRefusesUnreviewedRevision(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReadsNeverWrite: listing and reading proposals after a merge made
+// with plain git shows it merged without writing to git; Refresh (after a
+// push, or Watch) writes it down (hardening item 21).
+func TestReadsNeverWrite(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("C git is not installed")
+	}
+	f := mustFixture(t, map[string]string{"a.md": "a\n"})
+	p, _, err := f.rev.Open(ctx, f.prepare(t, pages.Submission{Page: "a", Content: "a, proposed\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	git(t, f.repo.GitDir(), "update-ref", "refs/heads/main", p.Head)
+	before, _ := f.repo.ResolveRef(ctx, MetaRef)
+	got, err := f.rev.Get(ctx, p.ID)
+	if err != nil || got.State != Merged {
+		t.Fatalf("Get after a fast-forward with git: %+v %v", got, err)
+	}
+	if list, _ := f.rev.List(ctx); len(list) != 1 || list[0].State != Merged {
+		t.Fatalf("List: %+v", list)
+	}
+	if after, _ := f.repo.ResolveRef(ctx, MetaRef); after != before {
+		t.Fatalf("a read wrote the records: %s → %s", before, after)
+	}
+	if err := f.rev.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := f.repo.ResolveRef(ctx, MetaRef); after == before {
+		t.Fatal("Refresh did not write the merge down")
+	}
+	rs, _ := f.rev.load(ctx)
+	if rs.byID[p.ID].State != Merged {
+		t.Fatalf("record after Refresh: %+v", rs.byID[p.ID])
+	}
+}
