@@ -54,6 +54,9 @@ func loadConfig(fl *flag.FlagSet, args []string, flags map[string]*string, confi
 		if p, ok := fields[f.Name]; ok {
 			*p = *flags[f.Name]
 		}
+		if f.Name == "trusted-proxy" {
+			c.TrustedProxy = strings.FieldsFunc(*flags[f.Name], func(r rune) bool { return r == ',' || r == ' ' })
+		}
 	})
 	if err := c.Validate(); err != nil {
 		return c, &exitError{2, err}
@@ -65,13 +68,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	flags := map[string]*string{
-		"addr":     fl.String("addr", "127.0.0.1:8080", "address to listen on"),
-		"data":     fl.String("data", "data", "directory for server state (users, session key, caches)"),
-		"repo":     fl.String("repo", "", "content repository, bare or not (default DATA/wiki.git, created if missing)"),
-		"branch":   fl.String("branch", "", "branch to serve (default: the repository's HEAD branch)"),
-		"dir":      fl.String("dir", "", "serve this folder of the repository as the wiki root"),
-		"theme":    fl.String("theme", "", "theme directory (default: the built-in theme)"),
-		"base-url": fl.String("base-url", "", "public URL of the wiki, for absolute links in feeds"),
+		"addr":          fl.String("addr", "127.0.0.1:8080", "address to listen on"),
+		"data":          fl.String("data", "data", "directory for server state (users, session key, caches)"),
+		"repo":          fl.String("repo", "", "content repository, bare or not (default DATA/wiki.git, created if missing)"),
+		"branch":        fl.String("branch", "", "branch to serve (default: the repository's HEAD branch)"),
+		"dir":           fl.String("dir", "", "serve this folder of the repository as the wiki root"),
+		"theme":         fl.String("theme", "", "theme directory (default: the built-in theme)"),
+		"base-url":      fl.String("base-url", "", "public URL of the wiki, for absolute links in feeds"),
+		"trusted-proxy": fl.String("trusted-proxy", "", "reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client; none by default"),
 	}
 	configFile := fl.String("config", "", "YAML file with server settings")
 	c, err := loadConfig(fl, args, flags, configFile)
@@ -132,7 +136,7 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	a.srv, err = web.New(web.Options{Repo: a.repo, Loader: loader, Theme: th, Pages: pg, Review: rv, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs,
-		Users: accounts, DataDir: c.Data, WriteBurst: c.WriteBurst, WritesPerHour: c.WritesPerHour})
+		Users: accounts, DataDir: c.Data, WriteBurst: c.WriteBurst, WritesPerHour: c.WritesPerHour, TrustedProxies: c.Proxies})
 	if err != nil {
 		return err
 	}

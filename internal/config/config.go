@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,6 +38,12 @@ type Config struct {
 	// WriteBurst and WritesPerHour limit anonymous writes per client.
 	WriteBurst    int `yaml:"write_burst"`
 	WritesPerHour int `yaml:"writes_per_hour"`
+	// TrustedProxy lists the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For names the client. Empty by default: a header
+	// anyone can send must not choose whose limits a request spends.
+	TrustedProxy []string `yaml:"trusted_proxy"`
+	// Proxies is TrustedProxy parsed, by Validate.
+	Proxies []netip.Prefix `yaml:"-"`
 }
 
 // Default is the configuration with no file, environment or flags.
@@ -92,6 +99,9 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			*p = n
 		}
 	}
+	if v := getenv("GITWIKI_TRUSTED_PROXY"); v != "" {
+		c.TrustedProxy = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+	}
 	if v := getenv("GITWIKI_LOG_IPS"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -123,10 +133,32 @@ func (c *Config) Validate() error {
 		}
 		c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 	}
+	c.Proxies = c.Proxies[:0]
+	for _, s := range c.TrustedProxy {
+		p, err := parsePrefix(s)
+		if err != nil {
+			return fmt.Errorf("trusted_proxy %q: want an address or a CIDR range such as 10.0.0.0/8", s)
+		}
+		c.Proxies = append(c.Proxies, p)
+	}
 	for name, v := range map[string]int{"object_cache_mb": c.ObjectCacheMB, "render_cache_entries": c.RenderCacheEntries, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
 		if v < 0 {
 			return fmt.Errorf("%s must not be negative", name)
 		}
 	}
 	return nil
+}
+
+// parsePrefix reads a CIDR range, or a single address as its own range.
+func parsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
 }

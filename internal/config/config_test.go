@@ -66,3 +66,28 @@ func TestUnknownKeyAndBadEnv(t *testing.T) {
 		t.Fatal("bad number accepted")
 	}
 }
+
+func TestTrustedProxy(t *testing.T) {
+	c := Default()
+	if err := c.FromEnv(func(k string) string {
+		if k == "GITWIKI_TRUSTED_PROXY" {
+			return "10.0.0.0/8, 127.0.0.1 ::1"
+		}
+		return ""
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Proxies) != 3 || c.Proxies[1].String() != "127.0.0.1/32" || c.Proxies[2].String() != "::1/128" {
+		t.Fatalf("proxies %v", c.Proxies)
+	}
+	c.TrustedProxy = []string{"10.0.0.0/99"}
+	if err := c.Validate(); err == nil {
+		t.Fatal("a bad range was accepted")
+	}
+	if d := Default(); len(d.TrustedProxy) != 0 {
+		t.Fatal("a proxy is trusted by default")
+	}
+}

@@ -161,3 +161,53 @@ func (s *Store) CheckSession(value string) (User, bool) {
 	}
 	return r.user(), true
 }
+
+// deviceDomain separates device tokens from sessions under the same key.
+const deviceDomain = "gitwiki device v1"
+
+// DeviceTTL is how long a browser that logged in stays known.
+const DeviceTTL = 365 * 24 * time.Hour
+
+// NewDevice returns a signed token saying that this browser has logged in
+// as name. It grants nothing: it only lets the browser past the lockout that
+// failed logins from elsewhere put on the account, so that strangers
+// guessing a maintainer's password cannot keep the maintainer out.
+func (s *Store) NewDevice(name string) string {
+	r, ok := s.lookup(name)
+	if !ok {
+		return ""
+	}
+	exp := s.now().Add(DeviceTTL).Unix()
+	payload := strings.ToLower(r.Name) + "|" + strconv.FormatInt(exp, 10) + "|" + b64url.EncodeToString(randomBytes(16))
+	return b64url.EncodeToString([]byte(payload)) + "." + b64url.EncodeToString(s.deviceMAC(payload))
+}
+
+func (s *Store) deviceMAC(payload string) []byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(deviceDomain))
+	m.Write([]byte{0})
+	m.Write([]byte(payload))
+	return m.Sum(nil)
+}
+
+// KnownDevice reports whether value is an unexpired device token for name.
+func (s *Store) KnownDevice(value, name string) bool {
+	if value == "" || len(value) > maxSessionLen {
+		return false
+	}
+	p64, m64, ok := strings.Cut(value, ".")
+	if !ok {
+		return false
+	}
+	pb, err1 := b64url.DecodeString(p64)
+	sig, err2 := b64url.DecodeString(m64)
+	if err1 != nil || err2 != nil || !hmac.Equal(sig, s.deviceMAC(string(pb))) {
+		return false
+	}
+	parts := strings.Split(string(pb), "|")
+	if len(parts) != 3 || parts[0] != strings.ToLower(name) {
+		return false
+	}
+	exp, err := strconv.ParseInt(parts[1], 10, 64)
+	return err == nil && s.now().Before(time.Unix(exp, 0))
+}

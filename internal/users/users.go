@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -24,6 +25,9 @@ var (
 	ErrExists         = errors.New("user exists")
 	ErrNotFound       = errors.New("no such user")
 	ErrInvalid        = errors.New("invalid name or password")
+	// ErrBusy: too many password checks are waiting; each costs tens of
+	// megabytes, so past a few the store refuses rather than queue.
+	ErrBusy = errors.New("too many password checks at once")
 )
 
 // reasonError is a sentinel with a human sentence: Error() is the sentence,
@@ -83,7 +87,9 @@ type Store struct {
 	// password, so timing does not tell which names exist.
 	dummySalt []byte
 	// slots bounds concurrent argon2id runs: each one takes params.memory.
-	slots chan struct{}
+	// waiting counts the checks queued for a slot, bounded by maxWaiting.
+	slots   chan struct{}
+	waiting atomic.Int32
 
 	mu    sync.Mutex // guards users and seen
 	users map[string]*record
@@ -107,7 +113,7 @@ func Open(dataDir string) (*Store, error) {
 		kdf:       argon2id,
 		now:       time.Now,
 		dummySalt: randomBytes(saltLen),
-		slots:     make(chan struct{}, 2),
+		slots:     make(chan struct{}, kdfSlots),
 		users:     map[string]*record{},
 	}
 	s.mu.Lock()
@@ -243,6 +249,11 @@ func (s *Store) HasMaintainer() bool {
 // Verify checks a name and password. Every failure costs one argon2id run
 // and returns ErrBadCredentials, whether the name exists or not.
 func (s *Store) Verify(name, password string) (User, error) {
+	if n := s.waiting.Add(1); n > maxWaiting {
+		s.waiting.Add(-1)
+		return User{}, ErrBusy
+	}
+	defer s.waiting.Add(-1)
 	r, ok := s.lookup(name)
 	if !ok || len(password) > MaxPasswordBytes {
 		s.dummyWork(password)
@@ -253,6 +264,14 @@ func (s *Store) Verify(name, password string) (User, error) {
 	}
 	return r.user(), nil
 }
+
+// One argon2id run at a time (64 MiB each), and a short queue: password
+// checks sit behind the login limits, so a longer queue only means someone
+// is trying many passwords from many places.
+const (
+	kdfSlots   = 1
+	maxWaiting = 8
+)
 
 // lookup finds an account by name, case-insensitively, and returns a copy.
 func (s *Store) lookup(name string) (record, bool) {

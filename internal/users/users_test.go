@@ -448,3 +448,71 @@ func TestDamagedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPasswordChecksBounded: one password check runs at a time, a few
+// wait, and the rest are refused at once, so failed logins cannot take the
+// server's memory (hardening item 24).
+func TestPasswordChecksBounded(t *testing.T) {
+	s := MustOpen(t, "")
+	release := make(chan struct{})
+	var running, most atomic.Int32
+	s.kdf = func(password, salt []byte, p params) []byte {
+		n := running.Add(1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		<-release
+		running.Add(-1)
+		return make([]byte, p.keyLen)
+	}
+	const n = 20
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := s.Verify("nobody", "wrong password here")
+			errs <- err
+		}()
+	}
+	busy := 0
+	for busy < n-maxWaiting {
+		if err := <-errs; errors.Is(err, ErrBusy) {
+			busy++
+		} else {
+			t.Fatalf("got %v before the queue filled", err)
+		}
+	}
+	close(release)
+	for range maxWaiting {
+		if err := <-errs; !errors.Is(err, ErrBadCredentials) {
+			t.Errorf("queued check: got %v, want ErrBadCredentials", err)
+		}
+	}
+	if most.Load() != kdfSlots {
+		t.Errorf("%d password checks ran at once, want %d", most.Load(), kdfSlots)
+	}
+}
+
+func TestDeviceTokens(t *testing.T) {
+	s := MustOpen(t, "")
+	s.kdf = func(pw, salt []byte, p params) []byte { return make([]byte, p.keyLen) }
+	if err := s.Add("alice", "correct horse battery", true); err != nil {
+		t.Fatal(err)
+	}
+	tok := s.NewDevice("alice")
+	if !s.KnownDevice(tok, "alice") || !s.KnownDevice(tok, "ALICE") {
+		t.Fatal("a fresh token is not known")
+	}
+	if s.KnownDevice(tok, "bob") || s.KnownDevice(tok+"x", "alice") || s.KnownDevice("", "alice") {
+		t.Fatal("a token passed for another name, or a forged one passed")
+	}
+	if s.NewDevice("nobody") != "" {
+		t.Fatal("a token for a missing account")
+	}
+	s.now = func() time.Time { return time.Now().Add(DeviceTTL + time.Hour) }
+	if s.KnownDevice(tok, "alice") {
+		t.Fatal("an expired token is known")
+	}
+}

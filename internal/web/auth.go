@@ -1,12 +1,9 @@
 package web
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -23,10 +20,12 @@ const sessionCookie = "gitwiki_session"
 // maxAuthForm bounds the body of the login, logout and setup forms.
 const maxAuthForm = 16 << 10
 
-// Login limits, per client and per account name: a few tries, then one a
-// minute. Writes are limited by Options.WriteBurst and WritesPerHour.
+// Login limits (logins.go): a few tries, then one a minute, per client, per
+// account and client, and per account for browsers it has not logged in
+// from. Writes are limited by Options.WriteBurst and WritesPerHour.
 const (
 	loginClientBurst = 10
+	loginPairBurst   = 5
 	loginNameBurst   = 5
 	loginRefill      = time.Minute
 	limiterEntries   = 100_000
@@ -41,9 +40,12 @@ type auth struct {
 	// clientKey keys the hash that names clients in the limiters, so no
 	// address is kept in clear. It is random per process.
 	clientKey   []byte
+	proxies     []netip.Prefix // trusted reverse proxies
 	loginClient *limiter
-	loginName   *limiter
+	loginPair   *limiter // account and client
+	loginName   *limiter // account, for unknown browsers and pushers
 	writes      *limiter
+	pushers     knownPushers
 	dataDir     string
 
 	setupMu    sync.Mutex
@@ -72,7 +74,9 @@ func (s *Server) initAuth(o Options) error {
 	a := &auth{
 		csrf:        http.NewCrossOriginProtection(),
 		clientKey:   make([]byte, 32),
+		proxies:     o.TrustedProxies,
 		loginClient: newLimiter(loginClientBurst, loginRefill, limiterEntries),
+		loginPair:   newLimiter(loginPairBurst, loginRefill, limiterEntries),
 		loginName:   newLimiter(loginNameBurst, loginRefill, limiterEntries),
 		writes:      newLimiter(burst, time.Hour/time.Duration(perHour), limiterEntries),
 		dataDir:     o.DataDir,
@@ -133,75 +137,6 @@ func (s *Server) allowWrite(r *http.Request) bool {
 		return true
 	}
 	return s.auth.writes.allow(s.clientID(r))
-}
-
-// clientID names the request's client for the limiters: a keyed hash of its
-// address (the /64 network for IPv6, which one host can fill), so neither the
-// limiters nor anything derived from them hold an address in clear.
-func (s *Server) clientID(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip, err := netip.ParseAddr(host); err == nil {
-		ip = ip.Unmap().WithZone("")
-		if ip.Is6() {
-			p, _ := ip.Prefix(64)
-			host = p.String()
-		} else {
-			host = ip.String()
-		}
-	}
-	m := hmac.New(sha256.New, s.auth.clientKey)
-	m.Write([]byte(host))
-	return string(m.Sum(nil)[:16])
-}
-
-// checkPassword verifies a login within the per-client and per-account
-// limits. A success gives the tokens back, so only failures count.
-func (s *Server) checkPassword(r *http.Request, name, password string) (users.User, error) {
-	client := s.clientID(r)
-	account := accountKey(name)
-	if !s.auth.loginClient.allow(client) {
-		return users.User{}, errTooManyLogins
-	}
-	if !s.auth.loginName.allow(account) {
-		s.auth.loginClient.refund(client)
-		return users.User{}, errTooManyLogins
-	}
-	u, err := s.users.Verify(name, password)
-	if err != nil {
-		return users.User{}, err
-	}
-	s.auth.loginClient.refund(client)
-	s.auth.loginName.refund(account)
-	return u, nil
-}
-
-// accountKey is the per-account limiter's key: names are case-insensitive.
-func accountKey(name string) string {
-	if len(name) > users.MaxNameLen {
-		name = name[:users.MaxNameLen]
-	}
-	return strings.ToLower(name)
-}
-
-// pushAccounts checks git pushers' basic-auth credentials against the
-// accounts, within the per-account login limit (git_http.go has no request
-// to give for the per-client one).
-type pushAccounts struct{ s *Server }
-
-func (p pushAccounts) Verify(name, password string) (bool, error) {
-	account := accountKey(name)
-	if !p.s.auth.loginName.allow(account) {
-		return false, errTooManyLogins
-	}
-	u, err := p.s.users.Verify(name, password)
-	if err != nil {
-		return false, err
-	}
-	p.s.auth.loginName.refund(account)
-	return u.Maintainer, nil
 }
 
 // secure reports whether cookies must be sent over HTTPS only: the request

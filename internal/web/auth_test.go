@@ -256,6 +256,7 @@ func TestLoginRateLimit(t *testing.T) {
 	// A minute later alice has one more try.
 	later := time.Now().Add(time.Minute + time.Second)
 	tw.srv.auth.loginName.now = func() time.Time { return later }
+	tw.srv.auth.loginPair.now = func() time.Time { return later }
 	if resp, _ := tw.post(t, "/-/login", url.Values{"username": {"alice"}, "password": {alicePassword}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("after a minute: %d", resp.StatusCode)
 	}

@@ -90,6 +90,7 @@ var sentinels = []struct {
 	{review.ErrBadToken, answer{http.StatusForbidden, "Not your proposal", "This link does not allow revising the proposal. Use the private link you were given when you proposed it.", ""}},
 	{review.ErrEmptyText, answer{http.StatusBadRequest, "Empty comment", "The comment is empty or too long (at most 20,000 characters).", ""}},
 	{review.ErrChanged, answer{http.StatusConflict, "Revised meanwhile", "The contributor revised this proposal after you loaded it, so it was not merged. Review the new version below, then merge again.", ""}},
+	{users.ErrBusy, answer{http.StatusServiceUnavailable, "Please try again", "Many people are logging in at this moment. Please try again in a minute.", ""}},
 	{users.ErrBadCredentials, answer{http.StatusUnauthorized, "Not logged in", "Wrong name or password.", ""}},
 	{errMaintainersOnly, answer{http.StatusForbidden, "Not allowed", "Only maintainers can do this. Log in first.", ""}},
 	{errTooManyWrites, answer{http.StatusTooManyRequests, "Please wait", "You have saved many changes in a short time. Nothing was lost: wait a few minutes and save again.", ""}},

@@ -43,6 +43,7 @@ func TestErrorStatuses(t *testing.T) {
 		{review.ErrEmptyText, 400},
 		{review.ErrChanged, 409},
 		{users.ErrBadCredentials, 401},
+		{users.ErrBusy, 503},
 		{users.ErrInvalid, 400},
 		{users.ErrExists, 400},
 		{site.ErrLoadPanic, 500},

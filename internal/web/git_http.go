@@ -10,6 +10,7 @@ import (
 
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/store/smarthttp"
+	"github.com/gitwiki/gitwiki/internal/users"
 )
 
 // gitRoute is one endpoint of git's smart HTTP protocol, so that
@@ -149,23 +150,28 @@ func (s *Server) gitPusher(w http.ResponseWriter, r *http.Request) (string, bool
 		gitChallenge(w, "Pushing needs a maintainer account.")
 		return "", false
 	}
-	// The per-client login limit; gitAuth keeps the per-account one.
 	client := s.clientID(r)
-	if !s.auth.loginClient.allow(client) {
+	known := accountKey(name) + "\x00" + client
+	var maintainer bool
+	err := s.limitLogin(client, name, s.auth.pushers.known(known), func() (err error) {
+		maintainer, err = s.gitAuth.Verify(name, password)
+		return err
+	})
+	if err == nil {
+		s.auth.pushers.add(known)
+	}
+	switch {
+	case errors.Is(err, errTooManyLogins):
 		gitFail(w, http.StatusTooManyRequests, "Too many failed sign-ins; try again in a minute.")
 		return "", false
-	}
-	maintainer, err := s.gitAuth.Verify(name, password)
-	if errors.Is(err, errTooManyLogins) {
-		s.auth.loginClient.refund(client)
-		gitFail(w, http.StatusTooManyRequests, "Too many failed sign-ins; try again in a minute.")
+	case errors.Is(err, users.ErrBusy):
+		w.Header().Set("Retry-After", "30")
+		gitFail(w, http.StatusServiceUnavailable, "Many sign-ins at this moment; try again in a minute.")
 		return "", false
-	}
-	if err != nil {
+	case err != nil:
 		gitChallenge(w, "Wrong name or password.")
 		return "", false
 	}
-	s.auth.loginClient.refund(client)
 	if !maintainer {
 		gitFail(w, http.StatusForbidden, "Only maintainers can push; propose changes in the wiki instead.")
 		return "", false

@@ -27,12 +27,19 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if len(v.Username) > 256 {
 		v.Username = ""
 	}
-	u, err := s.checkPassword(r, name, r.PostForm.Get("password"))
+	var u users.User
+	err = s.limitLogin(s.clientID(r), name, s.knownDevice(r, name), func() (err error) {
+		u, err = s.users.Verify(name, r.PostForm.Get("password"))
+		return err
+	})
 	if err == nil && !s.startSession(w, r, u.Name) {
 		err = users.ErrBadCredentials // the account vanished meanwhile
 	}
-	if err != nil && !errors.Is(err, errTooManyLogins) {
+	if err != nil && !errors.Is(err, errTooManyLogins) && !errors.Is(err, users.ErrBusy) {
 		err = users.ErrBadCredentials // never say which of the two was wrong
+	}
+	if err == nil {
+		s.rememberDevice(w, r, u.Name)
 	}
 	if err != nil {
 		return &formError{err: err, view: "login", data: v, set: func(_, msg string) { v.Error = msg }}

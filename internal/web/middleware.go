@@ -91,8 +91,7 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		h.ServeHTTP(sw, r)
 		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes, "ms", time.Since(start).Milliseconds()}
 		if s.logIPs {
-			host, _, _ := net.SplitHostPort(r.RemoteAddr)
-			attrs = append(attrs, "ip", host)
+			attrs = append(attrs, "ip", s.clientAddr(r).String())
 		}
 		level := slog.LevelInfo
 		if sw.status >= 500 {

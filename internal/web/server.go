@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 
 	"github.com/gorilla/mux"
@@ -39,6 +40,9 @@ type Options struct {
 	// WriteBurst and WritesPerHour limit anonymous and non-maintainer writes
 	// per client; zero means the defaults, 20 and 60.
 	WriteBurst, WritesPerHour int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client, for limits and logged addresses. None by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves one wiki.
