@@ -35,6 +35,11 @@ func (s *Site) RenderSpecial(ctx context.Context, name wikipath.Page, urls rende
 	return doc, err == nil
 }
 
+// FileSize is the size of a content file's blob, without reading it.
+func (s *Site) FileSize(ctx context.Context, e store.Entry) (int64, error) {
+	return s.loader.repo.BlobSize(ctx, e.Blob)
+}
+
 // ReadFile reads a content file (an attachment) by blob, at most max bytes.
 func (s *Site) ReadFile(ctx context.Context, e store.Entry, max int64) ([]byte, error) {
 	return s.loader.repo.ReadBlob(ctx, e.Blob, max)

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"mime"
 	"net/http"
 	"path"
@@ -55,6 +57,20 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request, st *site.Sit
 	if notModified(w, r, `"`+e.Blob.String()+`"`) {
 		return nil
 	}
+	size, err := st.FileSize(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	if size > maxAttachment {
+		return store.ErrTooLarge
+	}
+	// A file is held in memory until the reader has it all; a slow reader
+	// holds it long. The budget bounds what all of them hold at once.
+	release, err := s.holdBytes(r.Context(), size)
+	if err != nil {
+		return err
+	}
+	defer release()
 	b, err := st.ReadFile(r.Context(), e, maxAttachment)
 	if err != nil {
 		return err
@@ -83,3 +99,25 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request, st *site.Sit
 // zeroTime leaves Last-Modified out: git blobs have no time of their own,
 // and the ETag (the blob id) is the better validator.
 var zeroTime time.Time
+
+// attachmentBudget bounds the bytes of attachments held in memory for the
+// responses being sent, at most attachmentWait for a share of it.
+const (
+	attachmentBudget = 128 << 20
+	attachmentWait   = 15 * time.Second
+)
+
+// errBusyFiles asks a reader to come back: the budget for files being sent
+// is used up by slower readers.
+var errBusyFiles = errors.New("too many large files are being sent at once")
+
+// holdBytes takes n bytes of the attachment budget, waiting a little for
+// them, and returns the function that gives them back.
+func (s *Server) holdBytes(ctx context.Context, n int64) (release func(), err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.sendWait)
+	defer cancel()
+	if err := s.sendBudget.Acquire(ctx, n); err != nil {
+		return nil, errBusyFiles
+	}
+	return func() { s.sendBudget.Release(n) }, nil
+}

@@ -95,6 +95,7 @@ var sentinels = []struct {
 	{errMaintainersOnly, answer{http.StatusForbidden, "Not allowed", "Only maintainers can do this. Log in first.", ""}},
 	{errTooManyWrites, answer{http.StatusTooManyRequests, "Please wait", "You have saved many changes in a short time. Nothing was lost: wait a few minutes and save again.", ""}},
 	{errTooManyLogins, answer{http.StatusTooManyRequests, "Please wait", "Too many failed attempts to log in. Wait a minute, then try again.", ""}},
+	{errBusyFiles, answer{http.StatusServiceUnavailable, "Please try again", "Many large files are being sent at this moment. Please try again in a minute.", ""}},
 	{errHoneypot, answer{http.StatusBadRequest, "Not saved", "The form was filled in by software, so it was not saved. If you are a person, clear the field labelled “Leave this empty” and try again.", ""}},
 	{errBadForm, answer{http.StatusBadRequest, "Bad request", "The form could not be read. Reload the page and try again.", ""}},
 	{users.ErrInvalid, answer{http.StatusBadRequest, "Not accepted", "", ""}},

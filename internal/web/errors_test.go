@@ -63,6 +63,7 @@ func TestErrorStatuses(t *testing.T) {
 		{errTooManyWrites, 429},
 		{errTooManyLogins, 429},
 		{errHoneypot, 400},
+		{errBusyFiles, 503},
 		{errBadForm, 400},
 		{errBadRevisionField, 400},
 		{errBadSetupToken, 403},

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/store"
@@ -173,4 +175,43 @@ func TestAnonymousCannotPassForAnAccount(t *testing.T) {
 	if !strings.Contains(hist, `<td class="history-author">alice</td>`) {
 		t.Errorf("alice's own edit is not shown as hers, unmarked:\n%s", hist)
 	}
+}
+
+// TestSlowReadersBounded: readers that do not read hold the files being
+// sent to them; past the budget, others are asked to come back rather than
+// the server holding ever more (hardening item 4).
+func TestSlowReadersBounded(t *testing.T) {
+	big := make([]byte, 24<<20)
+	copy(big, "\x89PNG\r\n\x1a\n")
+	files := map[string]string{"index.md": "# Home\n", "big.png": string(big)}
+	tw := MustServe(t, files)
+	tw.srv.sendBudget, tw.srv.sendWait = semaphore.NewWeighted(30<<20), 200*time.Millisecond
+	// A slow reader: asks, then reads nothing.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(tw.ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /big.png HTTP/1.1\r\nHost: x\r\n\r\n")
+	// Until it has started, the budget is free; wait for the hold.
+	for tw.srv.sendBudget.TryAcquire(8 << 20) {
+		tw.srv.sendBudget.Release(8 << 20)
+		time.Sleep(10 * time.Millisecond)
+	}
+	if resp, _ := tw.get(t, "/big.png"); resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("a second large download while the first is held: %d", resp.StatusCode)
+	}
+	// Small files still pass.
+	if resp, _ := tw.get(t, "/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("a page during the hold: %d", resp.StatusCode)
+	}
+	conn.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for !tw.srv.sendBudget.TryAcquire(30 << 20) {
+		if time.Now().After(deadline) {
+			t.Fatal("the budget was not given back after the reader left")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	tw.srv.sendBudget.Release(30 << 20)
 }

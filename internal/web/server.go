@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/gorilla/mux"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/review"
@@ -65,6 +67,9 @@ type Server struct {
 
 	// uploadPacks holds a token per clone or fetch in progress.
 	uploadPacks chan struct{}
+	// sendBudget bounds the attachment bytes held for responses in flight.
+	sendBudget *semaphore.Weighted
+	sendWait   time.Duration // how long a response waits for budget
 
 	searchMu     sync.Mutex
 	searchIndex  *search.Index
@@ -90,6 +95,7 @@ func New(o Options) (*Server, error) {
 		logIPs:  o.LogIPs,
 	}
 	s.uploadPacks = make(chan struct{}, maxUploadPacks)
+	s.sendBudget, s.sendWait = semaphore.NewWeighted(attachmentBudget), attachmentWait
 	s.contentURLs = contentURLs{s}
 	if s.log == nil {
 		s.log = slog.Default()
