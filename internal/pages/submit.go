@@ -174,10 +174,18 @@ func (s *Service) Save(ctx context.Context, sub Submission, who Who) (*Outcome, 
 
 // SaveChange publishes a move or delete under the same policy as Save:
 // committed by maintainers (unless they propose) and under the open policy,
-// proposed otherwise.
-func (s *Service) SaveChange(ctx context.Context, ch *Change, who Who, propose bool) (*Outcome, error) {
+// proposed otherwise. base is the version the person confirmed it on; it
+// must be a version of the wiki, and a proposal is made against it.
+func (s *Service) SaveChange(ctx context.Context, ch *Change, base string, who Who, propose bool) (*Outcome, error) {
 	st, err := s.Editable(ctx)
 	if err != nil {
+		return nil, err
+	}
+	b, err := parseBase(base)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkBase(ctx, b, Submission{}); err != nil {
 		return nil, err
 	}
 	out := &Outcome{Page: ch.Page}
@@ -192,7 +200,7 @@ func (s *Service) SaveChange(ctx context.Context, ch *Change, who Who, propose b
 	if s.proposer == nil {
 		return nil, ErrNoProposals
 	}
-	id, token, err := s.proposer.OpenChange(ctx, st.Commit, ch)
+	id, token, err := s.proposer.OpenChange(ctx, b, ch)
 	if err != nil {
 		return nil, err
 	}

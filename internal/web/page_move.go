@@ -96,7 +96,7 @@ func (s *Server) moveSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		ch = s.pages.Move(v.Page, to, author, summary)
 	}
-	out, err := s.pages.SaveChange(r.Context(), ch, who, r.FormValue("propose") != "")
+	out, err := s.pages.SaveChange(r.Context(), ch, r.FormValue("base"), who, r.FormValue("propose") != "")
 	if err != nil {
 		return form(err)
 	}
