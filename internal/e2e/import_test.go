@@ -28,6 +28,7 @@ func TestImportedWikiRedirectsOldURLs(t *testing.T) {
 		"/display/SN/Reporters%27+kit":              "/reporters-kit",
 		"/display/SN":                               "/",
 		"/pages/1004":                               "/getting-started/device-checklist",
+		"/pages/viewpage.action?pageId=1004":        "/getting-started/device-checklist",
 	} {
 		checkRedirect(t, s, old, page)
 	}

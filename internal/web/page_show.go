@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,10 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	if target, ok := st.Alias(name); ok {
 		return s.redirect(w, r, target)
+	}
+	if target, ok := confluencePageID(st, name, r); ok {
+		http.Redirect(w, r, s.urlFor("page", "page", string(target)), http.StatusMovedPermanently)
+		return nil
 	}
 	return s.pageMissing(w, r, st, name)
 }
@@ -116,4 +121,18 @@ func (s *Server) withReader(r *http.Request, b *theme.Base) {
 	if u := s.user(r); u != nil {
 		b.User, b.Maintainer = u.Name, u.Maintainer
 	}
+}
+
+// confluencePageID follows Confluence's page-id address,
+// /pages/viewpage.action?pageId=N, which an imported page keeps as the
+// alias pages/N (an alias is a path: the export never sees a query).
+func confluencePageID(st *site.Site, name wikipath.Page, r *http.Request) (wikipath.Page, bool) {
+	if name.Base() != "viewpage.action" {
+		return "", false
+	}
+	id := r.URL.Query().Get("pageId")
+	if id == "" || strings.Trim(id, "0123456789") != "" {
+		return "", false
+	}
+	return st.Alias(wikipath.Page(path.Join(string(name.Dir()), id)))
 }
