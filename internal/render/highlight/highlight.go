@@ -9,11 +9,9 @@ package highlight
 
 import (
 	"bytes"
-	"reflect"
+	"slices"
 	"strings"
-	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -83,7 +81,8 @@ func newRenderer() *htmlRenderer {
 		style:     styles.Fallback,
 	}
 	// Extensions first, so a lexer's own name or alias wins over them.
-	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+	reg := newRegistry()
+	for _, l := range reg.Lexers {
 		for _, pattern := range l.Config().Filenames {
 			if ext, ok := strings.CutPrefix(pattern, "*."); ok && !strings.ContainsAny(ext, "*?[") {
 				if _, taken := r.lexers[strings.ToLower(ext)]; !taken {
@@ -92,7 +91,7 @@ func newRenderer() *htmlRenderer {
 			}
 		}
 	}
-	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+	for _, l := range reg.Lexers {
 		c := l.Config()
 		for _, name := range append([]string{c.Name}, c.Aliases...) {
 			r.lexers[strings.ToLower(name)] = l
@@ -103,11 +102,7 @@ func newRenderer() *htmlRenderer {
 
 // lexer finds the lexer for a fence's language name, or nil.
 func (r *htmlRenderer) lexer(lang string) chroma.Lexer {
-	l := r.lexers[strings.ToLower(lang)]
-	if l != nil {
-		patchTimeouts(l)
-	}
-	return l
+	return r.lexers[strings.ToLower(lang)]
 }
 
 // matchTimeout replaces chroma's 250 ms per-match timeout. chroma measures
@@ -117,40 +112,74 @@ func (r *htmlRenderer) lexer(lang string) chroma.Lexer {
 // still stops a pathological pattern; the size caps above bound the rest.
 const matchTimeout = 5 * time.Second
 
-var patched sync.Map // chroma.Lexer → *sync.Once
+// newRegistry copies chroma's lexers into a registry of our own, each regex
+// lexer rebuilt from its public rules with a timeoutSetter in front, so every
+// rule it compiles gets matchTimeout. Nothing of chroma's is modified: its
+// global lexers keep their own timeouts for anyone else.
+//
+// The copies resolve sublexers (Using("HTML") in a PHP block) in this
+// registry, so embedded languages get the longer timeout too. The few lexers
+// that are not regex lexers (delegating, remapping and content-sniffing
+// ones: ERB, PHTML, Svelte, Go templates, YAML+Jinja, Lisp dialects, HTTP,
+// markdown) cannot be rebuilt from outside chroma; they keep chroma's
+// timeout, and tokenise's retry keeps their output stable.
+func newRegistry() *chroma.LexerRegistry {
+	reg := chroma.NewLexerRegistry()
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		reg.Register(withTimeout(l))
+	}
+	return reg
+}
 
-// patchTimeouts compiles a lexer's rules and lengthens their timeouts, once
-// per lexer and before its first use here. chroma keeps the compiled rules
-// in an unexported field, hence reflection; if chroma changes that field,
-// nothing is patched and chroma's own timeout applies.
-func patchTimeouts(l chroma.Lexer) {
-	v, _ := patched.LoadOrStore(l, new(sync.Once))
-	v.(*sync.Once).Do(func() {
-		rl, ok := l.(*chroma.RegexLexer)
-		if !ok {
-			return
+// withTimeout is l rebuilt with matchTimeout, or l behind a wrapper that
+// keeps the registry from re-pointing chroma's own instance.
+func withTimeout(l chroma.Lexer) chroma.Lexer {
+	rl, ok := l.(*chroma.RegexLexer)
+	if !ok {
+		return foreign{l}
+	}
+	c, err := chroma.NewLexer(rl.Config(), func() chroma.Rules {
+		// Called on first use, so chroma's lazy compilation stays lazy.
+		rules, err := rl.Rules()
+		if err != nil {
+			return chroma.Rules{} // no "root": Tokenise fails, the block stays plain
 		}
-		if _, err := rl.Tokenise(nil, ""); err != nil {
-			return
-		}
-		f := reflect.ValueOf(rl).Elem().FieldByName("rules")
-		if !f.IsValid() || f.Kind() != reflect.Map {
-			return
-		}
-		f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
-		rules, ok := f.Interface().(map[string][]*chroma.CompiledRule)
-		if !ok {
-			return
-		}
-		for _, list := range rules {
-			for _, rule := range list {
-				if rule.Regexp != nil {
-					rule.Regexp.MatchTimeout = matchTimeout
-				}
+		rules = rules.Clone()
+		rules["root"] = append([]chroma.Rule{{Pattern: `(?!)`, Mutator: timeoutSetter{}}}, rules["root"]...)
+		return rules
+	})
+	if err != nil {
+		return foreign{l}
+	}
+	c.SetAnalyser(rl.AnalyseText)
+	return c
+}
+
+// timeoutSetter is a chroma.LexerMutator, chroma's hook for changing a lexer
+// as it is compiled: it sets the timeout of every compiled rule, then removes
+// its own rule (whose pattern never matches anyway).
+type timeoutSetter struct{}
+
+func (timeoutSetter) Mutate(*chroma.LexerState) error { return nil }
+
+func (timeoutSetter) MutateLexer(rules chroma.CompiledRules, state string, i int) error {
+	for _, list := range rules {
+		for _, rule := range list {
+			if rule.Regexp != nil {
+				rule.Regexp.MatchTimeout = matchTimeout
 			}
 		}
-	})
+	}
+	// A fresh slice: another state may share this one's array (include).
+	rules[state] = slices.Concat(rules[state][:i], rules[state][i+1:])
+	return nil
 }
+
+// foreign is a lexer registered here but owned by chroma's registry:
+// SetRegistry would re-point chroma's shared instance, so it is ignored.
+type foreign struct{ chroma.Lexer }
+
+func (f foreign) SetRegistry(*chroma.LexerRegistry) chroma.Lexer { return f }
 
 func (r *htmlRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindFencedCodeBlock, r.render)

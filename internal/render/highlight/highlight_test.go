@@ -2,13 +2,16 @@ package highlight
 
 import (
 	"bytes"
-	"reflect"
+	"go/parser"
+	"go/token"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/yuin/goldmark"
 )
 
@@ -101,28 +104,124 @@ func TestUnknownLanguagesAreCheap(t *testing.T) {
 	}
 }
 
-// TestMatchTimeoutPatched guards the reflection in patchTimeouts: if chroma
-// renames its rules field, this fails instead of silently keeping 250 ms.
-func TestMatchTimeoutPatched(t *testing.T) {
-	r := newRenderer()
-	l, ok := r.lexer("go").(*chroma.RegexLexer)
-	if !ok {
-		t.Fatal("the go lexer is not a RegexLexer")
-	}
-	f := reflect.ValueOf(l).Elem().FieldByName("rules")
-	rules := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface().(map[string][]*chroma.CompiledRule)
-	n := 0
-	for _, list := range rules {
-		for _, rule := range list {
-			if rule.Regexp != nil {
-				n++
-				if rule.Regexp.MatchTimeout != matchTimeout {
-					t.Fatalf("rule timeout %v, want %v", rule.Regexp.MatchTimeout, matchTimeout)
-				}
+// TestNoReflectOrUnsafe keeps chroma's private fields private: the match
+// timeout is set through chroma's LexerMutator hook (issue 7, item 5).
+func TestNoReflectOrUnsafe(t *testing.T) {
+	fset := token.NewFileSet()
+	for _, name := range []string{"highlight.go"} {
+		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); p == "reflect" || p == "unsafe" {
+				t.Errorf("%s imports %s", name, p)
 			}
 		}
 	}
-	if n == 0 {
-		t.Fatal("no compiled rules found")
+}
+
+// probe is a lexer whose first root rule matches "\x00probe" and reports the
+// compiled rules the tokeniser runs with; rules are the rest of its rules.
+func probe(rules chroma.Rules, seen *chroma.CompiledRules) *chroma.RegexLexer {
+	return chroma.MustNewLexer(&chroma.Config{Name: "probe"}, func() chroma.Rules {
+		rules = rules.Clone()
+		capture := chroma.MutatorFunc(func(s *chroma.LexerState) error {
+			*seen = s.Rules
+			return nil
+		})
+		rules["root"] = append([]chroma.Rule{{Pattern: "\x00probe", Type: chroma.Text, Mutator: capture}}, rules["root"]...)
+		return rules
+	})
+}
+
+// TestMatchTimeout checks, through chroma's public LexerState, that every
+// compiled rule of a rebuilt lexer has matchTimeout, that the setter rule is
+// gone, and that chroma's own lexer is left alone. The Go lexer's rules use
+// include and combined states, which chroma rewrites while compiling.
+func TestMatchTimeout(t *testing.T) {
+	goLexer := lexers.Get("go").(*chroma.RegexLexer)
+	for name, rules := range map[string]chroma.Rules{
+		"small": {"root": {{Pattern: `\w+`, Type: chroma.Name}, {Pattern: `\s+`, Type: chroma.Text}}},
+		"go":    goLexer.MustRules(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var seen chroma.CompiledRules
+			l := withTimeout(probe(rules, &seen))
+			if _, ok := l.(*chroma.RegexLexer); !ok {
+				t.Fatalf("not rebuilt: %T", l)
+			}
+			if _, err := chroma.Tokenise(l, nil, "\x00probe x"); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for state, list := range seen {
+				for _, rule := range list {
+					if _, ok := rule.Mutator.(timeoutSetter); ok {
+						t.Errorf("state %s still has the timeout setter", state)
+					}
+					if rule.Regexp == nil {
+						continue
+					}
+					n++
+					if rule.Regexp.MatchTimeout != matchTimeout {
+						t.Fatalf("state %s: rule %q has timeout %v, want %v", state, rule.Pattern, rule.Regexp.MatchTimeout, matchTimeout)
+					}
+				}
+			}
+			if n == 0 {
+				t.Fatal("no compiled rules seen")
+			}
+		})
+	}
+	var seen chroma.CompiledRules
+	original := probe(goLexer.MustRules(), &seen)
+	if _, err := chroma.Tokenise(original, nil, "\x00probe"); err != nil {
+		t.Fatal(err)
+	}
+	for _, list := range seen {
+		for _, rule := range list {
+			if rule.Regexp != nil && rule.Regexp.MatchTimeout == matchTimeout {
+				t.Fatal("a lexer that was not rebuilt has the long timeout")
+			}
+		}
+	}
+}
+
+// TestSameTokensAsChroma: the rebuilt lexers tokenise exactly as chroma's
+// own, including embedded languages and the lexers that are not rebuilt.
+func TestSameTokensAsChroma(t *testing.T) {
+	r := newRenderer()
+	samples := map[string]string{
+		"go":         "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(`raw`, 'x', 1.5e3) // c\n}\n",
+		"python":     "def f(x):\n    \"\"\"doc\"\"\"\n    return [i ** 2 for i in x if i]  # c\n",
+		"javascript": "const a = `t${b}`; /re+/g.test(a) && console.log({a, 'b': 2});\n",
+		"html":       "<!doctype html><p class=\"x\">a &amp; b<script>let x = 1;</script><style>p{color:red}</style>\n",
+		"php":        "<p><?php echo htmlspecialchars($x); ?></p>\n",
+		"yaml":       "a: [1, \"two\"]\nb:\n  - c: d # e\n",
+		"bash":       "for f in *.md; do echo \"$f\" | grep -q x && rm -- \"$f\"; done\n",
+		"sql":        "SELECT a, COUNT(*) FROM t WHERE b = 'x' GROUP BY a;\n",
+		"rust":       "fn main() { let v: Vec<u8> = vec![1, 2]; println!(\"{:?}\", v); }\n",
+		"markdown":   "# T\n\n```go\nx := 1\n```\n",
+		"diff":       "--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n",
+	}
+	for lang, code := range samples {
+		t.Run(lang, func(t *testing.T) {
+			ours := r.lexer(lang)
+			if ours == nil {
+				t.Fatal("no lexer")
+			}
+			want, err := chroma.Tokenise(lexers.Get(lang), nil, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := chroma.Tokenise(ours, nil, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("tokens differ:\ngot  %v\nwant %v", got, want)
+			}
+		})
 	}
 }
