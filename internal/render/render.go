@@ -11,6 +11,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/gitwiki/gitwiki/internal/render/dashes"
 	"github.com/gitwiki/gitwiki/internal/render/heading"
 	"github.com/gitwiki/gitwiki/internal/render/highlight"
 	"github.com/gitwiki/gitwiki/internal/render/wikilink"
@@ -58,6 +59,7 @@ func New(cfg Config) *Renderer {
 			extension.Footnote,
 			extension.DefinitionList,
 			extension.Typographer,
+			dashes.New(), // "--flag" stays as typed
 			highlight.New(),
 			wikilink.New(),
 			heading.New(),

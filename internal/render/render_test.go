@@ -319,3 +319,20 @@ func TestPanicBecomesWarning(t *testing.T) {
 		t.Errorf("got %+v", doc)
 	}
 }
+
+// TestCommandsKeepTheirDashes: a command copied from a page must still run
+// (issue 8, item 25), and code is never typeset.
+func TestCommandsKeepTheirDashes(t *testing.T) {
+	r := New(Config{})
+	tests := []struct{ in, want string }{
+		{"Run `gitwiki serve --repo x` or gitwiki serve --repo x.", "<p>Run <code>gitwiki serve --repo x</code> or gitwiki serve --repo x.</p>\n"},
+		{"```sh\ngit push --force-with-lease -- a\n```", "--force-with-lease"},
+		{"Pages 3 -- 5 --- or so.", "<p>Pages 3 \u2013 5 \u2014 or so.</p>\n"},
+	}
+	for _, tc := range tests {
+		got := string(r.Render([]byte(tc.in), Context{Page: "p", File: "p.md"}).HTML)
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%q: got %q, want it to contain %q", tc.in, got, tc.want)
+		}
+	}
+}
