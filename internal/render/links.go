@@ -121,6 +121,24 @@ type linker struct {
 	file  string
 	links []Link
 	seen  map[Link]bool
+	// inLink counts the links the walk is inside of; see enter.
+	inLink int
+}
+
+// enter is the walk's callback: it keeps inLink, so a wikilink inside a
+// link is known without climbing its ancestors (which was quadratic in
+// wikilinks nested deep in emphasis), and visits each node on entering.
+func (k *linker) enter(n ast.Node, entering, resolve bool) {
+	if _, ok := n.(*ast.Link); ok {
+		if !entering {
+			k.inLink--
+			return
+		}
+		defer func() { k.inLink++ }()
+	}
+	if entering {
+		k.visit(n, resolve)
+	}
 }
 
 func (k *linker) add(l Link) {
@@ -148,7 +166,7 @@ func (k *linker) visit(n ast.Node, resolve bool) {
 		}
 		l := Link{Kind: LinkWiki, Target: target, Fragment: frag}
 		k.add(l)
-		if !resolve || insideLink(n) {
+		if !resolve || k.inLink > 0 { // a link inside a link is shown as text: HTML cannot nest them
 			return
 		}
 		p, exists, valid := resolveLink(k.ctx.Resolver, k.ctx.Page, k.file, l)
@@ -195,16 +213,6 @@ func (k *linker) visit(n ast.Node, resolve bool) {
 			n.Destination = k.fileURL(p, query, frag, n.Destination)
 		}
 	}
-}
-
-// insideLink: a link inside a link is shown as text, as HTML cannot nest them.
-func insideLink(n ast.Node) bool {
-	for p := n.Parent(); p != nil; p = p.Parent() {
-		if _, ok := p.(*ast.Link); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // fileURL points a relative link at an attachment. A path that climbs out

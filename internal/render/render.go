@@ -5,13 +5,16 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
 	"html/template"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/gitwiki/gitwiki/internal/render/dashes"
+	"github.com/gitwiki/gitwiki/internal/render/guard"
 	"github.com/gitwiki/gitwiki/internal/render/heading"
 	"github.com/gitwiki/gitwiki/internal/render/highlight"
 	"github.com/gitwiki/gitwiki/internal/render/wikilink"
@@ -32,6 +35,16 @@ const DefaultCacheEntries = 2048
 type Config struct {
 	// CacheEntries bounds each of the document and summary caches.
 	CacheEntries int
+	// UntrustedWorkers bounds the RenderUntrusted calls rendering at once;
+	// 0 means runtime.GOMAXPROCS(0).
+	UntrustedWorkers int
+	// UntrustedQueue bounds the RenderUntrusted calls waiting for a worker;
+	// past it they fail at once with ErrBusy. 0 means 4 per worker, and a
+	// negative value lets none wait.
+	UntrustedQueue int
+	// UntrustedTimeout bounds one RenderUntrusted call, waiting included;
+	// 0 means DefaultUntrustedTimeout.
+	UntrustedTimeout time.Duration
 }
 
 // Renderer is safe for concurrent use: the markdown pipeline and the
@@ -41,6 +54,7 @@ type Renderer struct {
 	policy *bluemonday.Policy
 	docs   *lru[*Document]
 	sums   *lru[*Summary]
+	pool   *pool
 }
 
 // New builds the markdown pipeline and the sanitizer policy.
@@ -49,31 +63,44 @@ func New(cfg Config) *Renderer {
 	if n <= 0 {
 		n = DefaultCacheEntries
 	}
-	md := goldmark.New(
-		goldmark.WithExtensions(
-			// GFM, with alignment as an attribute: style attributes are sanitized away.
-			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
-			extension.Strikethrough,
-			extension.Linkify,
-			extension.TaskList,
-			extension.Footnote,
-			extension.DefinitionList,
-			extension.Typographer,
-			dashes.New(), // "--flag" stays as typed
-			highlight.New(),
-			wikilink.New(),
-			heading.New(),
-		),
-		// Raw HTML is written as is and made safe by Sanitize, which every
-		// output passes through.
-		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
-	)
 	return &Renderer{
-		md:     md,
+		md:     newMarkdown(true),
 		policy: newPolicy(),
 		docs:   newLRU[*Document](n),
 		sums:   newLRU[*Summary](n),
+		pool:   newPool(cfg),
 	}
+}
+
+// newMarkdown builds the pipeline; tests build it unguarded too, to show
+// that the guard leaves ordinary pages as they were.
+func newMarkdown(guarded bool) goldmark.Markdown {
+	extensions := []goldmark.Extender{
+		// GFM, with alignment as an attribute: style attributes are sanitized away.
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+		extension.Strikethrough,
+		extension.Linkify,
+		extension.TaskList,
+		extension.Footnote,
+		extension.DefinitionList,
+		extension.Typographer,
+		dashes.New(), // "--flag" stays as typed
+		highlight.New(),
+		wikilink.New(),
+		heading.New(),
+	}
+	options := []goldmark.Option{
+		// Raw HTML is written as is and made safe by Sanitize, which every
+		// output passes through.
+		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
+	}
+	if guarded {
+		// goldmark's parser with link reference definitions read in
+		// bounded chunks; with guard.New, parsing stays linear.
+		options = append(options, goldmark.WithParser(guard.NewParser()))
+		extensions = append(extensions, guard.New())
+	}
+	return goldmark.New(append(options, goldmark.WithExtensions(extensions...))...)
 }
 
 // parsed is one parse of a page, shared by Render and Summarize.
@@ -124,25 +151,41 @@ func (r *Renderer) parse(src []byte, file string, page wikipath.Page) *parsed {
 	return p
 }
 
-// Render renders a page. It never fails: problems become Warnings.
-func (r *Renderer) Render(src []byte, ctx Context) (doc *Document) {
+// Render renders a page. It never fails: problems become Warnings. Every
+// input renders in time linear in its size (see package guard), but for
+// text from anyone prefer RenderUntrusted, which also bounds concurrency.
+func (r *Renderer) Render(src []byte, rc Context) *Document {
+	doc, _ := r.render(context.Background(), src, rc) // no error without a deadline
+	return doc
+}
+
+// render is Render that gives up between its steps, and between the
+// tokens of highlighted code, once ctx is done: then it returns ctx's error
+// and no document.
+func (r *Renderer) render(ctx context.Context, src []byte, rc Context) (doc *Document, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			doc = r.failed(src, v)
+			doc, err = r.failed(src, v), nil
 		}
 	}()
-	p := r.parse(src, ctx.File, ctx.Page)
-	urls := ctx.URLs
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p := r.parse(src, rc.File, rc.Page)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	urls := rc.URLs
 	if urls == nil {
 		urls = ServerURLs{}
 	}
-	k := &linker{ctx: ctx, urls: urls, file: ctx.File}
+	k := &linker{ctx: rc, urls: urls, file: rc.File}
 	var toc []Heading
 	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		k.enter(n, entering, true)
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		k.visit(n, true)
 		if h, ok := n.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
 			id, _ := h.AttributeString("id")
 			idb, _ := id.([]byte)
@@ -155,11 +198,17 @@ func (r *Renderer) Render(src []byte, ctx Context) (doc *Document) {
 	if p.omitTitle {
 		p.doc.RemoveChild(p.doc, p.doc.FirstChild())
 	}
+	if ctx.Done() != nil {
+		highlight.SetStop(p.doc, func() bool { return ctx.Err() != nil })
+	}
 	var buf bytes.Buffer
 	if err := r.md.Renderer().Render(&buf, p.body, p.doc); err != nil {
 		p.Warnings = append(p.Warnings, "Part of the page could not be shown: "+err.Error())
 	}
-	return &Document{Summary: p.Summary, HTML: r.Sanitize(buf.String()), TOC: toc}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &Document{Summary: p.Summary, HTML: r.Sanitize(buf.String()), TOC: toc}, nil
 }
 
 // failed is the page shown when the pipeline panics: the source as text,
@@ -203,9 +252,7 @@ func (r *Renderer) Summarize(src []byte, file string) (s *Summary) {
 	p := r.parse(src, file, wikipath.Root)
 	k := &linker{}
 	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			k.visit(n, false)
-		}
+		k.enter(n, entering, false)
 		return ast.WalkContinue, nil
 	})
 	p.Links = k.links

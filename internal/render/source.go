@@ -6,8 +6,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gitwiki/gitwiki/internal/render/guard"
 	"github.com/gitwiki/gitwiki/internal/render/wikilink"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -19,7 +21,8 @@ import (
 func (r *Renderer) SanitizeSource(src []byte) (out []byte, notes []string) {
 	body := bodyOf(src)
 	offset := len(src) - len(body)
-	doc := r.md.Parser().Parse(text.NewReader(body))
+	pc := parser.NewContext()
+	doc := r.md.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
 	var edits []edit
 	note := func(start int, what string) {
 		line := 1 + bytes.Count(src[:offset+start], []byte("\n"))
@@ -92,7 +95,51 @@ func (r *Renderer) SanitizeSource(src []byte) (out []byte, notes []string) {
 		}
 		return ast.WalkContinue, nil
 	})
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	made := len(edits)
+	for _, block := range guard.LiteralLinks(pc) {
+		for _, d := range scriptDestinations(body, block) {
+			// An autolink in the block was found above already.
+			i := sort.Search(made, func(i int) bool { return edits[i].stop > d.Start })
+			if i < made && edits[i].start < d.Stop {
+				continue
+			}
+			edits = append(edits, edit{d.Start, d.Stop, "#"})
+			note(d.Start, "removed a link to "+quoteSnippet(string(d.Value(body))))
+		}
+	}
 	return applyEdits(src, offset, edits), notes
+}
+
+// scriptDestinations finds "](dest" with a script scheme in a block whose
+// brackets the guard showed as text. Here they are not links, but another
+// markdown reader of the repository may well take them for links.
+func scriptDestinations(body []byte, block ast.Node) []text.Segment {
+	var found []text.Segment
+	lines := block.Lines()
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		line := body[seg.Start:seg.Stop]
+		for j := 0; ; {
+			k := bytes.Index(line[j:], []byte("]("))
+			if k < 0 {
+				break
+			}
+			start := j + k + 2
+			for start < len(line) && (line[start] == ' ' || line[start] == '\t') {
+				start++
+			}
+			stop := destinationEnd(line, start)
+			if start < len(line) && line[start] == '<' {
+				start++
+			}
+			if unsafeDestination(string(line[start:stop])) {
+				found = append(found, text.NewSegment(seg.Start+start, seg.Start+stop))
+			}
+			j = max(stop, start)
+		}
+	}
+	return found
 }
 
 // unsafeDestination reports link targets that would run script when followed.
@@ -156,6 +203,33 @@ func quoteSnippet(s string) string {
 		s = s[:57] + "…"
 	}
 	return "“" + s + "”"
+}
+
+// destinationEnd is where a destination starting at line[start] ends: at
+// ">" for "<dest>", else at a space or an unbalanced ")".
+func destinationEnd(line []byte, start int) int {
+	i := start
+	if i < len(line) && line[i] == '<' {
+		for i++; i < len(line) && line[i] != '>' && line[i] != '\n'; i++ {
+		}
+		return i
+	}
+	depth := 0
+	for ; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '\\' && i+1 < len(line):
+			i++
+		case c == '(':
+			depth++
+		case c == ')':
+			if depth--; depth < 0 {
+				return i
+			}
+		case c == ' ' || c == '\t' || c == '\n':
+			return i
+		}
+	}
+	return i
 }
 
 // LinkEdit is what RewriteLinks does with one link: Target replaces what the

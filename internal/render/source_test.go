@@ -41,6 +41,30 @@ func TestSanitizeSource(t *testing.T) {
 	}
 }
 
+// TestSanitizeSourceInGuardedBlocks: where the guard shows a block's
+// brackets as text, a script link in it is still removed from the source,
+// since other markdown readers would make it a link.
+func TestSanitizeSourceInGuardedBlocks(t *testing.T) {
+	r := New(Config{})
+	flood := strings.Repeat("[](", 3000)
+	for _, link := range []string{"[x](javascript:alert(1))", "[x]( <javascript:alert(1)>)", "![x](data:text/html,x)"} {
+		in := flood + " " + link + " [ok](https://example.org)\n"
+		if !strings.Contains(string(r.Render([]byte(in), Context{}).HTML), "javascript:") && !strings.Contains(link, "data:") {
+			t.Fatal("the guard did not show the block as text; this test needs a bigger flood")
+		}
+		got, notes := r.SanitizeSource([]byte(in))
+		if strings.Contains(string(got), "javascript:") || strings.Contains(string(got), "data:") {
+			t.Errorf("%s: script link kept", link)
+		}
+		if !strings.Contains(string(got), "[ok](https://example.org)") || !strings.HasPrefix(string(got), flood) {
+			t.Errorf("%s: other text changed", link)
+		}
+		if len(notes) != 1 {
+			t.Errorf("%s: notes %q", link, notes)
+		}
+	}
+}
+
 func TestChromaClassesWithDigitsSurvive(t *testing.T) {
 	doc := New(Config{}).Render([]byte("```go\n// a comment\nvar s = \"str\"\n```\n"), Context{})
 	for _, class := range []string{`class="c1"`, `class="s"`} {

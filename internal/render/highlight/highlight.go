@@ -9,6 +9,7 @@ package highlight
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -190,6 +191,7 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.FencedCodeBlock)
+	stop := stopOf(n)
 	var code bytes.Buffer
 	for i := 0; i < n.Lines().Len(); i++ {
 		seg := n.Lines().At(i)
@@ -197,8 +199,8 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 	}
 	lang := n.Language(source)
 	_, plain := n.AttributeString(plainAttr)
-	if lexer := r.lexer(string(lang)); lexer != nil && !plain {
-		if tokens, err := tokenise(lexer, code.String()); err == nil {
+	if lexer := r.lexer(string(lang)); lexer != nil && !plain && !stop() {
+		if tokens, err := tokenise(lexer, code.String(), stop); err == nil {
 			var out bytes.Buffer
 			if r.formatter.Format(&out, r.style, chroma.Literator(tokens...)) == nil {
 				_, _ = w.Write(out.Bytes())
@@ -220,12 +222,13 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 }
 
 // tokenise runs the lexer, again if the result has error tokens. chroma
-// gives each regular expression a 250 ms match timeout measured by a coarse
+// gives each regular expression a match timeout measured by a coarse
 // background clock, which a loaded machine can starve: a match then "times
 // out" at once and the text becomes error tokens, so the same page would
 // render differently from one time to the next. Genuine error tokens come
-// back the same on every run; the fewest seen is kept.
-func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
+// back the same on every run; the fewest seen is kept. It gives up when
+// stop says so.
+func tokenise(lexer chroma.Lexer, code string, stop func() bool) ([]chroma.Token, error) {
 	var best []chroma.Token
 	bestErrs := -1
 	for range 3 {
@@ -233,11 +236,15 @@ func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
 		if err != nil {
 			return nil, err
 		}
-		tokens := it.Tokens()
+		var tokens []chroma.Token
 		errs := 0
-		for _, t := range tokens {
+		for t := it(); t != chroma.EOF; t = it() {
+			tokens = append(tokens, t)
 			if t.Type == chroma.Error {
 				errs++
+			}
+			if len(tokens)%256 == 0 && stop() {
+				return nil, errStopped
 			}
 		}
 		if bestErrs < 0 || errs < bestErrs {
@@ -249,3 +256,27 @@ func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
 	}
 	return best, nil
 }
+
+var errStopped = errors.New("highlight: stopped")
+
+const stopKey = "gitwiki/highlight.stop"
+
+// SetStop makes highlighting in doc (a goldmark *ast.Document) check stop
+// between blocks and every few hundred tokens, and show the remaining
+// blocks plain once it returns true: a render given up on stops soon.
+func SetStop(doc ast.Node, stop func() bool) {
+	if d, ok := doc.(*ast.Document); ok {
+		d.AddMeta(stopKey, stop)
+	}
+}
+
+func stopOf(n ast.Node) func() bool {
+	if d := n.OwnerDocument(); d != nil {
+		if stop, ok := d.Meta()[stopKey].(func() bool); ok {
+			return stop
+		}
+	}
+	return never
+}
+
+func never() bool { return false }

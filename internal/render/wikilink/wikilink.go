@@ -62,14 +62,11 @@ func (inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 	if len(line) < 5 || line[1] != '[' {
 		return nil
 	}
-	end := bytes.Index(line[2:], []byte("]]"))
-	if end < 0 {
+	inner, ok := linkEnd(line)
+	if !ok {
 		return nil
 	}
-	inner := line[2 : 2+end]
-	if bytes.ContainsAny(inner, "[]\n") {
-		return nil
-	}
+	end := len(inner)
 	// "[[a]](b)" is a CommonMark link whose text is "[a]".
 	if rest := line[2+end+2:]; len(rest) > 0 && rest[0] == '(' {
 		return nil
@@ -105,6 +102,19 @@ func (inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 	n := &Node{Target: bytes.Clone(target), Fragment: bytes.Clone(fragment)}
 	n.AppendChild(n, ast.NewTextSegment(label))
 	return n
+}
+
+// linkEnd returns what is between "[[" and "]]" at the start of line. The
+// target and label hold no bracket and no line end, so the link ends at the
+// first bracket after "[[", which must start "]]". Searching for "]]"
+// instead scanned the rest of the line at every "[", quadratic in "[[[[".
+func linkEnd(line []byte) (inner []byte, ok bool) {
+	end := bytes.IndexAny(line[2:], "[]")
+	if end < 0 || line[2+end] != ']' || 2+end+1 >= len(line) || line[2+end+1] != ']' {
+		return nil, false
+	}
+	inner = line[2 : 2+end]
+	return inner, bytes.IndexByte(inner, '\n') < 0
 }
 
 type htmlRenderer struct{}

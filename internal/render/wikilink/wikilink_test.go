@@ -3,6 +3,7 @@ package wikilink
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -80,5 +81,32 @@ func TestUnresolvedIsText(t *testing.T) {
 	}
 	if got, want := buf.String(), "<p>see label</p>\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestLinkEndMatchesSearch checks the bracket scan against the search for
+// "]]" it replaced, which was quadratic in "[[[[...": both must find the
+// same links in every short string of the characters that matter.
+func TestLinkEndMatchesSearch(t *testing.T) {
+	old := func(line []byte) (inner []byte, ok bool) {
+		end := bytes.Index(line[2:], []byte("]]"))
+		if end < 0 {
+			return nil, false
+		}
+		inner = line[2 : 2+end]
+		return inner, !bytes.ContainsAny(inner, "[]\n")
+	}
+	alphabet := []byte("[]a|\n")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		line := []byte("[[")
+		for range rng.IntN(10) {
+			line = append(line, alphabet[rng.IntN(len(alphabet))])
+		}
+		wantInner, want := old(line)
+		gotInner, got := linkEnd(line)
+		if got != want || got && !bytes.Equal(gotInner, wantInner) {
+			t.Fatalf("%q: got %q %v, want %q %v", line, gotInner, got, wantInner, want)
+		}
 	}
 }
