@@ -182,6 +182,25 @@ func TestPathological(t *testing.T) {
 	}
 }
 
+// TestPathologicalSourceTools runs the other users of the parser over
+// each shape: they share the guard, so they must finish and agree.
+func TestPathologicalSourceTools(t *testing.T) {
+	r := New(Config{CacheEntries: 1})
+	for _, p := range pathologicalInputs {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			src := []byte(p.gen(32 << 10))
+			if got, want := r.Summarize(src, "p.md").Title, r.Render(src, pageCtx).Title; got != want {
+				t.Errorf("Summarize title %.40q, Render title %.40q", got, want)
+			}
+			if out, _ := r.SanitizeSource(src); len(out) > 2*len(src) {
+				t.Errorf("SanitizeSource grew %d bytes to %d", len(src), len(out))
+			}
+			r.RewriteLinks(src, func(l Link) (LinkEdit, bool) { return LinkEdit{Target: "x"}, true })
+		})
+	}
+}
+
 // shownText is the text a browser shows for s.
 func shownText(s string) string {
 	var b strings.Builder

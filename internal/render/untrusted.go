@@ -130,6 +130,13 @@ func (r *Renderer) RenderUntrusted(ctx context.Context, src []byte, rc Context) 
 			return doc, nil
 		}
 	case <-ctx.Done():
+		select {
+		case doc := <-done: // finished just in time
+			if doc != nil {
+				return doc, nil
+			}
+		default:
+		}
 	}
 	if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("%w: %w", ErrTooComplex, err)
