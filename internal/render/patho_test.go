@@ -69,6 +69,7 @@ var pathologicalInputs = []pathological{
 	{"attribute-quotes", repeat("a <a b=\"\n"), "<", 0},
 	// Containers: each level is one more block to continue on every line.
 	{"blockquotes", func(n int) string { return strings.Repeat("> ", n/2) + "a" }, ">", guard.MaxDepth},
+	{"blockquotes-tight", repeat(">"), "", 0}, // ">>" is a "»" to the typographer
 	{"lists", func(n int) string { return strings.Repeat("* ", n/2) + "a" }, "*", guard.MaxDepth},
 	{"ordered-lists", func(n int) string { return strings.Repeat("1. ", n/3) + "a" }, ".", guard.MaxDepth},
 	{"footnote-definitions", repeat("[^a]: "), "", 0},
@@ -76,6 +77,8 @@ var pathologicalInputs = []pathological{
 	// Link reference definitions: each one found copies the rest of the paragraph.
 	{"reference-definitions", repeat("[a]: b\n"), "", 0},
 	{"reference-definition-chain", repeat("[a]:\n"), "", 0},
+	{"reference-definition-title-lines", func(n int) string { return "[a]: b \"" + strings.Repeat("x\n", n/2) }, "", 0},
+	{"reference-definition-long", func(n int) string { return "[" + strings.Repeat("a", n/2) + "]: " + strings.Repeat("b", n/2) }, "", 0},
 	{"reference-label-lines", func(n int) string { return "[a" + strings.Repeat("\nb", n/2) }, "[", 0},
 	// Tables: every row is padded to the header's width.
 	{"table-columns", func(n int) string {
