@@ -27,6 +27,7 @@ func (r *Renderer) RewriteDestinations(src []byte, fn func(dest string, image bo
 	body := bodyOf(src)
 	offset := len(src) - len(body)
 	doc := r.md.Parser().Parse(text.NewReader(body))
+	f := newDestFinder(body)
 	var edits []edit
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -46,12 +47,12 @@ func (r *Renderer) RewriteDestinations(src []byte, fn func(dest string, image bo
 		if !ok {
 			return ast.WalkContinue, nil
 		}
-		s, stop, closeAt, ok := inlineDest(body, n)
+		s, stop, closeAt, ok := f.inlineDest(n)
 		if !ok {
 			return ast.WalkContinue, nil
 		}
 		if e.Whole != "" {
-			if start := nodeStart(body, n); start >= 0 {
+			if start := f.nodeStart(n); start >= 0 {
 				edits = append(edits, edit{start, closeAt + 1, e.Whole})
 				return ast.WalkSkipChildren, nil
 			}
@@ -67,13 +68,28 @@ func (r *Renderer) RewriteDestinations(src []byte, fn func(dest string, image bo
 	return applyEdits(src, offset, edits)
 }
 
+// destFinder finds the parts of links and images in the source src. It
+// remembers each node's label end and destination: an empty label is found
+// from what precedes it, so without the memory a run of "[](a)" took time
+// exponential in its length.
+type destFinder struct {
+	src   []byte
+	ends  map[ast.Node]int
+	dests map[ast.Node][4]int // start, stop, close, ok (1 or 0)
+}
+
+func newDestFinder(src []byte) *destFinder {
+	return &destFinder{src: src, ends: map[ast.Node]int{}, dests: map[ast.Node][4]int{}}
+}
+
 // nodeStart finds the "[" (or "![") that opens a link or image.
-func nodeStart(src []byte, n ast.Node) int {
+func (f *destFinder) nodeStart(n ast.Node) int {
+	src := f.src
 	i := -1
 	if t, ok := n.FirstChild().(*ast.Text); ok {
 		i = t.Segment.Start - 1
 	} else if n.FirstChild() == nil {
-		i = labelEnd(src, n) - 1
+		i = f.labelEnd(n) - 1
 	}
 	for i >= 0 && strings.IndexByte("*_~`", src[i]) >= 0 {
 		i--
@@ -95,8 +111,21 @@ func nodeStart(src []byte, n ast.Node) int {
 // or after the ")" of a link or image nested in it), then either <...> or
 // a run without spaces and with balanced parentheses. close is the index
 // of the ")" that ends the whole link.
-func inlineDest(src []byte, n ast.Node) (start, stop, close int, ok bool) {
-	end := labelEnd(src, n)
+func (f *destFinder) inlineDest(n ast.Node) (start, stop, close int, ok bool) {
+	if d, seen := f.dests[n]; seen {
+		return d[0], d[1], d[2], d[3] == 1
+	}
+	start, stop, close, ok = inlineDestIn(f.src, f.labelEnd(n))
+	d := [4]int{start, stop, close, 0}
+	if ok {
+		d[3] = 1
+	}
+	f.dests[n] = d
+	return start, stop, close, ok
+}
+
+// inlineDestIn is inlineDest for the label that ends at end.
+func inlineDestIn(src []byte, end int) (start, stop, close int, ok bool) {
 	if end < 0 {
 		return 0, 0, 0, false
 	}
@@ -167,9 +196,19 @@ func inlineDest(src []byte, n ast.Node) (start, stop, close int, ok bool) {
 }
 
 // labelEnd is the offset just past the last source byte of n's label.
-func labelEnd(src []byte, n ast.Node) int {
+func (f *destFinder) labelEnd(n ast.Node) int {
+	if e, seen := f.ends[n]; seen {
+		return e
+	}
+	e := f.findLabelEnd(n)
+	f.ends[n] = e
+	return e
+}
+
+func (f *destFinder) findLabelEnd(n ast.Node) int {
+	src := f.src
 	if n.FirstChild() == nil {
-		return emptyLabelEnd(src, n)
+		return f.emptyLabelEnd(n)
 	}
 	end := -1
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
@@ -178,16 +217,16 @@ func labelEnd(src []byte, n ast.Node) int {
 		case *ast.Text:
 			e = v.Segment.Stop
 		case *ast.Link, *ast.Image:
-			if _, _, cl, ok := inlineDest(src, v); ok {
+			if _, _, cl, ok := f.inlineDest(v); ok {
 				e = cl + 1
 			}
 		case *ast.CodeSpan:
-			e = labelEnd(src, v)
+			e = f.labelEnd(v)
 			for e >= 0 && e < len(src) && src[e] == '`' {
 				e++
 			}
 		default:
-			e = labelEnd(src, c)
+			e = f.labelEnd(c)
 		}
 		if e > end {
 			end = e
@@ -198,7 +237,8 @@ func labelEnd(src []byte, n ast.Node) int {
 
 // emptyLabelEnd finds the "]" of "[](...)" or "![](...)", which holds no
 // text to start from: it is the first "[](" after what precedes n.
-func emptyLabelEnd(src []byte, n ast.Node) int {
+func (f *destFinder) emptyLabelEnd(n ast.Node) int {
+	src := f.src
 	from := 0
 	switch p := n.PreviousSibling().(type) {
 	case nil:
@@ -213,10 +253,10 @@ func emptyLabelEnd(src []byte, n ast.Node) int {
 	case *ast.Text:
 		from = p.Segment.Stop
 	default:
-		if e := labelEnd(src, p); e > 0 {
+		if e := f.labelEnd(p); e > 0 {
 			from = e
 		}
-		if _, _, cl, ok := inlineDest(src, p); ok {
+		if _, _, cl, ok := f.inlineDest(p); ok {
 			from = cl + 1
 		}
 	}

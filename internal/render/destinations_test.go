@@ -1,6 +1,9 @@
 package render
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRewriteDestinations(t *testing.T) {
 	r := New(Config{})
@@ -37,5 +40,18 @@ func TestRewriteDestinations(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRewriteDestinationsEmptyLabels: each empty label is found from the
+// link before it; unremembered, 2,000 of them took exponential time.
+func TestRewriteDestinationsEmptyLabels(t *testing.T) {
+	r := New(Config{})
+	in := strings.Repeat("[](a) ![](b)", 1000) + "\n"
+	got := r.RewriteDestinations([]byte(in), func(d string, img bool) (DestinationEdit, bool) {
+		return DestinationEdit{Dest: d + d}, true
+	})
+	if want := strings.Repeat("[](aa) ![](bb)", 1000) + "\n"; string(got) != want {
+		t.Errorf("got %.80q…", got)
 	}
 }

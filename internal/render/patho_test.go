@@ -44,6 +44,8 @@ var pathologicalInputs = []pathological{
 	{"brackets", repeat("["), "[", 0},
 	{"empty-links", repeat("[]("), "[](", 0},
 	{"images", repeat("!["), "![", 0},
+	// Links with empty labels, found from the one before (RewriteDestinations).
+	{"empty-labels", repeat("[](a)![](b)"), "", 0},
 	{"link-destinations", repeat("[a](b"), "[](", 0},
 	{"link-destinations-angle", repeat("[a](<b"), "[](<", 0},
 	{"link-titles", repeat("[a](b \"\n"), "[](", 0},
@@ -200,6 +202,7 @@ func TestPathologicalSourceTools(t *testing.T) {
 				t.Errorf("SanitizeSource grew %d bytes to %d", len(src), len(out))
 			}
 			r.RewriteLinks(src, func(l Link) (LinkEdit, bool) { return LinkEdit{Target: "x"}, true })
+			r.RewriteDestinations(src, func(d string, image bool) (DestinationEdit, bool) { return DestinationEdit{Dest: "x"}, true })
 		})
 	}
 }
