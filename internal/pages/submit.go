@@ -283,16 +283,20 @@ func RemoteWarning(hosts []string) string {
 }
 
 // Preview renders text as the page name would show it, at st, with what
-// cleaning would remove.
-func (s *Service) Preview(st *site.Site, name wikipath.Page, text string, urls render.URLs) (*render.Document, []string) {
+// cleaning would remove. Anyone may ask, so it runs in the renderer's
+// bounded pool with a deadline (render.ErrBusy, render.ErrTooComplex).
+func (s *Service) Preview(ctx context.Context, st *site.Site, name wikipath.Page, text string, urls render.URLs) (*render.Document, []string, error) {
 	file := string(name) + ".md"
 	if p, ok := st.Page(name); ok {
 		file = p.File
 	}
-	doc := s.renderer.Render([]byte(text), render.Context{Page: name, File: file, Resolver: st, URLs: urls})
+	doc, err := s.renderer.RenderUntrusted(ctx, []byte(text), render.Context{Page: name, File: file, Resolver: st, URLs: urls})
+	if err != nil {
+		return nil, nil, err
+	}
 	if hosts := render.RemoteHosts(doc.HTML); len(hosts) > 0 {
 		doc.Warnings = append(doc.Warnings, RemoteWarning(hosts))
 	}
 	_, notes := s.renderer.SanitizeSource([]byte(text))
-	return doc, notes
+	return doc, notes, nil
 }

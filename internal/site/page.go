@@ -22,7 +22,9 @@ func (s *Site) Render(ctx context.Context, p *Page, urls render.URLs, urlsKey st
 		return nil, fmt.Errorf("read %s: %w", p.File, err)
 	}
 	key := fmt.Sprintf("%s|%s|%s|%s", p.Blob, p.File, s.fingerprint, urlsKey)
-	return s.loader.renderer.RenderCached(key, src, render.Context{Page: p.Name, File: p.File, Resolver: s, URLs: urls}), nil
+	// Content may arrive by push from anyone a maintainer merged: it is
+	// rendered in the bounded pool, with a deadline, like a preview.
+	return s.loader.renderer.RenderUntrustedCached(ctx, key, src, render.Context{Page: p.Name, File: p.File, Resolver: s, URLs: urls})
 }
 
 // RenderSpecial renders _Sidebar or _Footer when the wiki has one.

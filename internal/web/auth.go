@@ -31,6 +31,10 @@ const (
 	limiterEntries   = 100_000
 	defaultBurst     = 20
 	defaultPerHour   = 60
+	// Previews: enough for a person typing (the editor waits between
+	// keystrokes), not for a machine.
+	previewBurst  = 60
+	previewRefill = 2 * time.Second
 )
 
 // auth is the server's account state: rate limits, CSRF protection and the
@@ -45,6 +49,7 @@ type auth struct {
 	loginPair   *limiter // account and client
 	loginName   *limiter // account, for unknown browsers and pushers
 	writes      *limiter
+	previews    *limiter
 	pushers     knownPushers
 	dataDir     string
 
@@ -79,6 +84,7 @@ func (s *Server) initAuth(o Options) error {
 		loginPair:   newLimiter(loginPairBurst, loginRefill, limiterEntries),
 		loginName:   newLimiter(loginNameBurst, loginRefill, limiterEntries),
 		writes:      newLimiter(burst, time.Hour/time.Duration(perHour), limiterEntries),
+		previews:    newLimiter(previewBurst, previewRefill, limiterEntries),
 		dataDir:     o.DataDir,
 	}
 	rand.Read(a.clientKey)

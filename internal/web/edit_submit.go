@@ -62,7 +62,13 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 		return editForm(v, err)
 	}
 	if r.FormValue("action") == "preview" {
-		doc, notes := s.pages.Preview(st, name, v.Content, s.contentURLs)
+		if err := s.checkPreview(r); err != nil {
+			return editForm(v, err)
+		}
+		doc, notes, err := s.pages.Preview(r.Context(), st, name, v.Content, s.contentURLs)
+		if err != nil {
+			return editForm(v, err)
+		}
 		v.Preview, v.Previewed, v.Notes = doc.HTML, true, notes
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusOK, "edit", v)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/search"
 	"github.com/gitwiki/gitwiki/internal/site"
@@ -34,6 +35,7 @@ func (s *Server) handle(h handler) http.HandlerFunc {
 var (
 	errMaintainersOnly  = errors.New("only maintainers can do this")
 	errTooManyWrites    = errors.New("too many writes from this client")
+	errTooManyPreviews  = errors.New("too many previews from this client")
 	errTooManyLogins    = errors.New("too many login attempts")
 	errHoneypot         = errors.New("the form was filled in by software")
 	errBadForm          = errors.New("the form could not be read")
@@ -94,6 +96,9 @@ var sentinels = []struct {
 	{users.ErrBadCredentials, answer{http.StatusUnauthorized, "Not logged in", "Wrong name or password.", ""}},
 	{errMaintainersOnly, answer{http.StatusForbidden, "Not allowed", "Only maintainers can do this. Log in first.", ""}},
 	{errTooManyWrites, answer{http.StatusTooManyRequests, "Please wait", "You have saved many changes in a short time. Nothing was lost: wait a few minutes and save again.", ""}},
+	{errTooManyPreviews, answer{http.StatusTooManyRequests, "Please wait", "You have asked for many previews in a short time. Your text is kept: wait a minute, then preview again.", ""}},
+	{render.ErrBusy, answer{http.StatusServiceUnavailable, "The wiki is busy", "The wiki is showing many pages at this moment. Nothing was lost: please try again in a moment.", ""}},
+	{render.ErrTooComplex, answer{http.StatusUnprocessableEntity, "Too complex to show", "This text takes too long to show: it may hold very long runs of brackets or emphasis marks. Shorten those runs and try again.", "content"}},
 	{errTooManyLogins, answer{http.StatusTooManyRequests, "Please wait", "Too many failed attempts to log in. Wait a minute, then try again.", ""}},
 	{errBusyFiles, answer{http.StatusServiceUnavailable, "Please try again", "Many large files are being sent at this moment. Please try again in a minute.", ""}},
 	{errHoneypot, answer{http.StatusBadRequest, "Not saved", "The form was filled in by software, so it was not saved. If you are a person, clear the field labelled “Leave this empty” and try again.", ""}},

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/search"
 	"github.com/gitwiki/gitwiki/internal/site"
@@ -62,6 +63,9 @@ func TestErrorStatuses(t *testing.T) {
 		{errMaintainersOnly, 403},
 		{errTooManyWrites, 429},
 		{errTooManyLogins, 429},
+		{errTooManyPreviews, 429},
+		{render.ErrBusy, 503},
+		{render.ErrTooComplex, 422},
 		{errHoneypot, 400},
 		{errBusyFiles, 503},
 		{errBadForm, 400},

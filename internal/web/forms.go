@@ -42,6 +42,16 @@ func (s *Server) checkWrite(r *http.Request) error {
 	return nil
 }
 
+// checkPreview spends one of the client's preview tokens: a preview is
+// rendered for anyone who asks, so it is limited like a write, with a
+// budget for typing (the editor previews as the person types).
+func (s *Server) checkPreview(r *http.Request) error {
+	if s.isMaintainer(r) || s.auth.previews.allow(s.clientID(r)) {
+		return nil
+	}
+	return errTooManyPreviews
+}
+
 func (s *Server) seeOther(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -215,3 +215,28 @@ func TestSlowReadersBounded(t *testing.T) {
 	}
 	tw.srv.sendBudget.Release(30 << 20)
 }
+
+// TestPreviewBounded: previews are limited per client like writes, and a
+// pathological text renders as text in the bounded pool instead of taking
+// the server's CPU (hardening item 3).
+func TestPreviewBounded(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	bomb := strings.Repeat("[](", 80000) // 240 KB; goldmark alone is quadratic on it
+	resp, body := tw.post(t, "/-/preview", url.Values{"content": {bomb}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "[](") {
+		t.Fatalf("pathological preview: %d, %d bytes", resp.StatusCode, len(body))
+	}
+	for i := 1; i < previewBurst; i++ {
+		if resp, _ := tw.post(t, "/-/preview", url.Values{"content": {"hello"}}); resp.StatusCode != http.StatusOK {
+			t.Fatalf("preview %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp, _ := tw.post(t, "/-/preview", url.Values{"content": {"hello"}}); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("preview past the limit: %d, want 429", resp.StatusCode)
+	}
+	// Maintainers are not limited.
+	tw.MustAccounts(t)
+	if resp, _ := tw.post(t, "/-/preview", url.Values{"content": {"hello"}}, tw.MustSession(t, "alice")); resp.StatusCode != http.StatusOK {
+		t.Fatalf("a maintainer's preview: %d", resp.StatusCode)
+	}
+}

@@ -32,7 +32,13 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		name = ""
 	}
-	doc, _ := s.pages.Preview(st, name, content, s.contentURLs)
+	if err := s.checkPreview(r); err != nil {
+		return err
+	}
+	doc, _, err := s.pages.Preview(r.Context(), st, name, content, s.contentURLs)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	for _, warn := range doc.Warnings {
