@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"net/url"
 	"path"
 	"strings"
@@ -121,6 +122,8 @@ type linker struct {
 	file  string
 	links []Link
 	seen  map[Link]bool
+	// lines finds the source line of a node; nil leaves Link.Line 0.
+	lines *lineIndex
 	// inLink counts the links the walk is inside of; see enter.
 	inLink int
 }
@@ -164,7 +167,7 @@ func (k *linker) visit(n ast.Node, resolve bool) {
 			}
 			return
 		}
-		l := Link{Kind: LinkWiki, Target: target, Fragment: frag}
+		l := Link{Kind: LinkWiki, Target: target, Fragment: frag, Line: k.lines.of(n)}
 		k.add(l)
 		if !resolve || k.inLink > 0 { // a link inside a link is shown as text: HTML cannot nest them
 			return
@@ -185,7 +188,7 @@ func (k *linker) visit(n ast.Node, resolve bool) {
 			return
 		}
 		if strings.HasSuffix(p, ".md") {
-			l := Link{Kind: LinkMarkdown, Target: p, Fragment: frag}
+			l := Link{Kind: LinkMarkdown, Target: p, Fragment: frag, Line: k.lines.of(n)}
 			k.add(l)
 			if !resolve {
 				return
@@ -242,4 +245,40 @@ func destination(raw []byte) string {
 // '&' from the entity resolution goldmark applies when rendering.
 func linkDestination(u string) []byte {
 	return []byte(strings.ReplaceAll(safeURL(u), "&", "&amp;"))
+}
+
+// lineIndex maps positions in a page's body to lines of its source file.
+type lineIndex struct {
+	src       []byte
+	bodyStart int // the body is a suffix of src, after the front matter
+}
+
+func newLineIndex(src, body []byte) *lineIndex {
+	return &lineIndex{src: src, bodyStart: len(src) - len(body)}
+}
+
+// of is the line n starts on: its first text, the text before it, or its
+// block's first line. 0 when unknown.
+func (x *lineIndex) of(n ast.Node) int {
+	if x == nil {
+		return 0
+	}
+	off := -1
+	switch {
+	case n.FirstChild() != nil && n.FirstChild().Kind() == ast.KindText:
+		off = n.FirstChild().(*ast.Text).Segment.Start
+	case n.PreviousSibling() != nil && n.PreviousSibling().Kind() == ast.KindText:
+		off = n.PreviousSibling().(*ast.Text).Segment.Stop
+	default:
+		for b := n; b != nil; b = b.Parent() {
+			if b.Type() == ast.TypeBlock && b.Lines().Len() > 0 {
+				off = b.Lines().At(0).Start
+				break
+			}
+		}
+	}
+	if off < 0 || x.bodyStart+off > len(x.src) {
+		return 0
+	}
+	return 1 + bytes.Count(x.src[:x.bodyStart+off], []byte("\n"))
 }

@@ -179,17 +179,20 @@ func (r *Renderer) render(ctx context.Context, src []byte, rc Context) (doc *Doc
 	if urls == nil {
 		urls = ServerURLs{}
 	}
-	k := &linker{ctx: rc, urls: urls, file: rc.File}
+	k := &linker{ctx: rc, urls: urls, file: rc.File, lines: newLineIndex(src, p.body)}
 	var toc []Heading
 	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		k.enter(n, entering, true)
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		if h, ok := n.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
+		if h, ok := n.(*ast.Heading); ok {
 			id, _ := h.AttributeString("id")
 			idb, _ := id.([]byte)
-			toc = append(toc, Heading{Level: h.Level, ID: string(idb), Text: tidyText(heading.AppendText(nil, h, p.body))})
+			p.Anchors = append(p.Anchors, string(idb))
+			if h.Level >= 2 && h.Level <= 4 {
+				toc = append(toc, Heading{Level: h.Level, ID: string(idb), Text: tidyText(heading.AppendText(nil, h, p.body))})
+			}
 		}
 		return ast.WalkContinue, nil
 	})
@@ -250,9 +253,16 @@ func (r *Renderer) Summarize(src []byte, file string) (s *Summary) {
 		}
 	}()
 	p := r.parse(src, file, wikipath.Root)
-	k := &linker{}
+	k := &linker{lines: newLineIndex(src, p.body)}
 	_ = ast.Walk(p.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		k.enter(n, entering, false)
+		if h, ok := n.(*ast.Heading); ok && entering {
+			if id, ok := h.AttributeString("id"); ok {
+				if b, ok := id.([]byte); ok {
+					p.Anchors = append(p.Anchors, string(b))
+				}
+			}
+		}
 		return ast.WalkContinue, nil
 	})
 	p.Links = k.links

@@ -95,18 +95,18 @@ func TestResolveLink(t *testing.T) {
 		want wikipath.Page
 		ok   bool
 	}{
-		{"wiki found", res, "x", "x.md", Link{LinkWiki, "My Page", ""}, "my-page", true},
-		{"wiki missing keeps spaces", res, "x", "x.md", Link{LinkWiki, "New Page", ""}, "New Page", false},
-		{"wiki invalid", res, "x", "x.md", Link{LinkWiki, "../up", ""}, "", false},
-		{"wiki nil resolver", nil, "x", "x.md", Link{LinkWiki, "Any Thing", ""}, "Any Thing", true},
-		{"md sibling", res, "a/c", "a/c.md", Link{LinkMarkdown, "b.md", "f"}, "a/b", true},
-		{"md from folder page", res, "a", "a/index.md", Link{LinkMarkdown, "b.md", ""}, "a/b", true},
-		{"md folder page", res, "x", "x.md", Link{LinkMarkdown, "guide/index.md", ""}, "guide", true},
-		{"md up", res, "a/c", "a/c.md", Link{LinkMarkdown, "../guide/README.md", ""}, "guide", true},
-		{"md root-relative", res, "a/c", "a/c.md", Link{LinkMarkdown, "/a/b.md", ""}, "a/b", true},
-		{"md missing", res, "a/c", "a/c.md", Link{LinkMarkdown, "d.md", ""}, "a/d", false},
-		{"md above root", res, "a/c", "a/c.md", Link{LinkMarkdown, "../../x.md", ""}, "", false},
-		{"md no file given", res, "a/c", "", Link{LinkMarkdown, "b.md", ""}, "a/b", true},
+		{"wiki found", res, "x", "x.md", Link{LinkWiki, "My Page", "", 0}, "my-page", true},
+		{"wiki missing keeps spaces", res, "x", "x.md", Link{LinkWiki, "New Page", "", 0}, "New Page", false},
+		{"wiki invalid", res, "x", "x.md", Link{LinkWiki, "../up", "", 0}, "", false},
+		{"wiki nil resolver", nil, "x", "x.md", Link{LinkWiki, "Any Thing", "", 0}, "Any Thing", true},
+		{"md sibling", res, "a/c", "a/c.md", Link{LinkMarkdown, "b.md", "f", 0}, "a/b", true},
+		{"md from folder page", res, "a", "a/index.md", Link{LinkMarkdown, "b.md", "", 0}, "a/b", true},
+		{"md folder page", res, "x", "x.md", Link{LinkMarkdown, "guide/index.md", "", 0}, "guide", true},
+		{"md up", res, "a/c", "a/c.md", Link{LinkMarkdown, "../guide/README.md", "", 0}, "guide", true},
+		{"md root-relative", res, "a/c", "a/c.md", Link{LinkMarkdown, "/a/b.md", "", 0}, "a/b", true},
+		{"md missing", res, "a/c", "a/c.md", Link{LinkMarkdown, "d.md", "", 0}, "a/d", false},
+		{"md above root", res, "a/c", "a/c.md", Link{LinkMarkdown, "../../x.md", "", 0}, "", false},
+		{"md no file given", res, "a/c", "", Link{LinkMarkdown, "b.md", "", 0}, "a/b", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -170,7 +170,7 @@ func TestTitle(t *testing.T) {
 func TestSummaryLinksDeduplicated(t *testing.T) {
 	r := New(Config{})
 	s := r.Summarize([]byte("[[A]] [[A]] [[A#x]] [a](a.md) [a](a.md) [[#self]] [w](https://x.example) ![i](i.md)"), "p.md")
-	want := []Link{{LinkWiki, "A", ""}, {LinkWiki, "A", "x"}, {LinkMarkdown, "a.md", ""}}
+	want := []Link{{LinkWiki, "A", "", 1}, {LinkWiki, "A", "x", 1}, {LinkMarkdown, "a.md", "", 1}}
 	if !slices.Equal(s.Links, want) {
 		t.Errorf("got %+v, want %+v", s.Links, want)
 	}
@@ -334,5 +334,21 @@ func TestCommandsKeepTheirDashes(t *testing.T) {
 		if !strings.Contains(got, tc.want) {
 			t.Errorf("%q: got %q, want it to contain %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestLinkLinesAndAnchors(t *testing.T) {
+	r := New(Config{})
+	src := "---\ntitle: T\n---\n# Top\n\nIntro [[A]].\n\n## Part two\n\nA paragraph\nthat goes on [b](b.md#x)\nand on.\n\n- [[C|see C]]\n"
+	s := r.Summarize([]byte(src), "p.md")
+	lines := map[string]int{}
+	for _, l := range s.Links {
+		lines[l.Target] = l.Line
+	}
+	if lines["A"] != 6 || lines["b.md"] != 11 || lines["C"] != 14 {
+		t.Errorf("lines %v, want A 6, b.md 11, C 14", lines)
+	}
+	if strings.Join(s.Anchors, " ") != "top part-two" {
+		t.Errorf("anchors %q", s.Anchors)
 	}
 }

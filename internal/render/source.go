@@ -95,6 +95,13 @@ func (r *Renderer) SanitizeSource(src []byte) (out []byte, notes []string) {
 		}
 		return ast.WalkContinue, nil
 	})
+	edits = scriptEdits(body, pc, edits, note)
+	return applyEdits(src, offset, edits), notes
+}
+
+// scriptEdits adds to edits (sorted here) the script destinations of the
+// blocks the guard showed as text (see scriptDestinations).
+func scriptEdits(body []byte, pc parser.Context, edits []edit, note func(int, string)) []edit {
 	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
 	made := len(edits)
 	for _, block := range guard.LiteralLinks(pc) {
@@ -108,7 +115,7 @@ func (r *Renderer) SanitizeSource(src []byte) (out []byte, notes []string) {
 			note(d.Start, "removed a link to "+quoteSnippet(string(d.Value(body))))
 		}
 	}
-	return applyEdits(src, offset, edits), notes
+	return edits
 }
 
 // scriptDestinations finds "](dest" with a script scheme in a block whose

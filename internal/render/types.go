@@ -49,6 +49,7 @@ type Link struct {
 	Kind     LinkKind
 	Target   string // without the fragment
 	Fragment string
+	Line     int // in the source file, front matter included; 0 when unknown
 }
 
 // Heading is one entry of the table of contents.
@@ -80,6 +81,7 @@ type Summary struct {
 	Title       string // front matter, else first "# heading", else the file name made readable
 	FrontMatter FrontMatter
 	Links       []Link
+	Anchors     []string // the ids of every heading, which links may name after #
 	Text        string   // plain text of the body, for search and snippets
 	Warnings    []string // shown on the page, e.g. front matter that does not parse
 }
