@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -17,10 +18,11 @@ const maxCount = 100000
 
 // Count is how many commits a reaches that b does not ("git rev-list
 // --count b..a"), for the health report: how far the wiki is ahead of or
-// behind the upstream. Both sides are painted newest first, as git does,
-// and the walk stops once every queued commit is reached from b, since
-// then so are all their ancestors. Clock skew can make it miscount by a
-// little; it is a report, never a decision.
+// behind the upstream. Both sides are painted newest first, as git does.
+// The walk goes on while a commit reached from a alone is queued, and then
+// while b's side may still reach one already walked: until the queue holds
+// only commits older, by a day of slack for skewed clocks, than the oldest
+// of them. It is a report, never a decision.
 func (r *Remote) Count(ctx context.Context, a, b store.Hash) (int, error) {
 	if a == b || a.IsZero() {
 		return 0, nil
@@ -36,13 +38,20 @@ func (r *Remote) Count(ctx context.Context, a, b store.Hash) (int, error) {
 			return 0, r.fail(err)
 		}
 	}
-	for n := 0; w.q.Len() > 0 && len(w.pending) > 0 && n < maxCount; n++ {
+	var floor time.Time // the oldest commit walked as a's alone
+	for n := 0; w.q.Len() > 0 && n < maxCount; n++ {
+		if len(w.pending) == 0 && (floor.IsZero() || w.q[0].Committer.When.Before(floor.Add(-skew))) {
+			break
+		}
 		if n%1024 == 0 && ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
 		c := heap.Pop(&w.q).(*object.Commit)
 		flags := w.paint[c.Hash]
 		delete(w.pending, c.Hash)
+		if flags == fromA && (floor.IsZero() || c.Committer.When.Before(floor)) {
+			floor = c.Committer.When
+		}
 		for _, p := range c.ParentHashes {
 			if err := w.add(p, flags); err != nil {
 				return 0, r.fail(err)
@@ -58,7 +67,10 @@ func (r *Remote) Count(ctx context.Context, a, b store.Hash) (int, error) {
 	return count, nil
 }
 
-const fromA, fromB = 1, 2
+const (
+	fromA, fromB = 1, 2
+	skew         = 24 * time.Hour
+)
 
 // painter walks commits newest first, spreading the colours of the sides
 // that reach them.

@@ -9,10 +9,10 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
-	"github.com/gitwiki/gitwiki/internal/store"
 )
 
 // scrubbed is an error whose text has lost every secret. It unwraps to

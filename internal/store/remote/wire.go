@@ -116,8 +116,23 @@ func newSSH(opts Options) (conn, error) {
 	}
 	keys.HostKeyCallback = db.HostKeyCallback()
 	keys.HostKeyAlgorithms = db.HostKeyAlgorithms(hostPort(ep.Host, port))
-	tr := gitssh.NewClient(&ssh.ClientConfig{Timeout: dialTimeout})
-	return &wire{tr: tr, ep: ep, auth: keys}, nil
+	return &wire{tr: gitssh.DefaultClient, ep: ep, auth: timedKeys{keys}}, nil
+}
+
+// timedKeys bounds the SSH connection attempt, which go-git makes without
+// the context. (go-git's client-wide override would replace the whole
+// client config, host key check included.)
+type timedKeys struct{ *gitssh.PublicKeys }
+
+func (k timedKeys) ClientConfig() (*ssh.ClientConfig, error) {
+	cfg, err := k.PublicKeys.ClientConfig()
+	if err == nil && cfg.HostKeyCallback == nil {
+		err = fmt.Errorf("%w: no host key check", ErrConfig)
+	}
+	if cfg != nil {
+		cfg.Timeout = dialTimeout
+	}
+	return cfg, err
 }
 
 // hostPort is the address as go-git's SSH client dials it, which is how
