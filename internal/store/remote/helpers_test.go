@@ -53,7 +53,6 @@ func mustWiki(tb testing.TB, files map[string]string) *store.Repo {
 	return r
 }
 
-
 // commit writes files on top of ref and moves it, as a web edit does.
 func commit(tb testing.TB, r *store.Repo, ref, msg string, files map[string]string) store.Hash {
 	tb.Helper()
