@@ -215,14 +215,21 @@ func (h *Hooks) remember(key string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	now := h.now()
-	for len(h.order) > 0 && (len(h.order) >= h.limit || now.Sub(h.seen[h.order[0]]) > h.window) {
-		delete(h.seen, h.order[0])
-		h.order = h.order[1:]
+	for len(h.order) > 0 && now.Sub(h.seen[h.order[0]]) > h.window {
+		h.forgetOldest()
 	}
 	if _, dup := h.seen[key]; dup {
 		return ErrReplayed
 	}
+	for len(h.order) >= h.limit {
+		h.forgetOldest()
+	}
 	h.seen[key] = now
 	h.order = append(h.order, key)
 	return nil
+}
+
+func (h *Hooks) forgetOldest() {
+	delete(h.seen, h.order[0])
+	h.order = h.order[1:]
 }
