@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -172,7 +171,12 @@ func (r *replica) edit(tb testing.TB, page, content string) store.Hash {
 // its number on the upstream as the wired server will.
 func (r *replica) propose(tb testing.TB, page, content string) int {
 	tb.Helper()
-	p, err := r.pages.Prepare(ctx, pages.Submission{Page: wikipath.Page(page), Content: content, Summary: "propose " + page, Base: r.head(tb).String(), Name: "Pia " + r.name})
+	return r.proposeWith(tb, page, content, "propose "+page)
+}
+
+func (r *replica) proposeWith(tb testing.TB, page, content, summary string) int {
+	tb.Helper()
+	p, err := r.pages.Prepare(ctx, pages.Submission{Page: wikipath.Page(page), Content: content, Summary: summary, Base: r.head(tb).String(), Name: "Pia " + r.name})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -278,4 +282,4 @@ func mustEqual[T comparable](tb testing.TB, what string, got, want T) {
 	}
 }
 
-var _ = fmt.Sprintf
+func dirOf(p string) string { return filepath.Dir(p) }

@@ -184,13 +184,30 @@ func (s *Syncer) sameProposal(ctx context.Context, a, b *review.Proposal) (bool,
 	if ha == hb {
 		return true, nil
 	}
+	if a.TokenHash != "" || b.TokenHash != "" {
+		// Made on the web: the private token tells one proposal from another.
+		return a.TokenHash == b.TokenHash, nil
+	}
 	if ha.IsZero() || hb.IsZero() {
 		return false, nil
 	}
-	if ok, err := s.cfg.Repo.IsAncestor(ctx, ha, hb); err != nil || ok {
-		return ok, err
+	return s.related(ctx, ha, hb)
+}
+
+// related reports whether one commit descends from the other. A record
+// can arrive before the branch it names (the records are pushed first, to
+// claim the number), so a commit not here yet relates to nothing.
+func (s *Syncer) related(ctx context.Context, a, b store.Hash) (bool, error) {
+	for _, pair := range [][2]store.Hash{{a, b}, {b, a}} {
+		ok, err := s.cfg.Repo.IsAncestor(ctx, pair[0], pair[1])
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil || ok {
+			return ok, err
+		}
 	}
-	return s.cfg.Repo.IsAncestor(ctx, hb, ha)
+	return false, nil
 }
 
 // mergeRecord merges one proposal's record changed on both sides: the
@@ -263,11 +280,17 @@ func (s *Syncer) laterHead(ctx context.Context, o, t *review.Proposal, newer boo
 	case ho.IsZero():
 		return t.Head, nil
 	}
-	if ok, err := s.cfg.Repo.IsAncestor(ctx, ho, ht); err != nil || ok {
-		return t.Head, err
-	}
-	if ok, err := s.cfg.Repo.IsAncestor(ctx, ht, ho); err != nil || ok {
-		return o.Head, err
+	for _, pair := range [][2]store.Hash{{ho, ht}, {ht, ho}} {
+		ok, err := s.cfg.Repo.IsAncestor(ctx, pair[0], pair[1])
+		if errors.Is(err, store.ErrNotFound) {
+			break // not here yet: the later record decides
+		}
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return pair[1].String(), nil
+		}
 	}
 	if newer {
 		return t.Head, nil
