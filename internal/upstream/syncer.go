@@ -61,6 +61,10 @@ type Config struct {
 	// MaxBackoff bounds the wait between failed rounds (default
 	// FetchEvery).
 	MaxBackoff time.Duration
+	// RoundTimeout bounds one round, so a connection that hangs cannot
+	// stop the sync (default 10 minutes, room for a first fetch of a
+	// large wiki).
+	RoundTimeout time.Duration
 	// GitURL is this wiki's clone address, for the commands that tell a
 	// maintainer how to reconcile a conflict (default http://HOST/-/git).
 	GitURL string
@@ -93,6 +97,9 @@ func New(cfg Config) (*Syncer, error) {
 	}
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = cfg.FetchEvery
+	}
+	if cfg.RoundTimeout <= 0 {
+		cfg.RoundTimeout = 10 * time.Minute
 	}
 	if cfg.GitURL == "" {
 		cfg.GitURL = "http://HOST/-/git"
@@ -169,11 +176,11 @@ func backoff(failures int, max time.Duration) time.Duration {
 // lacks. A push that loses a race with another replica fetches again, a
 // few times, so one round usually ends in step.
 func (s *Syncer) Sync(ctx context.Context) error {
-	if err := s.lock(ctx); err != nil {
+	ctx, unlock, err := s.lock(ctx)
+	if err != nil {
 		return err
 	}
-	defer s.unlock()
-	var err error
+	defer unlock()
 	for attempt := 0; attempt < 3; attempt++ {
 		if err = s.fetch(ctx); err != nil {
 			break
@@ -190,11 +197,12 @@ func (s *Syncer) Sync(ctx context.Context) error {
 
 // Fetch fetches and reconciles without pushing.
 func (s *Syncer) Fetch(ctx context.Context) error {
-	if err := s.lock(ctx); err != nil {
+	ctx, unlock, err := s.lock(ctx)
+	if err != nil {
 		return err
 	}
-	defer s.unlock()
-	err := s.fetch(ctx)
+	defer unlock()
+	err = s.fetch(ctx)
 	s.finish(ctx, err)
 	return err
 }
@@ -202,26 +210,27 @@ func (s *Syncer) Fetch(ctx context.Context) error {
 // Push pushes what the upstream lacks, as the refs say, without fetching
 // first; a push that lost a race is left for the next round.
 func (s *Syncer) Push(ctx context.Context) error {
-	if err := s.lock(ctx); err != nil {
+	ctx, unlock, err := s.lock(ctx)
+	if err != nil {
 		return err
 	}
-	defer s.unlock()
-	_, err := s.push(ctx)
+	defer unlock()
+	_, err = s.push(ctx)
 	s.finish(ctx, err)
 	return err
 }
 
-// lock waits for the round under way, or for ctx to end.
-func (s *Syncer) lock(ctx context.Context) error {
+// lock waits for the round under way, or for ctx to end, and bounds the
+// new round; unlock ends it.
+func (s *Syncer) lock(ctx context.Context) (context.Context, func(), error) {
 	select {
 	case s.round <- struct{}{}:
-		return nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, nil, ctx.Err()
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RoundTimeout)
+	return ctx, func() { cancel(); <-s.round }, nil
 }
-
-func (s *Syncer) unlock() { <-s.round }
 
 func (s *Syncer) fetch(ctx context.Context) error {
 	res, err := s.cfg.Remote.Fetch(ctx)
