@@ -62,7 +62,7 @@ func (r *Remote) fetch(ctx context.Context) (*FetchResult, error) {
 		}
 		return dedupe(wants), haves, nil
 	}
-	install := func(pack io.Reader) error { return r.repo.InstallPack(ctx, pack) }
+	install := func(pack io.Reader) error { return installPack(ctx, r.repo, pack) }
 	all, err := r.dialer.fetch(ctx, choose, install)
 	if err != nil {
 		return nil, err
@@ -172,4 +172,16 @@ func dedupe(hs []store.Hash) []store.Hash {
 		}
 	}
 	return out
+}
+
+// installPack stores a pack in repo the way a pushed one is stored:
+// received into quarantine, verified and indexed, then installed index
+// first, so a kill at any point leaves the repository as it was.
+func installPack(ctx context.Context, repo *store.Repo, src io.Reader) error {
+	p, err := repo.ReadPack(ctx, src)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	return p.Install()
 }
