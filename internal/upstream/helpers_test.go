@@ -126,11 +126,21 @@ func openReplica(tb testing.TB, name, dir string, opts remote.Options) *replica 
 
 func (r *replica) newSyncer(tb testing.TB) *Syncer {
 	tb.Helper()
-	rem, err := remote.New(r.repo, r.opts)
+	return r.newSyncerTo(tb, r.opts)
+}
+
+// newSyncerTo wires the replica to another upstream.
+func (r *replica) newSyncerTo(tb testing.TB, opts remote.Options) *Syncer {
+	tb.Helper()
+	rem, err := remote.New(r.repo, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := New(Config{Repo: r.repo, Remote: rem, Review: r.rev, Committer: wikiSig, GitURL: r.repo.GitDir(), Logger: quiet})
+	cfg := Config{Repo: r.repo, Remote: rem, Committer: wikiSig, GitURL: r.repo.GitDir(), Logger: quiet}
+	if r.rev != nil {
+		cfg.Review = r.rev
+	}
+	s, err := New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

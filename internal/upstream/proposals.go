@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ func (s *Syncer) reconcileProposals(ctx context.Context, res *remote.FetchResult
 		return err
 	}
 	var conflicts []string
+	var hostMade []string
 	names := make([]string, 0, len(res.Upstream))
 	for name := range res.Upstream {
 		if strings.HasPrefix(name, remote.ProposalPrefix) {
@@ -41,7 +43,19 @@ func (s *Syncer) reconcileProposals(ctx context.Context, res *remote.FetchResult
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		clash, err := s.reconcileBranch(ctx, name, res.Upstream[name], recs)
+		out, err := s.reconcileBranch(ctx, name, res.Upstream[name], recs)
+		if err != nil {
+			return err
+		}
+		switch out {
+		case conflicting:
+			conflicts = append(conflicts, strings.TrimPrefix(name, "refs/heads/"))
+		case twoProposals:
+			hostMade = append(hostMade, name)
+		}
+	}
+	for _, name := range hostMade {
+		clash, err := s.yieldNumber(ctx, name, res)
 		if err != nil {
 			return err
 		}
@@ -52,9 +66,18 @@ func (s *Syncer) reconcileProposals(ctx context.Context, res *remote.FetchResult
 	s.mu.Lock()
 	s.state.ProposalConflicts = conflicts
 	s.mu.Unlock()
-	for _, g := range res.Gone {
-		if err := s.gone(ctx, g, recs); err != nil {
+	if _, ok := res.Upstream["refs/heads/"+s.branch]; !ok && len(res.Gone) > 0 {
+		// An upstream without the served branch is new, or was emptied:
+		// its missing branches say nothing about the proposals.
+		s.cfg.Logger.Warn("the upstream has no served branch; pushing everything to it again", "branch", s.branch)
+		if err := s.forgetGone(ctx, res); err != nil {
 			return err
+		}
+	} else {
+		for _, g := range res.Gone {
+			if err := s.gone(ctx, g, recs); err != nil {
+				return err
+			}
 		}
 	}
 	return s.cfg.Review.Refresh(ctx)
@@ -160,39 +183,64 @@ func (s *Syncer) undo(ctx context.Context, made []renumber) {
 
 func proposalRef(id int) string { return fmt.Sprintf("%s%d", remote.ProposalPrefix, id) }
 
-// reconcileBranch brings one upstream proposal branch in. It reports a
-// branch that moved on both sides and does not merge; that one is left.
-func (s *Syncer) reconcileBranch(ctx context.Context, name string, up store.Hash, recs *recordSet) (clash bool, err error) {
+// outcome is what reconcileBranch made of a branch.
+type outcome int
+
+const (
+	settled      outcome = iota
+	conflicting          // revised on both sides, and the revisions conflict
+	twoProposals         // the two sides hold different proposals under one name
+)
+
+// reconcileBranch brings one upstream proposal branch in. A branch that
+// moved on both sides is merged when it is one proposal revised on both;
+// otherwise it is left as it is, and the outcome says why.
+func (s *Syncer) reconcileBranch(ctx context.Context, name string, up store.Hash, recs *recordSet) (outcome, error) {
 	rec := recs.byBranch[name]
 	closed := rec != nil && rec.State != review.Open
 	done, err := s.cfg.Repo.Turn(ctx, name)
 	if err != nil {
-		return false, err
+		return settled, err
 	}
 	defer done()
 	local, err := s.resolve(ctx, name)
 	if err != nil {
-		return false, err
+		return settled, err
 	}
 	rel, err := s.relate(ctx, local, up)
 	if err != nil {
-		return false, err
+		return settled, err
 	}
 	switch {
 	case closed:
 		// Decided here; the upstream's copy goes with the next push.
-		return false, nil
+		return settled, nil
 	case rel == onlyUp:
-		return false, s.cfg.Repo.UpdateRef(ctx, name, up, store.ZeroHash)
+		return settled, s.cfg.Repo.UpdateRef(ctx, name, up, store.ZeroHash)
 	case rel == behind:
-		return false, s.cfg.Repo.UpdateRef(ctx, name, up, local)
+		return settled, s.cfg.Repo.UpdateRef(ctx, name, up, local)
 	case rel != bothMoved || rec == nil:
 		// A branch without a record is being opened right now; leave it.
-		return false, nil
+		return settled, nil
 	case leftover(recs, name, local):
-		return false, s.cfg.Repo.UpdateRef(ctx, name, up, local)
+		return settled, s.cfg.Repo.UpdateRef(ctx, name, up, local)
 	}
 	return s.mergeBranch(ctx, name, local, up)
+}
+
+// oneProposal reports whether two lines of a proposal branch share a
+// commit that is not on the served branch, so that they are versions of
+// one proposal rather than two proposals that took one number.
+func (s *Syncer) oneProposal(ctx context.Context, base store.Hash) (bool, error) {
+	if base.IsZero() {
+		return false, nil
+	}
+	main, err := s.resolve(ctx, "refs/heads/"+s.branch)
+	if err != nil || main.IsZero() {
+		return false, err
+	}
+	in, err := s.cfg.Repo.IsAncestor(ctx, base, main)
+	return !in, err
 }
 
 // leftover: local is the head of another proposal's branch, so this
@@ -207,23 +255,110 @@ func leftover(recs *recordSet, name string, local store.Hash) bool {
 }
 
 // mergeBranch merges a proposal branch revised both here and upstream.
-func (s *Syncer) mergeBranch(ctx context.Context, name string, local, up store.Hash) (bool, error) {
+func (s *Syncer) mergeBranch(ctx context.Context, name string, local, up store.Hash) (outcome, error) {
 	base, err := s.cfg.Repo.MergeBase(ctx, local, up)
 	if err != nil {
-		return false, err
+		return settled, err
+	}
+	if one, err := s.oneProposal(ctx, base); err != nil || !one {
+		return twoProposals, err
 	}
 	writes, conflicts, err := MergeTrees(ctx, s.cfg.Repo, base, local, up)
-	if err != nil || len(conflicts) > 0 {
-		return len(conflicts) > 0, err
+	if err != nil {
+		return settled, err
+	}
+	if len(conflicts) > 0 {
+		return conflicting, nil
 	}
 	sig := s.cfg.Committer
 	sig.When = time.Now()
 	msg := fmt.Sprintf("Merge upstream %s\n", strings.TrimPrefix(name, "refs/heads/"))
 	c, err := s.cfg.Repo.WriteCommit(ctx, local, writes, store.CommitInfo{Author: sig, Committer: sig, Message: msg, ExtraParents: []store.Hash{up}})
 	if err != nil {
+		return settled, err
+	}
+	return settled, s.cfg.Repo.UpdateRef(ctx, name, c, local)
+}
+
+// yieldNumber settles a proposal branch that holds another proposal on
+// the upstream than here. When the upstream's records do not name it, it
+// was pushed on the host, where a numbered branch keeps its number (as
+// review adopts it): this wiki's proposal moves to a free number, and the
+// host's becomes proposal N here. When they do, somebody rewrote the
+// branch on the host; that is left to a person (clash).
+func (s *Syncer) yieldNumber(ctx context.Context, name string, res *remote.FetchResult) (clash bool, err error) {
+	theirs, err := readRecords(ctx, s.cfg.Repo, res.Upstream[remote.MetaRef])
+	if err != nil {
 		return false, err
 	}
-	return false, s.cfg.Repo.UpdateRef(ctx, name, c, local)
+	if _, named := theirs.byBranch[name]; named {
+		return true, nil
+	}
+	done, err := s.cfg.Repo.Turn(ctx, remote.MetaRef)
+	if err != nil {
+		return false, err
+	}
+	defer done()
+	meta, err := s.resolve(ctx, remote.MetaRef)
+	if err != nil {
+		return false, err
+	}
+	recs, err := readRecords(ctx, s.cfg.Repo, meta)
+	if err != nil {
+		return false, err
+	}
+	p, ok := recs.byBranch[name]
+	local, err := s.resolve(ctx, name)
+	if err != nil || !ok || local.IsZero() || p.HeadHash() != local {
+		return false, err // it changed meanwhile; the next round looks again
+	}
+	to, err := s.freeNumber(ctx, res, recs, theirs)
+	if err != nil {
+		return false, err
+	}
+	moved := *p
+	moved.ID, moved.Branch = to, proposalRef(to)
+	out, err := encodeRecord(&moved)
+	if err != nil {
+		return false, err
+	}
+	m := renumber{from: p.ID, to: to, head: local}
+	if err := s.cfg.Repo.UpdateRef(ctx, proposalRef(to), local, store.ZeroHash); err != nil {
+		return false, err
+	}
+	sig := s.cfg.Committer
+	sig.When = time.Now()
+	msg := fmt.Sprintf("Proposal %d is now %d: the upstream host has a branch %s of its own\n", p.ID, to, strings.TrimPrefix(name, "refs/heads/"))
+	writes := []store.FileWrite{{Path: recordPath(p.ID), Delete: true}, {Path: recordPath(to), Content: out}}
+	c, err := s.cfg.Repo.WriteCommit(ctx, meta, writes, store.CommitInfo{Author: sig, Committer: sig, Message: msg})
+	if err == nil {
+		err = s.cfg.Repo.UpdateRef(ctx, remote.MetaRef, c, meta)
+	}
+	if err != nil {
+		s.undo(ctx, []renumber{m})
+		return false, err
+	}
+	s.handOver(ctx, m, res.Upstream[name])
+	s.cfg.Logger.Info("proposal renumbered: the upstream host has a branch of that number", "from", p.ID, "to", to)
+	return false, nil
+}
+
+// freeNumber is one past every number in use here or upstream, by a
+// record or a branch.
+func (s *Syncer) freeNumber(ctx context.Context, res *remote.FetchResult, sets ...*recordSet) (int, error) {
+	branches, err := s.cfg.Repo.Refs(ctx, remote.ProposalPrefix)
+	if err != nil {
+		return 0, err
+	}
+	n := maxID(sets...)
+	for _, names := range []map[string]store.Hash{branches, res.Upstream} {
+		for name := range names {
+			if id, err := strconv.Atoi(strings.TrimPrefix(name, remote.ProposalPrefix)); err == nil && strings.HasPrefix(name, remote.ProposalPrefix) {
+				n = max(n, id)
+			}
+		}
+	}
+	return n + 1, nil
 }
 
 // gone acts on a ref the upstream no longer has, then forgets it. A

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/store/remote"
@@ -256,3 +257,90 @@ func TestHostProposals(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestFirstStart: a wiki that starts from its upstream (an empty
+// repository, remote.InitBare) takes the upstream's branch and records on
+// its first round; one that starts with content fills an empty upstream.
+func TestFirstStart(t *testing.T) {
+	up := seedUpstream(t, map[string]string{"index.md": "# Home\n"})
+	seeded := newReplica(t, "seeded", up, remote.Options{URL: up})
+	seeded.propose(t, "p", "# P\n")
+
+	dir := filepath.Join(t.TempDir(), "fresh.git")
+	if err := remote.InitBare(dir, "main"); err != nil {
+		t.Fatal(err)
+	}
+	fresh := openReplica(t, "fresh", dir, remote.Options{URL: up})
+	fresh.mustSync(t)
+	mustEqual(t, "fresh main", fresh.head(t).String(), upstreamHead(t, up))
+	if all, err := fresh.rev.List(ctx); err != nil || len(all) != 1 {
+		t.Fatalf("fresh replica's proposals: %v, %v", all, err)
+	}
+
+	empty := filepath.Join(t.TempDir(), "empty.git")
+	gitCmd(t, "", "init", "-q", "--bare", "--initial-branch=main", empty)
+	seeded.sync = seeded.newSyncerTo(t, remote.Options{URL: empty})
+	seeded.mustSync(t)
+	mustEqual(t, "new upstream main", upstreamHead(t, empty), seeded.head(t).String())
+	for _, ref := range []string{remote.MetaRef, "refs/heads/proposals/1"} {
+		local, _ := seeded.repo.ResolveRef(ctx, ref)
+		mustEqual(t, "new upstream "+ref, gitCmd(t, empty, "rev-parse", ref), local.String())
+	}
+
+	// A wiki with content of its own, pointed at an upstream that shares
+	// no history with it, refuses to sync rather than merge two wikis.
+	other := treeRepo(t, map[string]string{"index.md": "# Another wiki\n"})
+	stranger := &replica{name: "stranger", repo: other, opts: remote.Options{URL: up}}
+	stranger.sync = stranger.newSyncer(t)
+	mine := stranger.head(t)
+	if err := stranger.sync.Sync(ctx); !errors.Is(err, ErrUnrelated) {
+		t.Fatalf("unrelated upstream: %v, want ErrUnrelated", err)
+	}
+	mustEqual(t, "state", stranger.sync.State().Upstream, StatusUnreachable)
+	mustEqual(t, "stranger main", stranger.head(t), mine)
+	mustEqual(t, "upstream main", upstreamHead(t, up), fresh.head(t).String())
+	fsck(t, empty)
+	fsck(t, dir)
+}
+
+// TestHostBranchTakesNumber: a proposal opened here while a person pushed
+// a branch of the same number to the host. The host's branch keeps its
+// number, as review adopts numbered branches; this wiki's proposal moves,
+// branch, record and private token.
+func TestHostBranchTakesNumber(t *testing.T) {
+	up := seedUpstream(t, map[string]string{"index.md": "# Home\n"})
+	w := newReplica(t, "w", up, remote.Options{URL: up})
+	p, err := w.pages.Prepare(ctx, pages.Submission{Page: "mine", Content: "# Mine\n", Summary: "mine", Base: w.head(t).String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prop, token, err := w.rev.Open(ctx, p) // not claimed yet: as if the upstream were away
+	if err != nil || prop.ID != 1 {
+		t.Fatalf("open: %v, %v", prop, err)
+	}
+	host := hostClone(t, up)
+	gitCmd(t, host, "checkout", "-q", "-b", "proposals/1")
+	writeFile(t, host, "theirs.md", "# Theirs\n")
+	gitCmd(t, host, "add", "-A")
+	gitCmd(t, host, "commit", "-qm", "theirs")
+	gitCmd(t, host, "push", "-q", "origin", "proposals/1")
+	hostHead := gitCmd(t, host, "rev-parse", "HEAD")
+
+	w.mustSync(t)
+	w.mustSync(t)
+	one, err := w.rev.Get(ctx, 1)
+	if err != nil || one.Head != hostHead || !one.Pushed {
+		t.Fatalf("proposal 1 = %+v, %v; want the host's branch", one, err)
+	}
+	two, err := w.rev.Get(ctx, 2)
+	if err != nil || two.Title != "mine" || !two.CheckToken(token) || two.Head != prop.Head {
+		t.Fatalf("proposal 2 = %+v, %v; want this wiki's, token kept", two, err)
+	}
+	mustEqual(t, "upstream proposals/1", gitCmd(t, up, "rev-parse", "refs/heads/proposals/1"), hostHead)
+	mustEqual(t, "upstream proposals/2", gitCmd(t, up, "rev-parse", "refs/heads/proposals/2"), prop.Head)
+	if st := w.sync.State(); len(st.ProposalConflicts) != 0 || st.Upstream != StatusOK {
+		t.Fatalf("state: %+v", st)
+	}
+	fsck(t, up)
+	fsck(t, w.repo.GitDir())
+}

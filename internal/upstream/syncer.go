@@ -240,14 +240,52 @@ func (s *Syncer) fetch(ctx context.Context) error {
 	s.mu.Lock()
 	s.state.LastFetch = time.Now().UTC()
 	s.mu.Unlock()
+	if err := s.sameHistory(ctx, res); err != nil {
+		return err
+	}
 	if err := s.reconcileMain(ctx, res); err != nil {
 		return fmt.Errorf("reconcile %s: %w", s.branch, err)
 	}
 	if s.cfg.Review == nil {
-		return nil
+		return s.forgetGone(ctx, res)
 	}
 	if err := s.reconcileProposals(ctx, res); err != nil {
 		return fmt.Errorf("reconcile proposals: %w", err)
+	}
+	return nil
+}
+
+// ErrUnrelated: the upstream's served branch shares no history with the
+// wiki's, so it is most likely another repository; nothing is synced.
+var ErrUnrelated = fmt.Errorf("%w: the upstream's branch shares no history with the wiki's; check --upstream, or start the wiki from an empty repository to take the upstream's content", remote.ErrConfig)
+
+// sameHistory refuses an upstream whose served branch has no commit in
+// common with the wiki's: merging two unrelated wikis is never what was
+// meant, and a wrong address must not close every proposal.
+func (s *Syncer) sameHistory(ctx context.Context, res *remote.FetchResult) error {
+	up := res.Upstream["refs/heads/"+s.branch]
+	local, err := s.resolve(ctx, "refs/heads/"+s.branch)
+	if err != nil || up.IsZero() || local.IsZero() || up == local {
+		return err
+	}
+	base, err := s.cfg.Repo.MergeBase(ctx, local, up)
+	if err != nil {
+		return err
+	}
+	if base.IsZero() {
+		return ErrUnrelated
+	}
+	return nil
+}
+
+// forgetGone drops the tracking refs of refs the upstream no longer has,
+// without acting on them: the served branch and the records are pushed
+// again, proposal branches are left to review (reconcileProposals).
+func (s *Syncer) forgetGone(ctx context.Context, res *remote.FetchResult) error {
+	for _, g := range res.Gone {
+		if err := s.cfg.Remote.Forget(ctx, g.Name, g.Old); err != nil {
+			return err
+		}
 	}
 	return nil
 }
