@@ -24,19 +24,21 @@ import (
 //
 // When the upstream cannot be reached the number stays provisional: the
 // proposal is saved here and is claimed by the next round that gets
-// through, renumbered then if need be. Claim never fails the edit; an
-// error is only returned with the number when ctx ended.
-func (s *Syncer) Claim(ctx context.Context, id int) (int, error) {
+// through, renumbered then if need be. Claim cannot fail: the proposal is
+// saved here whatever happens, and the number returned is its number now.
+// Give it a context that ends within seconds; a claim cut short finishes
+// in the next round.
+func (s *Syncer) Claim(ctx context.Context, id int) int {
 	if s.cfg.Review == nil {
-		return id, nil
+		return id
 	}
 	recs, err := s.records(ctx)
 	if err != nil {
-		return id, nil
+		return id
 	}
 	mine, ok := recs.byID[id]
 	if !ok {
-		return id, nil
+		return id
 	}
 	err = s.Sync(ctx)
 	if recs, rerr := s.records(ctx); rerr == nil {
@@ -47,13 +49,10 @@ func (s *Syncer) Claim(ctx context.Context, id int) (int, error) {
 			}
 		}
 	}
-	if ctx.Err() != nil {
-		return id, ctx.Err()
-	}
 	if err != nil {
 		s.cfg.Logger.Info("proposal number is provisional until the upstream is reached", "proposal", id)
 	}
-	return id, nil
+	return id
 }
 
 // sameRecord finds a proposal again after a renumbering: by its private

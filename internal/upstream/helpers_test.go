@@ -194,11 +194,7 @@ func (r *replica) proposeWith(tb testing.TB, page, content, summary string) int 
 	if err != nil {
 		tb.Fatalf("%s: open proposal: %v", r.name, err)
 	}
-	id, err := r.sync.Claim(ctx, prop.ID)
-	if err != nil {
-		tb.Fatalf("%s: claim: %v", r.name, err)
-	}
-	return id
+	return r.sync.Claim(ctx, prop.ID)
 }
 
 func (r *replica) mustSync(tb testing.TB) {

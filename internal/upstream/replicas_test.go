@@ -264,11 +264,7 @@ func TestNumberCollision(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, err := r.sync.Claim(ctx, prop.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id, token
+		return r.sync.Claim(ctx, prop.ID), token
 	}
 	id0, _ := open(r0, "from r0")
 	id1, token1 := open(r1, "from r1")

@@ -62,7 +62,7 @@ func (r *Remote) fetch(ctx context.Context) (*FetchResult, error) {
 		}
 		return dedupe(wants), haves, nil
 	}
-	install := func(pack io.Reader) error { return installPack(ctx, r.repo, pack) }
+	install := func(pack io.Reader) error { return installPack(ctx, r.repo, pack, r.opts.CheckObject) }
 	all, err := r.dialer.fetch(ctx, choose, install)
 	if err != nil {
 		return nil, err
@@ -175,13 +175,25 @@ func dedupe(hs []store.Hash) []store.Hash {
 }
 
 // installPack stores a pack in repo the way a pushed one is stored:
-// received into quarantine, verified and indexed, then installed index
-// first, so a kill at any point leaves the repository as it was.
-func installPack(ctx context.Context, repo *store.Repo, src io.Reader) error {
+// received into quarantine, verified, checked object by object when check
+// is set, and installed index first, so a kill at any point leaves the
+// repository as it was.
+func installPack(ctx context.Context, repo *store.Repo, src io.Reader, check func(store.ObjectKind, []byte) error) error {
 	p, err := repo.ReadPack(ctx, src)
 	if err != nil {
 		return err
 	}
 	defer p.Close()
+	if check != nil {
+		err := p.Each(ctx, func(id store.Hash, kind store.ObjectKind, raw []byte) error {
+			if err := check(kind, raw); err != nil {
+				return fmt.Errorf("%w: %s %s: %v", ErrBadObject, kind, id.Short(), err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 	return p.Install()
 }

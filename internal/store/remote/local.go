@@ -120,7 +120,7 @@ func (l *local) push(ctx context.Context, plan func(map[string]store.Hash) ([]Co
 		return refs, nil, err
 	}
 	if hasNew(cmds) {
-		err := transfer(ctx, func(w io.Writer) error { return pack(w, refs, cmds) }, func(r io.Reader) error { return installPack(ctx, up, r) })
+		err := transfer(ctx, func(w io.Writer) error { return pack(w, refs, cmds) }, func(r io.Reader) error { return installPack(ctx, up, r, nil) })
 		if err != nil {
 			return nil, nil, l.drop(fmt.Errorf("%w: the upstream could not store the pack: %v", ErrRejected, err))
 		}

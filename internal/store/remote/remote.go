@@ -47,6 +47,8 @@ var (
 	ErrNoRepo = errors.New("the upstream has no repository there")
 	// ErrConfig: the upstream address or credentials are unusable as given.
 	ErrConfig = errors.New("bad upstream configuration")
+	// ErrBadObject: a fetched pack holds an object CheckObject refused.
+	ErrBadObject = errors.New("the upstream sent an object that fails the checks")
 	// ErrRejected: the upstream refused a push of a ref.
 	ErrRejected = errors.New("the upstream rejected the push")
 	// ErrNonFastForward: the push would lose upstream commits; merge first.
@@ -80,6 +82,12 @@ type Options struct {
 	// KnownHostsFile lists the upstream's SSH host keys; SSH refuses to
 	// start without it, and refuses a host whose key it does not list.
 	KnownHostsFile string
+	// CheckObject, when set, sees every commit, tree and tag of a fetched
+	// pack before any of it is installed (blobs come with nil content); an
+	// error refuses the whole pack. The wiki passes the fsck checks its
+	// smart-HTTP server applies to pushes, so a compromised host cannot
+	// slip in what a push would be refused for.
+	CheckObject func(kind store.ObjectKind, raw []byte) error
 }
 
 // Remote is one upstream of one repository.

@@ -368,3 +368,37 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckObject: a fetched pack is checked before any of it is
+// installed, and one bad object refuses it all.
+func TestCheckObject(t *testing.T) {
+	needGit(t)
+	wiki := mustWiki(t, map[string]string{"index.md": "# Home\n"})
+	up := bareUpstream(t, wiki)
+	hostCommit(t, up, "main", "evil.md", "not welcome\n")
+	seen := map[store.ObjectKind]int{}
+	check := func(kind store.ObjectKind, raw []byte) error {
+		seen[kind]++
+		if kind == store.KindTree && strings.Contains(string(raw), "evil.md") {
+			return errors.New("a name the checks refuse")
+		}
+		return nil
+	}
+	before := tracked(t, mustRemote(t, wiki, Options{URL: up}), "refs/heads/main")
+	_, err := mustRemote(t, wiki, Options{URL: up, CheckObject: check}).Fetch(ctx)
+	if !errors.Is(err, ErrBadObject) {
+		t.Fatalf("fetch of a bad tree: %v, want ErrBadObject", err)
+	}
+	if seen[store.KindTree] == 0 {
+		t.Fatalf("the check saw %v", seen)
+	}
+	r := mustRemote(t, wiki, Options{URL: up})
+	if got := tracked(t, r, "refs/heads/main"); got != before {
+		t.Fatalf("tracking ref moved to %s", got)
+	}
+	head := gitCmd(t, up, "rev-parse", "main")
+	h, _ := store.ParseHash(head)
+	if _, err := wiki.Commit(ctx, h); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the refused commit is in the repository: %v", err)
+	}
+}

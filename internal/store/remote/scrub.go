@@ -54,7 +54,7 @@ func scrubber(secrets ...string) func(string) string {
 // the context's own error when that is what ended the work.
 func kindOf(err error) []error {
 	var out []error
-	for _, s := range []error{ErrNonFastForward, ErrStale, ErrRejected, ErrHostKey, ErrAuth, ErrNoRepo, ErrConfig, ErrUnreachable} {
+	for _, s := range []error{ErrNonFastForward, ErrStale, ErrRejected, ErrHostKey, ErrAuth, ErrNoRepo, ErrConfig, ErrBadObject, ErrUnreachable} {
 		if errors.Is(err, s) {
 			out = append(out, s)
 		}
