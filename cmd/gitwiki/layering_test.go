@@ -20,6 +20,7 @@ var floors = [][]string{
 	{"internal/site"},
 	{"internal/pages"},
 	{"internal/review", "internal/search", "internal/theme"},
+	{"internal/upstream"}, // syncs with an upstream host; web wires it
 	{"internal/present"},
 	{"internal/web", "internal/export", "internal/importer"},
 }
