@@ -146,7 +146,7 @@ func (r *Renderer) parse(src []byte, file string, page wikipath.Page) *parsed {
 		} else if file != "" {
 			page = wikipath.Page(strings.TrimSuffix(file, path.Ext(file)))
 		}
-		p.Title = page.Title()
+		p.Title, p.Untitled = page.Title(), true
 	}
 	return p
 }

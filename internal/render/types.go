@@ -79,6 +79,7 @@ type FrontMatter struct {
 // Summary is what the read model needs from a page, without rendering HTML.
 type Summary struct {
 	Title       string // front matter, else first "# heading", else the file name made readable
+	Untitled    bool   // the title is the file name made readable: the page gives none
 	FrontMatter FrontMatter
 	Links       []Link
 	Anchors     []string // the ids of every heading, which links may name after #

@@ -1,0 +1,243 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/render/heading"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// Severity says whether a finding breaks the wiki (an error: gitwiki check
+// exits 1) or only deserves a look (a warning).
+type Severity int
+
+const (
+	Warning Severity = iota + 1
+	Error
+)
+
+// Finding is one thing gitwiki check and /-/check report about a file.
+type Finding struct {
+	File     string // content-root relative; for a wanted page, the file it would be
+	Line     int    // 0 when it concerns the whole file
+	Severity Severity
+	Message  string
+}
+
+// String is the "file:line: message" line of gitwiki check; warnings say so.
+func (f Finding) String() string {
+	loc := f.File
+	if f.Line > 0 {
+		loc += ":" + strconv.Itoa(f.Line)
+	}
+	if f.Severity == Warning {
+		return loc + ": warning: " + f.Message
+	}
+	return loc + ": " + f.Message
+}
+
+// Check reports what is wrong with the wiki at this commit: settings and
+// front matter that do not parse, links to pages, headings and files that
+// do not exist, aliases that collide, pages nobody links to, wanted pages,
+// pages without a title, and content that would load from other hosts.
+// Errors come first, then warnings, each by file and line.
+func (s *Site) Check(ctx context.Context) ([]Finding, error) {
+	c := &checker{st: s, wanted: map[wikipath.Page][]string{}, inbound: map[wikipath.Page]int{}}
+	for _, p := range s.Problems {
+		c.add(SettingsFile, 0, Error, "%s", strings.TrimPrefix(p, SettingsFile+": "))
+	}
+	for _, p := range s.sorted {
+		if strings.HasPrefix(string(p.Name), TemplatesDir+"/") {
+			continue // templates hold placeholder links
+		}
+		for _, w := range p.Summary.Warnings {
+			c.add(p.File, 0, Error, "%s", w)
+		}
+		c.links(p)
+	}
+	if err := c.rendered(ctx); err != nil {
+		return nil, err
+	}
+	c.aliases()
+	c.pages()
+	sort.SliceStable(c.out, func(i, j int) bool {
+		a, b := c.out[i], c.out[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return c.out, nil
+}
+
+type checker struct {
+	st      *Site
+	mu      sync.Mutex
+	out     []Finding
+	wanted  map[wikipath.Page][]string // missing page → files that link to it
+	inbound map[wikipath.Page]int      // page → links from other pages, hidden ones included
+}
+
+func (c *checker) add(file string, line int, sev Severity, format string, a ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.out = append(c.out, Finding{File: file, Line: line, Severity: sev, Message: fmt.Sprintf(format, a...)})
+}
+
+// links checks a page's links to pages and to their headings.
+func (c *checker) links(p *Page) {
+	for _, l := range p.Summary.Links {
+		shown := l.Target
+		if l.Kind == render.LinkWiki {
+			shown = "[[" + shown + "]]"
+		}
+		t, ok := render.ResolveLink(c.st, p.Name, p.File, l)
+		switch {
+		case !ok && t == "":
+			c.add(p.File, l.Line, Error, "link to %s: not a possible page name", shown)
+		case !ok:
+			c.add(p.File, l.Line, Error, "link to %s: no such page", shown)
+			if !contains(c.wanted[t], p.File) {
+				c.wanted[t] = append(c.wanted[t], p.File)
+			}
+		default:
+			if t != p.Name {
+				c.inbound[t]++
+			}
+			if l.Fragment != "" && !c.hasAnchor(t, l) {
+				c.add(p.File, l.Line, Error, "link to %s#%s: that page has no such heading", strings.Trim(shown, "[]"), l.Fragment)
+			}
+		}
+	}
+}
+
+// hasAnchor reports whether page t has the heading a link names. A wiki
+// link names it as people write it ("Install steps"), a markdown link by
+// its id ("install-steps"), possibly escaped.
+func (c *checker) hasAnchor(t wikipath.Page, l render.Link) bool {
+	tp, ok := c.st.Page(t)
+	if !ok {
+		return true
+	}
+	want := []string{l.Fragment, heading.Slug(l.Fragment)}
+	if u, err := url.PathUnescape(l.Fragment); err == nil {
+		want = append(want, u)
+	}
+	for _, a := range tp.Summary.Anchors {
+		if contains(want, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// rendered renders every page once to find links to files that do not
+// exist and loads from other hosts; only rendering resolves those.
+func (c *checker) rendered(ctx context.Context) error {
+	for _, p := range c.st.sorted {
+		if strings.HasPrefix(string(p.Name), TemplatesDir+"/") {
+			continue
+		}
+		src, err := c.st.Source(ctx, p)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p.File, err)
+		}
+		urls := &fileRecorder{st: c.st}
+		doc := c.st.loader.renderer.Render(src, render.Context{Page: p.Name, File: p.File, Resolver: c.st, URLs: urls})
+		for _, f := range urls.missing {
+			c.add(p.File, 0, Error, "link to %s: no such file", f)
+		}
+		if hosts := render.RemoteHosts(doc.HTML); len(hosts) > 0 {
+			c.add(p.File, 0, Warning, "loads from other hosts (%s): the server and the export block it, and it would tell those hosts who reads the page", strings.Join(hosts, ", "))
+		}
+	}
+	return nil
+}
+
+// fileRecorder notes the attachments a rendered page names that do not exist.
+type fileRecorder struct {
+	render.ServerURLs
+	st      *Site
+	missing []string
+}
+
+func (u *fileRecorder) File(p string) string {
+	if _, ok := u.st.files[p]; !ok && !contains(u.missing, p) && !u.st.IsFolder(wikipath.Page(p)) {
+		if _, isPage := u.st.pages[wikipath.Page(p)]; !isPage {
+			u.missing = append(u.missing, p)
+		}
+	}
+	return u.ServerURLs.File(p)
+}
+
+// aliases reports aliases that name an existing page or another page's alias.
+func (c *checker) aliases() {
+	owner := map[string]*Page{}
+	for _, p := range c.st.sorted {
+		if p.Hidden {
+			continue
+		}
+		for _, a := range p.FrontMatter().Aliases {
+			clean, err := wikipath.Parse(strings.TrimSuffix(strings.TrimSuffix(a, "/"), ".md"))
+			switch {
+			case err != nil || clean == "":
+				c.add(p.File, 0, Error, "alias %q is not a possible address", a)
+				continue
+			case c.st.Exists(clean):
+				c.add(p.File, 0, Error, "alias %q is the name of a page, which wins: the alias leads nowhere", a)
+				continue
+			}
+			if o, taken := owner[string(clean)]; taken && o != p {
+				c.add(p.File, 0, Error, "alias %q is also an alias of %s", a, o.File)
+				continue
+			}
+			owner[string(clean)] = p
+		}
+	}
+}
+
+// pages reports, per page, what only deserves a look: nobody links to it,
+// it has no title; and the pages other pages want.
+func (c *checker) pages() {
+	for _, p := range c.st.sorted {
+		if p.Hidden || p.Name == wikipath.Root {
+			continue
+		}
+		if p.Summary.Untitled {
+			c.add(p.File, 0, Warning, "no title: give it a title in front matter or a first # heading; it is shown as %q", p.Title)
+		}
+		if c.inbound[p.Name] == 0 && !c.st.folders[p.Name] {
+			c.add(p.File, 0, Warning, "no page links here (an orphan): readers find it only in the page list")
+		}
+	}
+	for t, from := range c.wanted {
+		sort.Strings(from)
+		c.add(string(t)+".md", 0, Warning, "wanted page: %d %s to it (%s)", len(from), plural(len(from), "page links", "pages link"), strings.Join(from, ", "))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
