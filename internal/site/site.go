@@ -41,6 +41,14 @@ var (
 	// ErrLoadPanic: loading a commit's read model panicked; the commit
 	// cannot be shown until the cause is fixed.
 	ErrLoadPanic = errors.New("reading the wiki failed")
+
+	// Starting a translation (translate.go): a bad request, or one that
+	// conflicts with a page that exists.
+	ErrBadLanguage          = errors.New("not a language tag such as es or pt-BR")
+	ErrNotTranslatable      = errors.New("this page is not translated")
+	ErrSameLanguage         = errors.New("the page is already in that language")
+	ErrTranslationExists    = errors.New("a translation into that language exists")
+	ErrTranslationPathTaken = errors.New("the translation's page name is taken by another page")
 )
 
 // Page is one page of the site at a commit.

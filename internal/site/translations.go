@@ -299,7 +299,7 @@ func (s *Site) compareGroup(ctx context.Context, g *group) (*groupStatus, error)
 	gs := &groupStatus{}
 	src := g.source
 	srcLang := s.Lang(src)
-	h := &sourceHistory{site: s, src: src}
+	h := &pageHistory{site: s, page: src}
 	for _, m := range g.members {
 		if m.page == src {
 			continue
@@ -329,19 +329,28 @@ func rawTranslationOf(p *Page) any {
 }
 
 // compare is one translation against its source.
-func (s *Site) compare(ctx context.Context, h *sourceHistory, m member) (Translation, error) {
-	t := Translation{Lang: m.lang, Source: h.src, Page: m.page}
-	base, baseText, problem, err := s.followed(ctx, h.src, m.page)
+func (s *Site) compare(ctx context.Context, h *pageHistory, m member) (Translation, error) {
+	t := Translation{Lang: m.lang, Source: h.page, Page: m.page}
+	base, baseText, problem, err := s.followed(ctx, h.page, m.page)
 	if err != nil {
 		return t, err
 	}
 	t.Problem = problem
 	if base.IsZero() {
 		t.Inferred = true
-		if base, err = s.inferBase(ctx, h.src, m.page); err != nil {
+		if base, err = s.inferBase(ctx, h.page, m.page); err != nil {
 			return t, err
 		}
 		baseText = nil
+	}
+	if !t.Inferred {
+		together, err := s.changedTogether(ctx, h, m.page, base)
+		if err != nil {
+			return t, err
+		}
+		if !together.IsZero() {
+			base, baseText = together, nil
+		}
 	}
 	head, err := h.at(ctx, 0)
 	if err != nil || head == nil {
@@ -356,7 +365,7 @@ func (s *Site) compare(ctx context.Context, h *sourceHistory, m member) (Transla
 		return t, err
 	}
 	if baseText == nil && !base.IsZero() {
-		if baseText, err = s.sourceAt(ctx, base, h.src); err != nil {
+		if baseText, err = s.sourceAt(ctx, base, h.page); err != nil {
 			return t, err
 		}
 	}
@@ -438,11 +447,11 @@ func (s *Site) sourceAt(ctx context.Context, commit store.Hash, src *Page) ([]by
 	return b, err
 }
 
-// sourceHistory is the source's changes on the first-parent line from the
-// site's commit, newest first, read only as far as a question needs.
-type sourceHistory struct {
+// pageHistory is a page's changes on the first-parent line from the site's
+// commit, newest first, read only as far as a question needs.
+type pageHistory struct {
 	site    *Site
-	src     *Page
+	page    *Page
 	changes []*store.Commit
 	done    bool
 	cur     []byte
@@ -450,15 +459,15 @@ type sourceHistory struct {
 }
 
 // at is the i-th newest change, nil past the oldest.
-func (h *sourceHistory) at(ctx context.Context, i int) (*store.Commit, error) {
+func (h *pageHistory) at(ctx context.Context, i int) (*store.Commit, error) {
 	s := h.site
 	for len(h.changes) <= i && !h.done {
 		var c *store.Commit
 		var err error
 		if len(h.changes) == 0 {
-			c, err = s.loader.LastChange(ctx, s.Commit, h.src.File)
+			c, err = s.loader.LastChange(ctx, s.Commit, h.page.File)
 		} else if last := h.changes[len(h.changes)-1]; len(last.Parents) > 0 {
-			c, err = s.loader.changeAt(ctx, last.Parents[0], h.src.File)
+			c, err = s.loader.changeAt(ctx, last.Parents[0], h.page.File)
 		}
 		if err != nil {
 			return nil, err
@@ -475,31 +484,74 @@ func (h *sourceHistory) at(ctx context.Context, i int) (*store.Commit, error) {
 	return nil, nil
 }
 
-// behind counts the source's changes not contained in base: all of them
+// behind counts the page's changes not contained in base: all of them
 // when base is zero.
-func (h *sourceHistory) behind(ctx context.Context, base store.Hash) (int, error) {
+func (h *pageHistory) behind(ctx context.Context, base store.Hash) (int, error) {
 	for i := 0; ; i++ {
 		c, err := h.at(ctx, i)
 		if err != nil || c == nil {
 			return i, err
 		}
-		if base.IsZero() {
-			continue
-		}
-		if c.Hash == base {
-			return i, nil
-		}
-		in, err := h.site.loader.repo.IsAncestor(ctx, c.Hash, base)
-		if err != nil || in {
+		if in, err := h.site.contains(ctx, base, c); err != nil || in {
 			return i, err
 		}
 	}
 }
 
-// text is the source as it is at the site's commit; nil when too large.
-func (h *sourceHistory) text(ctx context.Context) ([]byte, error) {
+// contains reports whether commit c is base or one of its ancestors.
+func (s *Site) contains(ctx context.Context, base store.Hash, c *store.Commit) (bool, error) {
+	if base.IsZero() {
+		return false, nil
+	}
+	if c.Hash == base {
+		return true, nil
+	}
+	return s.loader.repo.IsAncestor(ctx, c.Hash, base)
+}
+
+// changedTogether is the newest change to the source since base that was
+// made in the same commit as a change to the translation: whoever made it
+// saw that version of the source. It is how saving a translation together
+// with the source's new translationKey keeps the translation up to date,
+// and how one commit fixing both versions does. Zero when there is none.
+func (s *Site) changedTogether(ctx context.Context, h *pageHistory, tr *Page, base store.Hash) (store.Hash, error) {
+	th := &pageHistory{site: s, page: tr}
+	changed := map[store.Hash]bool{}
+	for i := 0; ; i++ {
+		c, err := th.at(ctx, i)
+		if err != nil {
+			return store.ZeroHash, err
+		}
+		if c == nil {
+			break
+		}
+		if in, err := s.contains(ctx, base, c); err != nil || in {
+			if err != nil {
+				return store.ZeroHash, err
+			}
+			break
+		}
+		changed[c.Hash] = true
+	}
+	for i := 0; len(changed) > 0; i++ {
+		c, err := h.at(ctx, i)
+		if err != nil || c == nil {
+			return store.ZeroHash, err
+		}
+		if in, err := s.contains(ctx, base, c); err != nil || in {
+			return store.ZeroHash, err
+		}
+		if changed[c.Hash] {
+			return c.Hash, nil
+		}
+	}
+	return store.ZeroHash, nil
+}
+
+// text is the page as it is at the site's commit; nil when too large.
+func (h *pageHistory) text(ctx context.Context) ([]byte, error) {
 	if !h.curRead {
-		b, err := h.site.Source(ctx, h.src)
+		b, err := h.site.Source(ctx, h.page)
 		if err != nil && !errors.Is(err, store.ErrTooLarge) {
 			return nil, err
 		}

@@ -89,9 +89,22 @@ func TestTranslationStatusLifecycle(t *testing.T) {
 	_, _, row = rowOf(t, l, "es/intro")
 	check(t, "es/intro following c3", row, want{status: UpToDate})
 
+	// One commit fixing both versions brings the translation along, though
+	// its translationOf still names c3.
+	both := commitFiles(t, l, "typo in both", write("en/intro.md", "# Intro\n\none\nTWO\nfour\nfive!\n"),
+		write("es/intro.md", fmt.Sprintf("---\ntranslationOf: %q\n---\n# Introducción!\n", c3)))
+	_, _, row = rowOf(t, l, "es/intro")
+	check(t, "es/intro fixed with its source", row, want{status: UpToDate})
+	if row.From != both {
+		t.Errorf("follows %s, want %s", row.From.Short(), both.Short())
+	}
+
 	c5 := commitFiles(t, l, "source again", write("en/intro.md", "# Intro\n\nall new\n"))
 	_, _, row = rowOf(t, l, "es/intro")
 	check(t, "es/intro after another source edit", row, want{status: Outdated, commits: 1, add: 1, del: 4})
+	if row.From != both || row.To != c5 {
+		t.Errorf("diff %s..%s, want %s..%s", row.From.Short(), row.To.Short(), both.Short(), c5.Short())
+	}
 
 	// An edit without translationOf: history says it follows c5.
 	commitFiles(t, l, "translate, by hand", write("es/intro.md", "# Introducción\n\ntodo nuevo\n"))
