@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -28,6 +29,9 @@ type Settings struct {
 	License     string   `yaml:"license"`
 	LicenseURL  string   `yaml:"license_url"`
 	Footer      string   `yaml:"footer"`
+	// Languages the wiki is written in, and the folders that hold each
+	// (see Language). The site language is the source of translations.
+	Languages []Language `yaml:"languages"`
 }
 
 // DefaultSettings apply to a wiki without wiki.yaml, and fill keys it leaves out.
@@ -49,20 +53,19 @@ func ParseSettings(b []byte) (Settings, error) {
 	if f.Title != "" {
 		s.Title = f.Title
 	}
-	if f.Language != "" {
-		s.Language = f.Language
-	}
+	var langErr error
+	s.Language, s.Languages, langErr = settleLanguages(f.Language, f.Languages)
 	s.Description, s.Nav, s.License, s.LicenseURL, s.Footer = f.Description, f.Nav, f.License, f.LicenseURL, f.Footer
 	switch p := strings.ToLower(strings.TrimSpace(f.EditPolicy)); p {
 	case "":
 	case PolicyReview, PolicyOpen, PolicyClosed:
 		s.EditPolicy = p
 	default:
-		return s, fmt.Errorf("%s: edit_policy %q is not one of review, open, closed; using review", SettingsFile, f.EditPolicy)
+		return s, errors.Join(langErr, fmt.Errorf("%s: edit_policy %q is not one of review, open, closed; using review", SettingsFile, f.EditPolicy))
 	}
 	if u := strings.ToLower(s.LicenseURL); u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
 		s.LicenseURL = ""
-		return s, fmt.Errorf("%s: license_url must be an http(s) URL", SettingsFile)
+		return s, errors.Join(langErr, fmt.Errorf("%s: license_url must be an http(s) URL", SettingsFile))
 	}
-	return s, nil
+	return s, langErr
 }

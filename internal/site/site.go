@@ -41,6 +41,14 @@ var (
 	// ErrLoadPanic: loading a commit's read model panicked; the commit
 	// cannot be shown until the cause is fixed.
 	ErrLoadPanic = errors.New("reading the wiki failed")
+
+	// Starting a translation (translate.go): a bad request, or one that
+	// conflicts with a page that exists.
+	ErrBadLanguage          = errors.New("not a language tag such as es or pt-BR")
+	ErrNotTranslatable      = errors.New("this page is not translated")
+	ErrSameLanguage         = errors.New("the page is already in that language")
+	ErrTranslationExists    = errors.New("a translation into that language exists")
+	ErrTranslationPathTaken = errors.New("the translation's page name is taken by another page")
 )
 
 // Page is one page of the site at a commit.
@@ -79,6 +87,7 @@ type Site struct {
 	byPath      map[string][]*Page // normalised name → pages, hidden ones too
 	nav         []*Node
 	fingerprint string
+	l10n        *l10n // languages and translations (lang.go, translations.go)
 }
 
 // Loader builds Sites from commits and keeps the few most recent ones.
@@ -91,6 +100,7 @@ type Loader struct {
 	recent []*Site // most recent first
 	flight singleflight.Group
 	last   lastChanges
+	steps  changeSteps // history facts for translation status (translations.go)
 	// loadHook, when set by a test, runs at the start of every load.
 	loadHook func(store.Hash)
 }
@@ -374,6 +384,7 @@ func (s *Site) index() {
 		sortByTitle(list)
 	}
 	s.nav = s.buildNav()
+	s.indexLanguages()
 }
 
 // Fingerprint changes whenever the set of pages or their titles changes,
@@ -480,50 +491,15 @@ func (s *Site) Children(name wikipath.Page) []*Page {
 	return out
 }
 
-// Translations lists the same page in other languages: pages sharing its
-// translationKey, or at the same path under another language folder
-// ("en/intro" and "es/intro").
-func (s *Site) Translations(p *Page) []*Page {
-	var out []*Page
-	if key := p.FrontMatter().TranslationKey; key != "" {
-		for _, q := range s.sorted {
-			if q != p && q.FrontMatter().TranslationKey == key {
-				out = append(out, q)
-			}
-		}
-		return out
-	}
-	segs := p.Name.Segments()
-	if len(segs) == 0 || !isLangCode(segs[0]) {
-		return nil
-	}
-	rest := strings.Join(segs[1:], "/")
-	for _, q := range s.sorted {
-		qs := q.Name.Segments()
-		if q != p && len(qs) > 0 && qs[0] != segs[0] && isLangCode(qs[0]) && strings.Join(qs[1:], "/") == rest {
-			out = append(out, q)
-		}
-	}
-	return out
-}
+// Translations lists the same page in other languages, one page per
+// language, sorted by language tag: pages sharing its translationKey, else
+// at the same path under another language folder ("en/intro" and
+// "es/intro"; see lang.go for how folders map to languages).
+func (s *Site) Translations(p *Page) []*Page { return s.translations(p) }
 
-// Lang is a page's language: front matter, then a language folder, then the site's.
-func (s *Site) Lang(p *Page) string {
-	if l := p.FrontMatter().Lang; l != "" {
-		return l
-	}
-	if segs := p.Name.Segments(); len(segs) > 1 && isLangCode(segs[0]) {
-		return segs[0]
-	}
-	return s.Settings.Language
-}
-
-func isLangCode(s string) bool {
-	if len(s) != 2 {
-		return false
-	}
-	return s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z'
-}
+// Lang is a page's language as a canonical BCP 47 tag: front matter, then
+// its language folder, then the site's.
+func (s *Site) Lang(p *Page) string { return s.lang(p) }
 
 func sortByTitle(ps []*Page) {
 	sort.SliceStable(ps, func(i, j int) bool {
