@@ -23,13 +23,23 @@ const (
 	Error
 )
 
-// Finding is one thing gitwiki check and /-/check report about a file.
+// Finding is one thing gitwiki check, /-/check and a page's maintainers are
+// told about a file. Kind sorts those about languages and translations,
+// where Value is the front-matter value at fault and Lang the language
+// concerned, so a translated interface can word them anew.
 type Finding struct {
-	File     string // content-root relative; for a wanted page, the file it would be
+	Kind     FindingKind // 0 for the link and page report
+	Severity Severity    // 0 is a warning
+	Page     wikipath.Page
+	File     string // content-root relative; for a wanted page, the file it would be; for FindingMissing, the source's
 	Line     int    // 0 when it concerns the whole file
-	Severity Severity
+	Lang     string
+	Value    string
 	Message  string
 }
+
+// IsError reports whether the finding breaks the wiki.
+func (f Finding) IsError() bool { return f.Severity == Error }
 
 // String is the "file:line: message" line of gitwiki check; warnings say so.
 func (f Finding) String() string {
@@ -37,7 +47,7 @@ func (f Finding) String() string {
 	if f.Line > 0 {
 		loc += ":" + strconv.Itoa(f.Line)
 	}
-	if f.Severity == Warning {
+	if !f.IsError() {
 		return loc + ": warning: " + f.Message
 	}
 	return loc + ": " + f.Message

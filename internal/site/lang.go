@@ -234,21 +234,6 @@ const (
 	FindingMissing                              // a configured language lacks a translation
 )
 
-// Finding is one warning about one page, for gitwiki check ("file: message")
-// and for maintainers on the page. Value is the front-matter value at fault,
-// Lang the language concerned, so a translated interface can word it anew.
-type Finding struct {
-	Kind    FindingKind
-	Page    wikipath.Page
-	File    string // content file; for FindingMissing, the source's
-	Lang    string
-	Value   string
-	Message string
-}
-
-// String is the line gitwiki check prints.
-func (f Finding) String() string { return f.File + ": " + f.Message }
-
 // l10n is a site's languages and translation groups, derived at load from
 // paths, wiki.yaml and front matter. What git must answer (the status of
 // each translation) is filled in lazily and kept for the site's lifetime.

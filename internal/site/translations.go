@@ -118,7 +118,7 @@ func (r *TranslationReport) Warnings() []Finding {
 	for _, lr := range r.Languages {
 		for _, t := range lr.Outdated {
 			out = append(out, Finding{Kind: FindingOutdated, Page: t.Page.Name, File: t.Page.File, Lang: t.Lang, Value: t.From.String(),
-				Message: fmt.Sprintf("the %s translation is %s behind %s (+%d −%d lines)", t.Lang, plural(t.Commits, "change"), t.Source.File, t.Added, t.Deleted)})
+				Message: fmt.Sprintf("the %s translation is %s behind %s (+%d −%d lines)", t.Lang, countOf(t.Commits, "change"), t.Source.File, t.Added, t.Deleted)})
 		}
 		for _, t := range lr.Missing {
 			out = append(out, Finding{Kind: FindingMissing, Page: t.Source.Name, File: t.Source.File, Lang: t.Lang,
@@ -129,7 +129,7 @@ func (r *TranslationReport) Warnings() []Finding {
 	return out
 }
 
-func plural(n int, word string) string {
+func countOf(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
