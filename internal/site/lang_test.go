@@ -128,7 +128,7 @@ func TestPageLanguage(t *testing.T) {
 			if tc.finding != (len(found) == 1) {
 				t.Errorf("findings %v, want one: %v", found, tc.finding)
 			}
-			if tc.finding && !strings.Contains(found[0].String(), p.File+": lang ") {
+			if tc.finding && !strings.Contains(found[0].String(), p.File+": warning: lang ") {
 				t.Errorf("finding reads %q", found[0])
 			}
 		})

@@ -160,7 +160,7 @@ func TestTranslationOfProblems(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.Findings) != 1 || !strings.Contains(r.Findings[0].String(), "es/intro.md: translationOf") {
+			if len(r.Findings) != 1 || !strings.Contains(r.Findings[0].String(), "es/intro.md: warning: translationOf") {
 				t.Errorf("report findings %+v", r.Findings)
 			}
 		})
@@ -241,14 +241,14 @@ func TestTranslationReport(t *testing.T) {
 		lines = append(lines, w.String())
 	}
 	wantLines := []string{
-		`Guides/Backups.md: no ar translation`,
-		`Solo.md: translationOf 0000 names no commit of this wiki`,
-		`Solo.md: the en translation is 1 change behind espanol/Solo.md (+2 −0 lines)`,
-		`espanol/Guides/Backups.md: the es translation is 1 change behind Guides/Backups.md (+2 −1 lines)`,
-		`espanol/Solo.md: no ar translation`,
-		`espanol/Solo.md: no fr translation`,
-		`index.md: no ar translation`,
-		`index.md: no fr translation`,
+		`Guides/Backups.md: warning: no ar translation`,
+		`Solo.md: warning: translationOf 0000 names no commit of this wiki`,
+		`Solo.md: warning: the en translation is 1 change behind espanol/Solo.md (+2 −0 lines)`,
+		`espanol/Guides/Backups.md: warning: the es translation is 1 change behind Guides/Backups.md (+2 −1 lines)`,
+		`espanol/Solo.md: warning: no ar translation`,
+		`espanol/Solo.md: warning: no fr translation`,
+		`index.md: warning: no ar translation`,
+		`index.md: warning: no fr translation`,
 	}
 	if strings.Join(lines, "\n") != strings.Join(wantLines, "\n") {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
