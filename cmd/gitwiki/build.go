@@ -155,15 +155,38 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer repo.Close()
-	problems, err := export.Check(ctx, loader, *sf.rev)
+	st, err := siteAt(ctx, loader, *sf.rev)
 	if err != nil {
 		return &exitError{2, err}
 	}
-	for _, p := range problems {
-		fmt.Fprintln(stdout, p.String())
+	findings, err := st.Check(ctx)
+	if err != nil {
+		return &exitError{2, err}
 	}
-	if len(problems) > 0 {
-		return &exitError{1, fmt.Errorf("%d problems", len(problems))}
+	errs := 0
+	for _, f := range findings {
+		fmt.Fprintln(stdout, f.String())
+		if f.IsError() {
+			errs++
+		}
+	}
+	if errs > 0 {
+		return &exitError{1, fmt.Errorf("%d errors, %d warnings", errs, len(findings)-errs)}
+	}
+	if len(findings) > 0 {
+		fmt.Fprintf(stdout, "No errors; %d warnings.\n", len(findings))
 	}
 	return nil
+}
+
+// siteAt is the read model at rev ("" for the branch head).
+func siteAt(ctx context.Context, loader *site.Loader, rev string) (*site.Site, error) {
+	if rev == "" {
+		return loader.Head(ctx)
+	}
+	h, err := loader.Resolve(ctx, rev)
+	if err != nil {
+		return nil, fmt.Errorf("%w %q: %w", export.ErrBadRevision, rev, err)
+	}
+	return loader.At(ctx, h)
 }

@@ -332,44 +332,6 @@ func TestThemeFailure(t *testing.T) {
 	}
 }
 
-func TestCheck(t *testing.T) {
-	files := map[string]string{
-		"index.md":         "# Home\n\n[[Gone]] [[Idea]] ![x](pic.png) [ok](files/report.txt)\n",
-		"Idea.md":          "---\ndraft: true\n---\n# Idea\n",
-		"Bad.md":           "---\ntitle: [unclosed\n---\nBody\n",
-		"_Sidebar.md":      "[[Nope]]",
-		"wiki.yaml":        "edit_policy: sometimes\n",
-		"files/report.txt": "r",
-	}
-	r := MustRepo(t, mapFS(files))
-	problems, err := Check(context.Background(), MustLoader(t, r, ""), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range problems {
-		got = append(got, p.String())
-	}
-	want := []string{
-		"Bad.md: The front matter could not be read",
-		"_Sidebar.md: link to [[Nope]]: no such page",
-		"index.md: link to [[Gone]]: no such page",
-		"index.md: link to pic.png: no such file",
-		"wiki.yaml: edit_policy",
-	}
-	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
-	}
-	for i := range want {
-		if !strings.HasPrefix(got[i], want[i]) {
-			t.Errorf("problem %d: got %q, want it to start with %q", i, got[i], want[i])
-		}
-	}
-	if _, err := Check(context.Background(), MustLoader(t, r, ""), "nope"); !errors.Is(err, ErrBadRevision) {
-		t.Errorf("unknown revision: got %v", err)
-	}
-}
-
 // TestOnlyUsedAssets: the export ships the theme assets its pages link to,
 // not the editor's script (hardening item 23).
 func TestOnlyUsedAssets(t *testing.T) {
@@ -429,13 +391,17 @@ func TestRemoteContent(t *testing.T) {
 	if !strings.Contains(page, `<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;`) {
 		t.Errorf("no CSP in the exported page:\n%.600s", page)
 	}
-	probs, err := Check(context.Background(), MustLoader(t, r, ""), "")
+	st, err := MustLoader(t, r, "").Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs, err := st.Check(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := false
 	for _, p := range probs {
-		found = found || (p.Path == "index.md" && strings.Contains(p.Reason, "tracker.example.com"))
+		found = found || (p.File == "index.md" && strings.Contains(p.Message, "tracker.example.com"))
 	}
 	if !found {
 		t.Errorf("check did not report the remote image: %v", probs)

@@ -187,53 +187,6 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// Check reports broken links and page problems (front matter that does not
-// parse, pages too large to show, a wiki.yaml with errors) without writing
-// anything. Drafts count as pages, as they do on the server.
-func Check(ctx context.Context, loader *site.Loader, rev string) ([]Problem, error) {
-	repo := loader.Repo()
-	commit, err := resolve(ctx, repo, rev)
-	if err != nil {
-		return nil, err
-	}
-	b, err := prepare(ctx, loader, nil, commit, "", true)
-	if err != nil {
-		return nil, err
-	}
-	b.checkLinks()
-	var problems []Problem
-	for _, p := range b.plan.st.Problems {
-		problems = append(problems, Problem{Path: site.SettingsFile, Reason: strings.TrimPrefix(p, site.SettingsFile+": ")})
-	}
-	for _, p := range b.plan.st.Pages() {
-		for _, w := range p.Summary.Warnings {
-			problems = append(problems, Problem{Path: p.File, Reason: w})
-		}
-	}
-	// Attachments are found by rendering: only then are relative links resolved.
-	sc := scheme{plan: b.plan}
-	pages := b.checked()
-	err = parallel(ctx, b.workers(), len(pages), func(i int) error {
-		doc, missing, err := b.render(ctx, pages[i], sc)
-		if err != nil {
-			return err
-		}
-		b.linkProblems(pages[i], missing)
-		if hosts := render.RemoteHosts(doc.HTML); len(hosts) > 0 {
-			b.mu.Lock()
-			b.broken = append(b.broken, Problem{Path: pages[i].File, Reason: "loads from other hosts (" + strings.Join(hosts, ", ") + "): the server and the export block it, and it would tell those hosts who reads the page"})
-			b.mu.Unlock()
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	problems = append(problems, b.broken...)
-	sortProblems(problems)
-	return problems, nil
-}
-
 func resolve(ctx context.Context, repo *store.Repo, rev string) (*store.Commit, error) {
 	var h store.Hash
 	var err error

@@ -55,9 +55,10 @@ func (f Finding) String() string {
 
 // Check reports what is wrong with the wiki at this commit: settings and
 // front matter that do not parse, links to pages, headings and files that
-// do not exist, aliases that collide, pages nobody links to, wanted pages,
-// pages without a title, and content that would load from other hosts.
-// Errors come first, then warnings, each by file and line.
+// do not exist, aliases that collide (errors); pages nobody links to, wanted
+// pages, pages without a title, content that would load from other hosts,
+// unknown languages, outdated and missing translations (warnings). Errors
+// come first, then warnings, each by file and line.
 func (s *Site) Check(ctx context.Context) ([]Finding, error) {
 	c := &checker{st: s, wanted: map[wikipath.Page][]string{}, inbound: map[wikipath.Page]int{}}
 	for _, p := range s.Problems {
@@ -77,6 +78,18 @@ func (s *Site) Check(ctx context.Context) ([]Finding, error) {
 	}
 	c.aliases()
 	c.pages()
+	// Languages and translations: unknown tags, translationOf that names no
+	// usable commit, outdated and missing translations. All warnings.
+	c.out = append(c.out, s.LanguageFindings()...)
+	tr, err := s.TranslationReport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range tr.Warnings() {
+		if f.Kind != FindingLang && f.Kind != FindingDuplicate {
+			c.out = append(c.out, f)
+		}
+	}
 	sort.SliceStable(c.out, func(i, j int) bool {
 		a, b := c.out[i], c.out[j]
 		if a.Severity != b.Severity {

@@ -178,16 +178,18 @@ func checkWiki(t *testing.T, res *importer.Result, pages int) *wsite.Site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems, err := export.Check(ctx, loader, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Errorf("gitwiki check: %s", p.String())
-	}
 	st, err := loader.Head(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	findings, err := st.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.IsError() {
+			t.Errorf("gitwiki check: %s", f)
+		}
 	}
 	if n := len(st.Pages()); n != pages {
 		t.Errorf("the wiki has %d pages, want %d", n, pages)
