@@ -60,6 +60,19 @@ func (f Finding) String() string {
 // unknown languages, outdated and missing translations (warnings). Errors
 // come first, then warnings, each by file and line.
 func (s *Site) Check(ctx context.Context) ([]Finding, error) {
+	// A Site is one commit: its report is made once.
+	s.report.once.Do(func() { s.report.findings, s.report.err = s.check(context.WithoutCancel(ctx)) })
+	return s.report.findings, s.report.err
+}
+
+// report is a Site's check report, made on first use.
+type report struct {
+	once     sync.Once
+	findings []Finding
+	err      error
+}
+
+func (s *Site) check(ctx context.Context) ([]Finding, error) {
 	c := &checker{st: s, wanted: map[wikipath.Page][]string{}, inbound: map[wikipath.Page]int{}}
 	for _, p := range s.Problems {
 		c.add(SettingsFile, 0, Error, "%s", strings.TrimPrefix(p, SettingsFile+": "))

@@ -87,6 +87,7 @@ type Site struct {
 	byPath      map[string][]*Page // normalised name → pages, hidden ones too
 	nav         []*Node
 	fingerprint string
+	report      report // Check's, made once
 	l10n        *l10n // languages and translations (lang.go, translations.go)
 }
 

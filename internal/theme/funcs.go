@@ -37,6 +37,7 @@ func funcs() template.FuncMap {
 		"aria":      fieldAria,
 		"gitReview": gitReview,
 		"proposals": proposalRows,
+		"checkRows": checkRows,
 		"staticCSP": func() string { return StaticCSP },
 	}
 }
@@ -258,3 +259,11 @@ func fieldAria(problemField, field string, help ...string) template.HTMLAttr {
 	}
 	return template.HTMLAttr(b.String())
 }
+
+// CheckRows carries Links to the check-items partial.
+type CheckRows struct {
+	Links Links
+	Items []CheckItem
+}
+
+func checkRows(l Links, items []CheckItem) CheckRows { return CheckRows{Links: l, Items: items} }

@@ -39,7 +39,7 @@ type Asset struct {
 
 // requiredViews are the views the wiki renders; a theme without one of them
 // fails at Load rather than on the first request that needs it.
-var requiredViews = [...]string{"page", "history", "diff", "pages", "recent", "tags", "search", "error",
+var requiredViews = [...]string{"page", "history", "diff", "pages", "recent", "tags", "search", "error", "check",
 	"edit", "move", "delete", "proposals", "proposal", "login", "setup"}
 
 const (

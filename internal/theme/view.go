@@ -57,6 +57,7 @@ const (
 	ActionTags          Action = "tags"
 	ActionProposals     Action = "proposals"
 	ActionProposalsFeed Action = "proposals-feed"
+	ActionCheck         Action = "check" // the link and page report, for maintainers
 
 	// Account actions; logout is a POST form. The export has none.
 	ActionLogin  Action = "login"
@@ -70,7 +71,7 @@ const (
 
 // Actions lists every action, for tests of templates and link schemes.
 var Actions = []Action{ActionEdit, ActionHistory, ActionRaw, ActionDiff, ActionMove, ActionDelete, ActionPreview, ActionNew,
-	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionFeed, ActionTags, ActionProposals, ActionProposalsFeed,
+	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionFeed, ActionTags, ActionProposals, ActionProposalsFeed, ActionCheck,
 	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex}
 
 // Site is the part of wiki.yaml a template shows.
@@ -220,6 +221,23 @@ type TagCount struct {
 	Kind  string
 	Name  string
 	Count int
+}
+
+// CheckView is the link and page report for maintainers: errors, then
+// warnings, each with the page it is about when that page exists.
+type CheckView struct {
+	Base
+	Errors   []CheckItem
+	Warnings []CheckItem
+}
+
+// CheckItem is one finding.
+type CheckItem struct {
+	File    string
+	Line    int
+	Page    wikipath.Page // the page the file is
+	Linked  bool          // that page exists: link to it
+	Message string
 }
 
 // SearchView shows search results.

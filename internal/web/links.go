@@ -44,7 +44,7 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 	case theme.ActionHome:
 		return l.Page(wikipath.Root)
 	case theme.ActionPages, theme.ActionRecent, theme.ActionSearch, theme.ActionFeed, theme.ActionTags,
-		theme.ActionProposals, theme.ActionProposalsFeed, theme.ActionNew:
+		theme.ActionProposals, theme.ActionProposalsFeed, theme.ActionNew, theme.ActionCheck:
 		return l.s.urlFor(string(a))
 	case theme.ActionPreview:
 		u := l.s.urlFor(string(a))

@@ -35,6 +35,7 @@ func (s *Server) routes() *mux.Router {
 		{"/-/feed.atom", get, "feed", s.feedAtom},
 		{"/-/search", get, "search", s.searchShow},
 		{"/-/tags", get, "tags", s.tagsList},
+		{"/-/check", get, "check", s.checkShow},
 		{"/-/tags/{kind:tag|category}/{name:.+}", get, "tag", s.tagShow},
 		{"/-/edit/{page:.*}", get, "edit", s.editShow},
 		{"/-/edit/{page:.*}", post, "edit-submit", s.editSubmit},
