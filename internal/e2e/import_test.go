@@ -70,3 +70,36 @@ func checkRedirect(t *testing.T, s *Server, old, page string) {
 		t.Errorf("GET %s (from %s): %d", page, old, got.StatusCode)
 	}
 }
+
+// TestImportedCorporaInBrowser imports the real corpora, when they are here,
+// serves them and looks at an orgsec page and an SDA stage page at 1280 px
+// in Chromium: every image loads, no Liquid and no escaped HTML shows, and
+// the Spanish page says lang="es". The screenshots are for a person to
+// look at (issue 9).
+func TestImportedCorporaInBrowser(t *testing.T) {
+	t.Parallel()
+	corpora := os.Getenv("GITWIKI_CORPORA")
+	if corpora == "" {
+		corpora = filepath.Join(moduleRoot(t), "..", "shared", "corpora")
+	}
+	if _, err := os.Stat(filepath.Join(corpora, "sda-manual")); err != nil {
+		t.Skipf("no corpora at %s: %v", corpora, err)
+	}
+	dir, shots := requireBrowser(t)
+	tmp := t.TempDir()
+	orgsec, sda := filepath.Join(tmp, "orgsec.git"), filepath.Join(tmp, "sda.git")
+	for _, imp := range [][]string{{"confluence", filepath.Join(corpora, "orgsec-community-2021"), orgsec}, {"jekyll", filepath.Join(corpora, "sda-manual"), sda}} {
+		if out, errOut, code := runGitwiki(t, "import", imp[0], imp[1], "--repo", imp[2]); code != 0 {
+			t.Fatalf("gitwiki import %s: exit %d\n%s%s", imp[0], code, out, errOut)
+		}
+	}
+	o := StartServer(t, "--repo", orgsec)
+	runBrowserScript(t, dir, "pages.mjs", nil, o.URL, shots,
+		"import-orgsec-1280=/about-this-initiative@1280",
+		"import-orgsec-toc-1280=/create-space-trust-and-buy-in@1280")
+	s := StartServer(t, "--repo", sda)
+	runBrowserScript(t, dir, "pages.mjs", nil, s.URL, shots,
+		"import-sda-stage-1280=/en/01-research-and-objectives@1280,lang=en",
+		"import-sda-activity-1280=/en/activities/0103-data-mapping-and-classification@1280",
+		"import-sda-stage-es-1280=/es/01-research-and-objectives@1280,lang=es")
+}

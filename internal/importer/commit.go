@@ -42,7 +42,7 @@ func Commit(ctx context.Context, res *Result, opts CommitOptions) (store.Hash, e
 		return store.ZeroHash, err
 	}
 	if opts.Author.Name == "" {
-		opts.Author = store.Signature{Name: "gitwiki import", Email: "gitwiki@invalid"}
+		opts.Author = store.Signature{Name: "gitwiki import", Email: "import@gitwiki.invalid"}
 	}
 	if opts.Author.When.IsZero() {
 		opts.Author.When = time.Now()

@@ -95,10 +95,18 @@ func AccountIdentity(name string) store.Signature {
 // which anyone could type. Commits pushed with git are a maintainer's
 // push, and count as theirs.
 func Verified(author, committer store.Signature) bool {
-	if committer.Email != WikiCommitter.Email {
-		return true
+	if committer.Email != WikiCommitter.Email || author.Email == WikiCommitter.Email {
+		return true // pushed, or written by the wiki itself (its starter pages)
 	}
 	return IsAccountEmail(author.Email)
+}
+
+// reserved reports whether a typed email is in the .invalid domain, where
+// the wiki's own identities live (accounts, the wiki itself, anonymous):
+// nobody can receive mail there, so nobody needs to type one.
+func reserved(email string) bool {
+	e := strings.ToLower(email)
+	return strings.HasSuffix(e, "@invalid") || strings.HasSuffix(e, ".invalid")
 }
 
 // IsAccountEmail reports whether email is one the wiki gives accounts.
@@ -177,8 +185,8 @@ func Identity(name, email string) (store.Signature, error) {
 		if err != nil || a.Address != e || strings.ContainsAny(e, "<> \t") || len(e) > 254 {
 			return store.Signature{}, problem("email", Invalid, "“%s” does not look like an email address. Leave the field empty to stay anonymous.", e)
 		}
-		if IsAccountEmail(e) {
-			return store.Signature{}, problem("email", Invalid, "Addresses ending in %s or %s are kept for the wiki's accounts. Use your own address, or leave the field empty.", accountDomain, maintainerDomain)
+		if reserved(e) {
+			return store.Signature{}, problem("email", Invalid, "Addresses in the .invalid domain (such as %s) are the wiki's own. Use your own address, or leave the field empty.", "name"+accountDomain)
 		}
 	}
 	switch {
