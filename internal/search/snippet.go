@@ -17,122 +17,82 @@ const (
 	maxAnchors   = 200 // windows tried; bounds the work on pages full of matches
 )
 
-// matcher finds a query's words and phrases in a page's text, comparing folded
-// forms (and stems, for languages that have them) so that the query "informacion"
-// highlights "Información" just as the index matched it.
-type matcher struct {
-	words   map[string]int            // folded word → clause id
-	stems   map[string]map[string]int // lang → stem of a word → clause id
-	heads   map[string]map[string]bool
-	phrases [][]string // clause id is len(words) + index
-	ix      *Index
-}
-
-func (ix *Index) newMatcher(pq parsedQuery) *matcher {
-	m := &matcher{
-		words:   make(map[string]int, len(pq.words)),
-		stems:   make(map[string]map[string]int),
-		heads:   make(map[string]map[string]bool),
-		phrases: pq.phrases,
-		ix:      ix,
-	}
-	for i, w := range pq.words {
-		m.words[w.folded] = i
-	}
-	for lang, st := range ix.stemmers {
-		stems := make(map[string]int, len(pq.words))
-		heads := make(map[string]bool, len(pq.words))
-		for i, w := range pq.words {
-			s := st.stem(w.folded)
-			if _, dup := stems[s]; !dup {
-				stems[s] = i
-			}
-			heads[head(s)] = true
-		}
-		m.stems[lang], m.heads[lang] = stems, heads
-	}
-	return m
-}
-
-// head is the part of a term that stemming leaves alone, a cheap filter that
-// saves stemming most of a page's words.
-func head(s string) string { return s[:min(2, len(s))] }
-
 // span is a match in the text: bytes [start, end) of clause id.
 type span struct{ start, end, id int }
 
-// findWords appends to spans the words (or stems) of the query found in toks.
-func (m *matcher) findWords(toks analysis.TokenStream, lang string, spans []span) []span {
-	st, stems, heads := m.ix.stemmers[lang], m.stems[lang], m.heads[lang]
+// findWords appends to spans the tokens of toks that are terms of m.
+func findWords(toks analysis.TokenStream, m *marks, spans []span) []span {
 	for _, t := range toks {
-		if id, ok := m.words[string(t.Term)]; ok {
-			spans = append(spans, span{t.Start, t.End, id})
-			continue
-		}
-		if st == nil || len(t.Term) < 3 || !heads[string(t.Term[:2])] {
-			continue
-		}
-		if id, ok := stems[st.stem(string(t.Term))]; ok {
+		if id, ok := m.terms[string(t.Term)]; ok {
 			spans = append(spans, span{t.Start, t.End, id})
 		}
 	}
 	return spans
 }
 
-// withPhrases returns the word spans plus the phrases found in toks, in text order.
-func (m *matcher) withPhrases(words []span, toks analysis.TokenStream) []span {
-	if len(m.phrases) == 0 {
-		return words
-	}
-	spans := slices.Clone(words)
-	for k, p := range m.phrases {
-		id := len(m.words) + k
+// findPhrases appends to spans the phrases of m found in toks, by position:
+// a stop word's gap matches any word.
+func findPhrases(toks analysis.TokenStream, m *marks, spans []span) []span {
+	for _, p := range m.phrases {
 	next:
-		for i := 0; i+len(p) <= len(toks); i++ {
-			for j, term := range p {
-				if string(toks[i+j].Term) != term {
+		for i := range toks {
+			if string(toks[i].Term) != p.terms[0] {
+				continue
+			}
+			k, end := i, toks[i].End
+			for j, term := range p.terms[1:] {
+				if term == "" {
+					continue
+				}
+				want := toks[i].Position + j + 1
+				for k < len(toks) && toks[k].Position < want {
+					k++
+				}
+				if k == len(toks) || toks[k].Position != want || string(toks[k].Term) != term {
 					continue next
 				}
+				end = toks[k].End
 			}
-			spans = append(spans, span{toks[i].Start, toks[i+len(p)-1].End, id})
+			spans = append(spans, span{toks[i].Start, end, p.id})
 		}
 	}
-	slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
 	return spans
 }
 
 const chunkBytes = 2048
 
-// snippet shows the part of a page's text that best matches the query.
-func (ix *Index) snippet(e entry, m *matcher) template.HTML {
-	text := e.doc.Text
+// snippet shows the part of a page's text that best matches the query,
+// analysing it as the page's family does, so the query "policies" marks
+// "policy" just as the index matched it.
+func (ix *Index) snippet(text, fam string, m *marks, clauses int) template.HTML {
 	if text == "" {
 		return ""
 	}
-	clauses := len(m.words) + len(m.phrases)
+	an := ix.an.byFamily[fam]
 	var toks analysis.TokenStream
-	var words, spans []span
+	var spans []span
 	// Long pages are read a chunk at a time, until one window holds every word.
 	for off := 0; off < len(text); {
 		end := chunkEnd(text, off)
-		chunk := ix.fold.Analyze([]byte(text[off:end]))
+		chunk := an.Analyze([]byte(text[off:end]))
 		for _, t := range chunk {
 			t.Start += off
 			t.End += off
 		}
-		words = m.findWords(chunk, e.lang, words)
+		spans = findPhrases(chunk, m, findWords(chunk, m, spans))
 		toks = append(toks, chunk...)
-		spans = m.withPhrases(words, toks)
 		off = end
 		if off < len(text) && len(spans) > 0 {
+			slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
 			i, distinct := bestAnchor(text, spans, clauses)
 			if distinct == clauses && forwardRunes(text, spans[i].start, snippetRunes) <= off {
 				break
 			}
 		}
 	}
+	slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
 	start, end := window(text, toks, spans, clauses)
-	return render(text, start, end, spans)
+	return renderSnippet(text, start, end, spans)
 }
 
 // chunkEnd splits text at white space, which no word spans, so analyzing chunks
@@ -233,9 +193,9 @@ func backRunes(s string, from, n int) int {
 	return i
 }
 
-// render escapes text[start:end], wraps the spans in <mark> and collapses white
+// renderSnippet escapes text[start:end], wraps the spans in <mark> and collapses white
 // space, so the only markup in a snippet is the <mark> tags added here.
-func render(text string, start, end int, spans []span) template.HTML {
+func renderSnippet(text string, start, end int, spans []span) template.HTML {
 	var w snippetWriter
 	w.b.Grow(end - start + 64)
 	if start > 0 {

@@ -1,0 +1,52 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// foldTable is the folding the offline search applies to a query, as data:
+// every character that folds to something other than its lower case, then
+// its folded form, the entries separated by spaces. The script lowercases
+// what the table does not name and drops combining marks, as fold does
+// (TestFoldParity checks every character).
+func foldTable() string {
+	var b strings.Builder
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF || !assigned(r) || unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		s := string(r)
+		f := string(appendFolded(nil, r))
+		if f == jsLower(s) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s)
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+func assigned(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Zs)
+}
+
+// jsLower is what the script's toLowerCase gives for one character where
+// it differs from Go's (the script's table covers the difference).
+func jsLower(s string) string {
+	r, _ := utf8.DecodeRuneInString(s)
+	if l, ok := jsLowerDiffers[r]; ok {
+		return l
+	}
+	return strings.ToLower(s)
+}
+
+// jsLowerDiffers are the characters JavaScript lowercases unlike Go, from
+// TestFoldParity.
+var jsLowerDiffers = map[rune]string{
+	0x130: "i\u0307", // İ: JavaScript keeps the dot as a combining mark
+}
