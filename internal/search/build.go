@@ -6,8 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	index "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // How many completions of the last word, and corrections of a misspelt
@@ -71,6 +71,10 @@ type builder struct {
 	r    index.IndexReader
 	fams []string
 	plan *plan
+	// real: families in which some required word is no stop word; only
+	// there does a stop word's stand-in clause apply (a query of stop
+	// words only must not list a whole language).
+	real map[string]bool
 }
 
 func (ix *Index) plan(ctx context.Context, r index.IndexReader, p Parsed, fams []string) *plan {
@@ -78,7 +82,15 @@ func (ix *Index) plan(ctx context.Context, r index.IndexReader, p Parsed, fams [
 	for _, f := range fams {
 		pl.marks[f] = &marks{terms: map[string]int{}}
 	}
-	qb := &builder{ctx: ctx, an: ix.an, r: r, fams: fams, plan: pl}
+	qb := &builder{ctx: ctx, an: ix.an, r: r, fams: fams, plan: pl, real: map[string]bool{}}
+	for _, fam := range fams {
+		for _, w := range slices.Concat(append([][]Word{p.Words}, p.Phrases...)...) {
+			if ix.an.word(fam, w.Raw) != "" {
+				qb.real[fam] = true
+				break
+			}
+		}
+	}
 	var must, should, mustNot []query.Query
 	for i, w := range p.Words {
 		if q := qb.word(w, p.Prefix && i == len(p.Words)-1); q != nil {
@@ -105,20 +117,19 @@ func (ix *Index) plan(ctx context.Context, r index.IndexReader, p Parsed, fams [
 	if p.positive() && p.Key != "" {
 		should = append(should, termQuery(fieldTitleKey, p.Key, boostExactTitle))
 	}
+	onlyTitle := false
 	switch {
 	case len(must) > 0:
 		must = append(must, filters...)
-	case len(should) > 0 && !p.positive():
 	case len(should) > 0:
 		// Only stop words: the exact title is all there is to find.
-		must = filters
+		must, onlyTitle = filters, true
 	default:
 		pl.byTitle = true
 		must = append([]query.Query{query.NewMatchAllQuery()}, filters...)
-		should = nil
 	}
 	bq := query.NewBooleanQuery(must, should, mustNot)
-	if len(must) == 0 && len(should) > 0 {
+	if onlyTitle {
 		bq.SetMinShould(1)
 	}
 	pl.q = bq
@@ -149,12 +160,16 @@ func (qb *builder) word(w Word, last bool) query.Query {
 	parts := []query.Query{exact}
 	id := qb.plan.clauses - 1
 	runes := utf8.RuneCountInString(w.Fold)
+	completes := false
 	if last {
 		if p := qb.expand(w, id, boostPrefix, qb.prefixTerms); p != nil {
 			parts = append(parts, p)
+			completes = true
 		}
 	}
-	if runes >= minFuzzyRunes && !qb.found(w) {
+	// A word found nowhere is corrected, unless it is being typed and
+	// completes.
+	if runes >= minFuzzyRunes && !completes && !qb.found(w) {
 		if f := qb.expand(w, id, boostFuzzy, qb.fuzzyTerms); f != nil {
 			parts = append(parts, f)
 		}
@@ -166,13 +181,20 @@ func (qb *builder) word(w Word, last bool) query.Query {
 }
 
 // exact is the disjunction of a word's analysis in every family's fields;
-// mark records its terms for highlighting.
+// mark records its terms for highlighting. A required word (mark) that a
+// family drops as a stop word asks nothing of that family's pages: a clause
+// matching them, without score, stands in for it ("mots de passe" finds the
+// French page although "de" is no French term). A word every family drops
+// is no clause at all.
 func (qb *builder) exact(w Word, mark bool) query.Query {
-	var qs []query.Query
+	var qs, dropped []query.Query
 	id := qb.plan.clauses
 	for _, fam := range qb.fams {
 		t := qb.an.word(fam, w.Raw)
 		if t == "" {
+			if mark && qb.real[fam] {
+				dropped = append(dropped, termQuery(fieldFamily, fam, 0))
+			}
 			continue
 		}
 		for i, field := range familyFields(fam) {
@@ -184,10 +206,13 @@ func (qb *builder) exact(w Word, mark bool) query.Query {
 			}
 		}
 	}
-	if len(qs) > 0 && mark {
+	if len(qs) == 0 {
+		return nil
+	}
+	if mark {
 		qb.plan.clauses++
 	}
-	return disjunction(qs)
+	return disjunction(append(qs, dropped...))
 }
 
 // found reports whether some family's analysis of w is in the index.
@@ -238,11 +263,14 @@ func (qb *builder) expand(w Word, id int, boost float64, terms func(fam string, 
 // prefixTerms are the completions of w in fam: the shortest terms that
 // begin with w as fam folds it, besides the word's own term.
 func (qb *builder) prefixTerms(fam string, w Word) []expansion {
+	own := qb.an.word(fam, w.Raw)
+	if own == "" {
+		return nil // a stop word in fam
+	}
 	prefix := qb.an.surfaceForm(fam, w.Raw)
 	if utf8.RuneCountInString(prefix) < minPrefixRunes {
 		return nil
 	}
-	own := qb.an.word(fam, w.Raw)
 	found := map[string]*expansion{}
 	for i, field := range familyFields(fam) {
 		d, err := qb.r.FieldDictPrefix(field, []byte(prefix))
@@ -355,7 +383,7 @@ func editDistance(a, b string) int {
 // phrase is the disjunction of a phrase in every family's fields, stop
 // words leaving gaps; a phrase that is one word in a family is that word.
 func (qb *builder) phrase(words []Word, mark bool) query.Query {
-	var qs []query.Query
+	var qs, dropped []query.Query
 	id := qb.plan.clauses
 	for _, fam := range qb.fams {
 		terms := make([]string, len(words))
@@ -364,6 +392,9 @@ func (qb *builder) phrase(words []Word, mark bool) query.Query {
 		}
 		terms = trimGaps(terms)
 		if len(terms) == 0 {
+			if mark && qb.real[fam] {
+				dropped = append(dropped, termQuery(fieldFamily, fam, 0))
+			}
 			continue
 		}
 		for i, field := range familyFields(fam) {
@@ -384,10 +415,13 @@ func (qb *builder) phrase(words []Word, mark bool) query.Query {
 			}
 		}
 	}
-	if len(qs) > 0 && mark {
+	if len(qs) == 0 {
+		return nil
+	}
+	if mark {
 		qb.plan.clauses++
 	}
-	return disjunction(qs)
+	return disjunction(append(qs, dropped...))
 }
 
 func trimGaps(terms []string) []string {

@@ -39,11 +39,11 @@ import (
 
 // Sizes of the offline index.
 const (
-	indexChunkBytes     = 24 << 10
-	docsPerChunk   = 16
-	excerptRunes   = 200
-	maxSuffixRules = 300
-	maxSuffixLen   = 6
+	indexChunkBytes = 24 << 10
+	docsPerChunk    = 16
+	excerptRunes    = 200
+	maxSuffixRules  = 300
+	maxSuffixLen    = 6
 )
 
 // ExportDoc is a page of the export and its address from the search page.

@@ -262,9 +262,7 @@ func suffixRules(surfaces map[string]string) [][]string {
 	}
 	var rules []rule
 	for k, n := range counts {
-		if n >= 2 {
-			rules = append(rules, rule{k[0], k[1], n})
-		}
+		rules = append(rules, rule{k[0], k[1], n})
 	}
 	slices.SortFunc(rules, func(a, b rule) int {
 		return cmp.Or(b.n-a.n, len(b.from)-len(a.from), strings.Compare(a.from, b.from), strings.Compare(a.to, b.to))
@@ -276,8 +274,8 @@ func suffixRules(surfaces map[string]string) [][]string {
 	return out
 }
 
-// keys are the "_" space: "=" exact titles, "/" folders, "#" tags and "@"
-// languages, each with the pages it names.
+// keys are the "_" space: "=" exact titles, "/" folders, "#" tags, "@"
+// languages and "~" families, each with the pages it names.
 func (e *exporter) keys() chunkList {
 	ids := map[string][]int{}
 	add := func(k string, id int) {
@@ -296,6 +294,7 @@ func (e *exporter) keys() chunkList {
 			add("#"+foldString(t), id)
 		}
 		add("@"+baseLang(d.doc.Lang), id)
+		add("~"+d.fam, id)
 	}
 	entries := make([]entry, 0, len(ids))
 	for k, list := range ids {

@@ -250,7 +250,7 @@ func (p *parser) add(words []Word, neg, quoted bool) bool {
 		return false
 	}
 	if len(words) > 1 && (quoted || neg) {
-		key := fmt.Sprint(neg, phraseKey(words))
+		key := fmt.Sprintf("p%t %s", neg, phraseKey(words))
 		if !p.seen[key] {
 			p.seen[key] = true
 			if neg {
@@ -264,7 +264,7 @@ func (p *parser) add(words []Word, neg, quoted bool) bool {
 	}
 	added := false
 	for _, w := range words {
-		key := fmt.Sprint(neg, " ", w.Fold)
+		key := fmt.Sprintf("w%t %s", neg, w.Fold)
 		if p.seen[key] {
 			continue
 		}

@@ -75,11 +75,11 @@ type Index struct {
 	// indexed is the commit the index describes, zero until the first
 	// complete build; wanted is the newest commit Sync was asked for.
 	indexed, wanted atomic.Pointer[store.Hash]
-	site            atomic.Pointer[site.Site]      // read model of indexed, once synced
-	present         atomic.Pointer[[]string]       // families with pages
-	rebuilt         atomic.Bool                    // Open started from scratch
-	syncErr         atomic.Pointer[errorValue]     // the last Sync's failure
-	lastSync        atomic.Pointer[SyncStats]      // what the last Sync did
+	site            atomic.Pointer[site.Site]  // read model of indexed, once synced
+	present         atomic.Pointer[[]string]   // families with pages
+	rebuilt         atomic.Bool                // Open started from scratch
+	syncErr         atomic.Pointer[errorValue] // the last Sync's failure
+	lastSync        atomic.Pointer[SyncStats]  // what the last Sync did
 	openedAt        time.Time
 }
 
