@@ -23,6 +23,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Names in bleve's global registry, prefixed so they cannot clash.
@@ -186,6 +187,16 @@ func appendFolded(out []byte, r rune) []byte {
 		return append(out, latinFold[r-0x80]...)
 	case unicode.Is(unicode.Mn, r):
 		return out // a combining accent of decomposed (NFD) text
+	case unicode.Is(unicode.Greek, r):
+		// Greek loses its tonos and dialytika, which readers often omit.
+		for _, d := range norm.NFD.String(string(unicode.ToLower(r))) {
+			if !unicode.Is(unicode.Mn, d) {
+				out = utf8.AppendRune(out, d)
+			}
+		}
+		return out
+	case r == 'ё' || r == 'Ё':
+		return append(out, "е"...) // Russian readers type е for ё
 	default:
 		var buf [utf8.UTFMax]byte
 		folded := asciiFold.Filter(utf8.AppendRune(buf[:0], r))

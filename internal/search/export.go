@@ -210,8 +210,8 @@ func idf(docs, withTerm int) float64 {
 	return 1 + math.Log(float64(docs)/float64(withTerm+1))
 }
 
-// norm is bleve's field-length norm, as its segments store it.
-func norm(length int) float64 {
+// fieldNorm is bleve's field-length norm, as its segments store it.
+func fieldNorm(length int) float64 {
 	if length == 0 {
 		return 0
 	}

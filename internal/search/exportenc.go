@@ -190,7 +190,7 @@ func (e *exporter) family(f family, terms map[string]*termPostings, n int) famMa
 					continue
 				}
 				w := idf(n, tp.df[i])
-				impact += fieldBoosts[i] * w * w * math.Sqrt(float64(p.tf[i])) * norm(int(p.length[i]))
+				impact += fieldBoosts[i] * w * w * math.Sqrt(float64(p.tf[i])) * fieldNorm(int(p.length[i]))
 				fields++
 			}
 			b = appendVarint(b, uint64(p.doc-prev-1))

@@ -115,3 +115,43 @@ func names(r *Results) []string {
 	}
 	return out
 }
+
+// memIndex is an index of docs given directly, without a repository, for
+// tests of analysis and snippets.
+func memIndex(tb testing.TB, docs ...Doc) *Index {
+	tb.Helper()
+	ix, err := Open(filepath.Join(tb.TempDir(), "search"), Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	putDocs(tb, ix, docs...)
+	return ix
+}
+
+// putDocs indexes docs and records a made-up commit, so the index is ready.
+func putDocs(tb testing.TB, ix *Index, docs ...Doc) {
+	tb.Helper()
+	b := ix.bleve.NewBatch()
+	for _, d := range docs {
+		if err := b.Index(idPrefix+string(d.Page), ix.an.fields(clean(d))); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	commit := store.Hash{1}
+	b.SetInternal(keyCommit, commit[:])
+	if err := ix.bleve.Batch(b); err != nil {
+		tb.Fatal(err)
+	}
+	ix.indexed.Store(&commit)
+	ix.present.Store(ix.familiesPresent(ctx))
+}
+
+func mustSearch(tb testing.TB, ix *Index, q Query) *Results {
+	tb.Helper()
+	r, err := ix.Search(ctx, q)
+	if err != nil {
+		tb.Fatalf("Search(%+v): %v", q, err)
+	}
+	return r
+}
