@@ -148,17 +148,17 @@ func TestTypos(t *testing.T) {
 		q     string
 		first string // "" when nothing must be found
 	}{
-		{"pasword ", "Guides/Passwords"},       // 7 letters, one edit
-		{"passwrod ", "Guides/Passwords"},      // 8 letters, a swap is two edits
-		{"ecryption ", "Guides/Encryption"},    // a missing letter
-		{"bakups ", "Guides/Backups"},          // 6 letters
-		{"travl ", "Guides/Travel"},            // 5 letters, one edit
-		{"contrasenya ", "es/contrasenas"},     // Spanish
-		{"politiqe ", "fr/politique"},          // French
-		{"trvl ", ""},                          // 4 letters: no correction
-		{"pssword ", "Guides/Passwords"},       // second letter missing
-		{"xassword ", ""},                      // the first letter is kept
-		{"enkripshun ", ""},                    // too far
+		{"pasword ", "Guides/Passwords"},                    // 7 letters, one edit
+		{"passwrod ", "Guides/Passwords"},                   // 8 letters, a swap is two edits
+		{"ecryption ", "Guides/Encryption"},                 // a missing letter
+		{"bakups ", "Guides/Backups"},                       // 6 letters
+		{"travl ", "Guides/Travel"},                         // 5 letters, one edit
+		{"contrasenya ", "es/contrasenas"},                  // Spanish
+		{"politiqe ", "fr/politique"},                       // French
+		{"trvl ", ""},                                       // 4 letters: no correction
+		{"pssword ", "Guides/Passwords"},                    // second letter missing
+		{"xassword ", ""},                                   // the first letter is kept
+		{"enkripshun ", ""},                                 // too far
 		{"password encyption ", "Guides/Password-managers"}, // two words, one corrected
 	}
 	for _, tc := range tests {
