@@ -58,6 +58,9 @@ var (
 type Options struct {
 	// Logger hears about rebuilds and failures, never about queries.
 	Logger *slog.Logger
+	// LockWait is how long Open waits for another process to release the
+	// folder before failing with ErrLocked; 0 means 2 s.
+	LockWait time.Duration
 }
 
 // Index is safe for concurrent use: Searches run while Sync indexes.
@@ -80,7 +83,6 @@ type Index struct {
 	rebuilt         atomic.Bool                // Open started from scratch
 	syncErr         atomic.Pointer[errorValue] // the last Sync's failure
 	lastSync        atomic.Pointer[SyncStats]  // what the last Sync did
-	openedAt        time.Time
 }
 
 type errorValue struct{ err error }
@@ -89,7 +91,7 @@ type errorValue struct{ err error }
 // when it is missing, unreadable, or of another schema version. The index
 // may be behind: Sync catches it up.
 func Open(dir string, opts Options) (*Index, error) {
-	ix := &Index{dir: dir, log: opts.Logger, openedAt: time.Now()}
+	ix := &Index{dir: dir, log: opts.Logger}
 	if ix.log == nil {
 		ix.log = slog.Default()
 	}
@@ -98,7 +100,11 @@ func Open(dir string, opts Options) (*Index, error) {
 	ix.wanted.Store(&zero)
 	ix.present.Store(&[]string{})
 
-	b, commit, err := openExisting(dir)
+	wait := opts.LockWait
+	if wait <= 0 {
+		wait = 2 * time.Second
+	}
+	b, commit, err := openExisting(dir, wait)
 	switch {
 	case errors.Is(err, ErrLocked):
 		return nil, err
@@ -106,7 +112,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		if !errors.Is(err, os.ErrNotExist) {
 			ix.log.Warn("search index unusable, rebuilding it", "dir", dir, "err", err)
 		}
-		if b, err = create(dir); err != nil {
+		if b, err = create(dir, wait); err != nil {
 			return nil, err
 		}
 		ix.rebuilt.Store(true)
@@ -124,17 +130,16 @@ func Open(dir string, opts Options) (*Index, error) {
 	return ix, nil
 }
 
-// config is scorch's: batches return once applied in memory (the index is
-// a cache; what reaches disk is always a consistent snapshot with its own
-// recorded commit), and a second process opening the folder fails fast.
-func config() map[string]interface{} {
-	return map[string]interface{}{"bolt_timeout": "2s"}
+// config is scorch's: a second process opening the folder fails after
+// lockWait rather than waiting forever.
+func config(lockWait time.Duration) map[string]interface{} {
+	return map[string]interface{}{"bolt_timeout": lockWait.String()}
 }
 
 // openExisting opens the index in dir and checks it: its schema, its
 // recorded commit, and that it can answer. A panic from a damaged file is
 // an error like any other.
-func openExisting(dir string) (b bleve.Index, commit store.Hash, err error) {
+func openExisting(dir string, lockWait time.Duration) (b bleve.Index, commit store.Hash, err error) {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
 		return nil, commit, err
 	}
@@ -147,7 +152,7 @@ func openExisting(dir string) (b bleve.Index, commit store.Hash, err error) {
 			err = fmt.Errorf("search index damaged: %v", v)
 		}
 	}()
-	b, err = bleve.OpenUsing(dir, config())
+	b, err = bleve.OpenUsing(dir, config(lockWait))
 	if err != nil {
 		if err.Error() == bolterrors.ErrTimeout.Error() {
 			return nil, commit, fmt.Errorf("%w: %s", ErrLocked, dir)
@@ -189,7 +194,7 @@ func closeQuietly(b bleve.Index) {
 }
 
 // create makes an empty index in dir, removing whatever was there.
-func create(dir string) (bleve.Index, error) {
+func create(dir string, lockWait time.Duration) (bleve.Index, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
@@ -200,7 +205,7 @@ func create(dir string) (bleve.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search mapping: %w", err)
 	}
-	b, err := bleve.NewUsing(dir, im, scorch.Name, scorch.Name, config())
+	b, err := bleve.NewUsing(dir, im, scorch.Name, scorch.Name, config(lockWait))
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}

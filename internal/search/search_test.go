@@ -23,6 +23,7 @@ func fixture(t *testing.T) *wiki {
 // TestRanking: the pages a reader expects come first, in English, Spanish
 // and French, and the count is every matching page.
 func TestRanking(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	tests := []struct {
 		q     string
@@ -83,6 +84,7 @@ func TestRanking(t *testing.T) {
 
 // TestExclusion: -word removes the pages that have it, and keeps the rest.
 func TestExclusion(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	tests := []struct {
 		q          string
@@ -114,6 +116,7 @@ func TestExclusion(t *testing.T) {
 
 // TestPrefix: the last word, while typed, finds the words it begins.
 func TestPrefix(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	tests := []struct {
 		q     string
@@ -143,6 +146,7 @@ func TestPrefix(t *testing.T) {
 // TestTypos: a word found nowhere is corrected from five letters (one
 // edit), two edits from eight.
 func TestTypos(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	tests := []struct {
 		q     string
@@ -175,6 +179,7 @@ func TestTypos(t *testing.T) {
 // TestFilters: in:, tag: and lang:, in the text or as fields, negated or
 // not, with and without words.
 func TestFilters(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	tests := []struct {
 		q    Query
@@ -215,6 +220,7 @@ func TestFilters(t *testing.T) {
 
 // TestPaging: pages of results add up to the count, without repeats.
 func TestPaging(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	const total = 23 // listed pages of the fixture
 	seen := map[wikipath.Page]bool{}
@@ -254,6 +260,7 @@ func TestPaging(t *testing.T) {
 
 // TestHits: a hit carries its title, breadcrumb and language.
 func TestHits(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	r := w.search("contraseña")
 	h := r.Hits[0]
@@ -277,6 +284,7 @@ func TestHits(t *testing.T) {
 
 // TestStopWords: stop words neither match nor stand in the way.
 func TestStopWords(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	if r := w.search("the"); r.Total != 0 {
 		t.Errorf(`"the" = %q, want nothing`, names(r))
@@ -287,6 +295,7 @@ func TestStopWords(t *testing.T) {
 }
 
 func TestSnippet(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("lorem ipsum dolor sit amet ", 40)
 	tests := []struct {
 		name, text, q string
@@ -338,6 +347,7 @@ func TestSnippet(t *testing.T) {
 }
 
 func TestSnippetFolding(t *testing.T) {
+	t.Parallel()
 	ix := memIndex(t,
 		Doc{Page: "a", Lang: "es", Title: "A", Text: "La información es poder."},
 		Doc{Page: "b", Lang: "es", Title: "B", Text: "La informacio\u0301n descompuesta."},
@@ -359,6 +369,7 @@ func TestSnippetFolding(t *testing.T) {
 // Long pages are analyzed in chunks; a match must be found, and marked exactly,
 // wherever it falls around a chunk boundary.
 func TestSnippetChunkBoundary(t *testing.T) {
+	t.Parallel()
 	var docs []Doc
 	for pad := chunkBytes - 30; pad < chunkBytes+30; pad += 3 {
 		filler := strings.Repeat("ñandú ", pad/7) + strings.Repeat("x", pad%7)
@@ -400,6 +411,7 @@ func checkSnippet(tb testing.TB, s string) {
 }
 
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	tests := []struct {
 		text string
@@ -435,6 +447,7 @@ func TestSuggest(t *testing.T) {
 }
 
 func TestTitleMatches(t *testing.T) {
+	t.Parallel()
 	w := fixture(t)
 	st, err := w.loader.Head(ctx)
 	if err != nil {
@@ -467,6 +480,7 @@ func TestTitleMatches(t *testing.T) {
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
 		{"MiXeD", "mixed"},
@@ -495,6 +509,7 @@ func TestFold(t *testing.T) {
 }
 
 func TestFamilies(t *testing.T) {
+	t.Parallel()
 	for lang, want := range map[string]string{
 		"en": "en", "en-GB": "en", "ES": "es", "pt_BR": "pt", "fr": "fr", "de-CH": "de", "it": "it",
 		"ru": "ru", "ar": "ar", "fa": "fa", "sw": otherFamily, "": otherFamily, "english": otherFamily,
@@ -508,6 +523,7 @@ func TestFamilies(t *testing.T) {
 // TestLanguages: each language with a stemmer conflates the forms a reader
 // types with those the page uses.
 func TestLanguages(t *testing.T) {
+	t.Parallel()
 	docs := []Doc{
 		{Page: "pt", Lang: "pt", Title: "Segurança", Text: "As senhas seguras protegem as contas."},
 		{Page: "de", Lang: "de", Title: "Sicherheit", Text: "Die Passwörter der Konten schützen."},
