@@ -107,6 +107,8 @@ func TestBadInput(t *testing.T) {
 		{"invalid UTF-8", "password \xff\xfe", "", 1},
 		{"lone surrogate bytes", "password \xed\xa0\x80", "", 1},
 		{"filter values", `in:../../etc tag: lang:zz-ZZ-x in:"" password`, "", 0},
+		{"filter without value at the end", "password lang:", "", 1},
+		{"filter key alone", "in:", "no-words", 0},
 		{"many filters", strings.Repeat("tag:x ", 20), "too-many-words", 0},
 		{"NUL in filter", "tag:a\x00b", "", 0},
 		{"right-to-left marks", "\u202epassword\u202c", "", 1},
@@ -158,6 +160,8 @@ func FuzzSearchQuery(f *testing.F) {
 	f.Add("\xff\xfe", "\xff<\xfe>")
 	f.Add(`in:a tag:"b c" -lang:es "d e`, "d e f")
 	f.Add("passw", "Passwords and passphrases")
+	f.Add("lang:", "")
+	f.Add(`tag:"`, "")
 
 	fixed := []Doc{
 		{Page: wikipath.Root, Lang: "en", Title: "Home", Text: "Welcome <home> & policies."},

@@ -166,6 +166,10 @@ func (p *parser) run() (lastWord bool) {
 				lastWord = false
 				continue
 			}
+			if p.i >= len(p.s) || isSpace(p.s[p.i]) {
+				lastWord = false // a filter without a value is nothing
+				continue
+			}
 		}
 		if p.s[p.i] == '"' {
 			if end := strings.IndexByte(p.s[p.i+1:], '"'); end >= 0 {

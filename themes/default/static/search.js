@@ -281,7 +281,7 @@
         i++;
       }
       var fk = /^(in|tag|lang):/i.exec(s.slice(i, i + 5));
-      if (fk && s.length > i + fk[0].length - 1) {
+      if (fk) {
         i += fk[0].length;
         var v = "";
         var q = s[i] === '"' ? s.indexOf('"', i + 1) : -1;
@@ -308,8 +308,9 @@
           lastWord = false;
           continue;
         }
-        if (i >= s.length) {
-          break;
+        if (i >= s.length || isSpace(s[i])) {
+          lastWord = false;
+          continue;
         }
       }
       if (s[i] === '"') {
