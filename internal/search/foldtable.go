@@ -2,6 +2,7 @@ package search
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -11,9 +12,9 @@ import (
 // its folded form, the entries separated by spaces. The script lowercases
 // what the table does not name and drops combining marks, as fold does
 // (TestFoldParity checks every character).
-func foldTable() string {
+var foldTable = sync.OnceValue(func() string {
 	var b strings.Builder
-	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+	for r := rune(0x80); r <= maxFoldRune; r++ {
 		if r >= 0xD800 && r <= 0xDFFF || !assigned(r) {
 			continue
 		}
@@ -33,7 +34,11 @@ func foldTable() string {
 		b.WriteString(f)
 	}
 	return b.String()
-}
+})
+
+// maxFoldRune ends the table: past the supplementary ideographs, no
+// character folds to anything but itself.
+const maxFoldRune = 0x2FFFF
 
 func assigned(r rune) bool {
 	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Zs)
