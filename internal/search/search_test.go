@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
@@ -551,5 +552,47 @@ func TestLanguages(t *testing.T) {
 		if !slices.Contains(got, tc.want) {
 			t.Errorf("Search(%q) = %q, want %s", tc.q, got, tc.want)
 		}
+	}
+}
+
+func TestTitleIndex(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	st, err := w.loader.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []*site.Page
+	for _, p := range st.Pages() {
+		if Indexed(p) {
+			pages = append(pages, p)
+		}
+	}
+	az := TitleIndex(pages)
+	var letters []string
+	n := 0
+	for _, l := range az {
+		letters = append(letters, l.Letter)
+		n += len(l.Pages)
+		for i := 1; i < len(l.Pages); i++ {
+			if foldString(l.Pages[i-1].Title) > foldString(l.Pages[i].Title) {
+				t.Errorf("letter %s: %q before %q", l.Letter, l.Pages[i-1].Title, l.Pages[i].Title)
+			}
+		}
+	}
+	if want := []string{"B", "C", "E", "G", "H", "I", "M", "P", "R", "S", "T"}; !slices.Equal(letters, want) {
+		t.Errorf("letters %q, want %q", letters, want)
+	}
+	if n != len(pages) {
+		t.Errorf("%d pages in the index, want %d", n, len(pages))
+	}
+	// "Guías" is under G with "Guides", folded.
+	for _, l := range az {
+		if l.Letter == "G" && len(l.Pages) != 3 {
+			t.Errorf("G: %d pages", len(l.Pages))
+		}
+	}
+	if got := TitleIndex([]*site.Page{{Name: "x", Title: "2024 plan"}, {Name: "y", Title: "Émile"}}); got[0].Letter != "#" || got[1].Letter != "E" {
+		t.Errorf("TitleIndex = %+v", got)
 	}
 }
