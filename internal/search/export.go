@@ -31,17 +31,22 @@ import (
 //     stem, and the index knows the stem of every word its pages use;
 //   - _-N.HASH.js: exact titles, folders, tags and languages, for the exact
 //     title rule and the filters;
-//   - d-N.HASH.js: sixteen pages' titles, addresses, breadcrumbs, languages
+//   - d-N.HASH.js: eight pages' titles, addresses, breadcrumbs, languages
 //     and openings, for the results shown.
 //
 // Terms are in ranges of about indexChunkBytes, so a one-word query loads the
 // manifest, one chunk per family, one of titles and the pages it shows.
 
-// Sizes of the offline index.
+// Sizes of the offline index. A query loads a terms chunk per family, a
+// keys chunk for the exact title and each filter, and a pages chunk per
+// result shown: small chunks keep that under the budgets (100 KB
+// for a one-word query on 10,000 pages).
 const (
-	indexChunkBytes = 24 << 10
-	docsPerChunk    = 16
-	excerptRunes    = 200
+	indexChunkBytes = 16 << 10
+	keyChunkBytes   = 8 << 10
+	docsPerChunk    = 8
+	excerptRunes    = 160
+	exportPerPage   = 10 // results the script shows at once
 	maxSuffixRules  = 300
 	maxSuffixLen    = 6
 )

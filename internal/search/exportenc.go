@@ -48,12 +48,14 @@ func appendVarint(b []byte, v uint64) []byte {
 	return append(b, tmp[i:]...)
 }
 
-// Impact codes: two digits, the fields matched (1 to 3) and the logarithm
-// of the score in 1/impactSteps steps of a power of two from 2^-impactBias.
+// Impact codes: three digits, the fields matched (1 to 3) and the
+// logarithm of the score in 1/impactSteps steps of a power of two from
+// 2^-impactBias: scores keep about 0.03%, so the browser breaks ties as the
+// server does.
 const (
-	impactSteps = 48
-	impactBias  = 12
-	impactMax   = 1023
+	impactSteps = 2048
+	impactBias  = 16
+	impactMax   = 1<<16 - 1
 )
 
 func impactCode(impact float64, fields int) int {
@@ -146,7 +148,7 @@ func (e *exporter) rules() rulesManifest {
 		MinPrefixRunes: minPrefixRunes, MinFuzzyRunes: minFuzzyRunes, MinFuzzy2Runes: minFuzzy2Runes,
 		MaxPrefixTerms: maxPrefixTerms, MaxFuzzyTerms: maxFuzzyTerms,
 		MaxQueryBytes: maxQueryBytes, MaxClauses: maxClauses, MaxPhraseWords: maxPhraseWords,
-		MaxFilters: maxFilters, PerPage: DefaultPerPage,
+		MaxFilters: maxFilters, PerPage: exportPerPage,
 	}
 }
 
@@ -195,7 +197,7 @@ func (e *exporter) family(f family, terms map[string]*termPostings, n int) famMa
 			}
 			b = appendVarint(b, uint64(p.doc-prev-1))
 			c := impactCode(impact, fields)
-			b = append(b, digits[c>>6], digits[c&63])
+			b = append(b, digits[c>>12], digits[c>>6&63], digits[c&63])
 			prev = p.doc
 		}
 		entries = append(entries, entry{key: t, kind: 'p', val: string(b)})
@@ -207,7 +209,7 @@ func (e *exporter) family(f family, terms map[string]*termPostings, n int) famMa
 	fm := famManifest{Code: f.code, Possessive: f.possessive, Suffixes: suffixRules(surfaces), Stop: []string{}}
 	fm.Stop = tokenMapWords(e.an.stops[f.code])
 	fm.Elision = tokenMapWords(e.an.elisions[f.code])
-	fm.chunkList = e.chunks(f.code, entries)
+	fm.chunkList = e.chunks(f.code, entries, indexChunkBytes)
 	return fm
 }
 
@@ -306,16 +308,16 @@ func (e *exporter) keys() chunkList {
 		}
 		entries = append(entries, entry{key: k, kind: 'k', val: string(b)})
 	}
-	return e.chunks("_", entries)
+	return e.chunks("_", entries, keyChunkBytes)
 }
 
 // chunks sorts a key space and writes it in ranges of about indexChunkBytes.
-func (e *exporter) chunks(space string, entries []entry) chunkList {
+func (e *exporter) chunks(space string, entries []entry, target int) chunkList {
 	slices.SortFunc(entries, func(a, b entry) int { return cmp.Or(strings.Compare(a.key, b.key), int(a.kind)-int(b.kind)) })
 	cl := chunkList{Bounds: []string{}, Files: []string{}}
 	for start := 0; start < len(entries); {
 		end, size := start, 0
-		for end < len(entries) && (end == start || size+entrySize(entries[end]) <= indexChunkBytes) {
+		for end < len(entries) && (end == start || size+entrySize(entries[end]) <= target) {
 			size += entrySize(entries[end])
 			end++
 		}

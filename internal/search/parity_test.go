@@ -177,7 +177,7 @@ func TestRankingParity(t *testing.T) {
 			t.Errorf("%q: script failed: %v %s", q, err, js.Error)
 			continue
 		}
-		r := w.search(q)
+		r := mustSearch(t, w.ix, Query{Text: q, PerPage: 10})
 		var got []string
 		for _, p := range js.Pages {
 			got = append(got, strings.TrimSuffix(strings.TrimPrefix(p.URL, "../../"), "/"))
@@ -189,29 +189,26 @@ func TestRankingParity(t *testing.T) {
 	}
 }
 
-// sameRanking compares two top fives, letting pages whose server scores
-// are within tieTolerance of each other come in either order: the offline
-// index stores scores to about 1.5%.
+// sameRanking compares a top five with the server's: at every rank, the
+// page the script shows must score, on the server, the same as the page the
+// server shows there, to within tieTolerance (the offline index keeps
+// scores to about 0.03%, and sums them in another order). hits are the
+// server's first ten, with their scores.
 func sameRanking(got, want []string, hits []Hit) bool {
+	const tieTolerance = 0.005
 	if len(got) != len(want) {
 		return false
 	}
-	const tieTolerance = 0.03
 	score := map[string]float64{}
 	for _, h := range hits {
 		score[string(h.Page)] = h.Score
 	}
 	for i := range got {
-		if got[i] == want[i] {
-			continue
-		}
-		a, b := score[got[i]], score[want[i]]
-		if _, ok := score[got[i]]; !ok || math.Abs(a-b) > tieTolerance*math.Max(a, b) {
+		a, ok := score[got[i]]
+		b := score[want[i]]
+		if !ok || math.Abs(a-b) > tieTolerance*math.Max(a, b) {
 			return false
 		}
 	}
-	g, w := slices.Clone(got), slices.Clone(want)
-	slices.Sort(g)
-	slices.Sort(w)
-	return slices.Equal(g, w) || len(hits) > len(want)
+	return true
 }

@@ -430,8 +430,8 @@
       }
       v = v * 32 + c;
       prev += v + 1;
-      var code = DIGIT[s[i]] * 64 + DIGIT[s[i + 1]];
-      i += 2;
+      var code = (DIGIT[s[i]] * 64 + DIGIT[s[i + 1]]) * 64 + DIGIT[s[i + 2]];
+      i += 3;
       var q = code % (R.impactMax + 1);
       docs.push(prev);
       scores.push(Math.pow(2, q / R.impactSteps - R.impactBias));
@@ -1029,7 +1029,7 @@
       out.appendChild(el("p", "empty", "Type a few words to search the titles and text of every page."));
       return;
     }
-    var per = manifest ? manifest.rules.perPage : 20;
+    var per = manifest ? manifest.rules.perPage : 10;
     query(text, per).then(function (r) {
       if (mine !== seq) {
         return;
