@@ -94,8 +94,8 @@ func TestExportSearchBrowser(t *testing.T) {
 	t.Logf("2,000 pages generated, exported (%d pages, index %d bytes) and indexed in %s", rep.Pages, rep.SearchIndex, time.Since(start).Round(time.Millisecond))
 
 	type want struct {
-		Q     string   `json:"q"`
-		Total int      `json:"total"`
+		Q      string    `json:"q"`
+		Total  int       `json:"total"`
 		Top    []string  `json:"top"` // the first ten page files, relative to the export
 		Scores []float64 `json:"scores"`
 		Max    int       `json:"maxBytes"`
@@ -195,4 +195,3 @@ func generatedWiki(tb testing.TB, dir string, n int) *site.Loader {
 	}
 	return l
 }
-
