@@ -110,10 +110,11 @@ func (ix *Index) run(ctx context.Context, b bleve.Index, p Parsed, res *Results)
 
 	req := bleve.NewSearchRequestOptions(pl.q, res.PerPage, (res.Page-1)*res.PerPage, false)
 	req.Fields = []string{storedTitle, storedText, storedLang}
+	// Pages of equal score come in the index's own order: sorting them by
+	// title would read a sort key for every match, a quarter of the time of
+	// a query matching most pages.
 	if pl.byTitle {
 		req.SortBy([]string{fieldSort})
-	} else {
-		req.SortBy([]string{"-_score", fieldSort})
 	}
 	sr, err := b.SearchInContext(ctx, req)
 	if err != nil {

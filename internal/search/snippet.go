@@ -59,7 +59,51 @@ func findPhrases(toks analysis.TokenStream, m *marks, spans []span) []span {
 	return spans
 }
 
-const chunkBytes = 2048
+// Text is analysed for snippets a chunk at a time, from firstChunkBytes
+// (matches are often near the top) doubling to chunkBytes.
+const (
+	firstChunkBytes = 512
+	chunkBytes      = 2048
+)
+
+// heads are the first two bytes of every term to highlight.
+func (m *marks) heads() map[string]bool {
+	h := map[string]bool{}
+	for t := range m.terms {
+		h[head(t)] = true
+	}
+	for _, p := range m.phrases {
+		for _, t := range p.terms {
+			h[head(t)] = true
+		}
+	}
+	return h
+}
+
+func head(s string) string { return s[:min(2, len(s))] }
+
+// snippetTokens analyses text as fam does, token by token, without
+// stemming the tokens that cannot be a term to highlight: their folded
+// form does not begin like one (stems begin as their words do, except in
+// Arabic and Farsi, whose tokens are all stemmed). Stop words stay, with
+// an empty term, so positions and word boundaries are those of the text.
+func (a *analyzers) snippetTokens(fam string, text []byte, heads map[string]bool) analysis.TokenStream {
+	d := a.byFamily[fam]
+	for _, cf := range d.CharFilters {
+		text = cf.Filter(text)
+	}
+	toks := d.Tokenizer.Tokenize(text)
+	prefilter := fam != "ar" && fam != "fa"
+	for _, t := range toks {
+		raw := string(t.Term)
+		if prefilter && !heads[head(filterToken(a.surface[fam], raw))] {
+			t.Term = nil
+			continue
+		}
+		t.Term = []byte(filterToken(d.TokenFilters, raw))
+	}
+	return toks
+}
 
 // snippet shows the part of a page's text that best matches the query,
 // analysing it as the page's family does, so the query "policies" marks
@@ -68,13 +112,13 @@ func (ix *Index) snippet(text, fam string, m *marks, clauses int) template.HTML 
 	if text == "" {
 		return ""
 	}
-	an := ix.an.byFamily[fam]
+	heads := m.heads()
 	var toks analysis.TokenStream
 	var spans []span
 	// Long pages are read a chunk at a time, until one window holds every word.
-	for off := 0; off < len(text); {
-		end := chunkEnd(text, off)
-		chunk := an.Analyze([]byte(text[off:end]))
+	for off, size := 0, firstChunkBytes; off < len(text); size = min(2*size, chunkBytes) {
+		end := chunkEnd(text, off, size)
+		chunk := ix.an.snippetTokens(fam, []byte(text[off:end]), heads)
 		for _, t := range chunk {
 			t.Start += off
 			t.End += off
@@ -97,8 +141,8 @@ func (ix *Index) snippet(text, fam string, m *marks, clauses int) template.HTML 
 
 // chunkEnd splits text at white space, which no word spans, so analyzing chunks
 // gives the same tokens as analyzing the whole text.
-func chunkEnd(text string, off int) int {
-	e := off + chunkBytes
+func chunkEnd(text string, off, size int) int {
+	e := off + size
 	if e >= len(text) {
 		return len(text)
 	}

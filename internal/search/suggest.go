@@ -55,7 +55,6 @@ func (ix *Index) Suggest(ctx context.Context, text string, n int) ([]Suggestion,
 	qs = append(qs, last)
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(qs), suggestCandidate, 0, false)
 	req.Fields = []string{storedTitle, storedLang}
-	req.SortBy([]string{"-_score", fieldSort})
 	var sr *bleve.SearchResult
 	err := ix.reader(func(b bleve.Index) (err error) {
 		sr, err = b.SearchInContext(ctx, req)
