@@ -353,6 +353,7 @@ func BenchmarkExport(b *testing.B) {
 	dir := filepath.Join(env.tmp, "export")
 	os.MkdirAll(dir, 0o755)
 	for name, data := range ex.Files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			b.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,13 +155,13 @@ type searchEntry struct {
 
 // searchEntries reads the pages of the offline search index of an export:
 // its d- chunks, gitwikiSearch.add("d-N", [[title, url, crumbs, lang,
-// opening], ...]).
+// opening], ...]), in the index's folder.
 func searchEntries(tb testing.TB, files map[string][]byte) []searchEntry {
 	tb.Helper()
 	var out []searchEntry
 	found := false
 	for name, b := range files {
-		if !strings.HasPrefix(name, searchDir+"d-") || !strings.HasSuffix(name, ".js") {
+		if dir, base := path.Split(name); !strings.HasPrefix(dir, searchDir) || !strings.HasPrefix(base, "d-") || !strings.HasSuffix(base, ".js") {
 			continue
 		}
 		found = true

@@ -22,20 +22,21 @@ import (
 // scores with (see the rules in build.go), precomputed per page and term:
 //
 //   - main.HASH.js: the manifest: the families, each one's stop words,
-//     elision articles and suffix rules, and where every chunk's keys begin;
-//   - fold.HASH.js: the folding table, loaded for queries with non-ASCII
+//     elision articles and suffix rules, where every chunk's keys begin,
+//     and the folder holding the chunks, named by a hash of them all;
+//   - DIR/fold.js: the folding table, loaded for queries with non-ASCII
 //     letters;
-//   - FAMILY-N.HASH.js: a range of one family's terms, each with the fields
+//   - DIR/FAMILY-N.js: a range of one family's terms, each with the fields
 //     holding it and its postings (page, score, fields matched), and its
 //     surface forms: "politiques" → "politiqu", since the browser cannot
 //     stem, and the index knows the stem of every word its pages use;
-//   - _-N.HASH.js: exact titles, folders, tags and languages, for the exact
-//     title rule and the filters;
-//   - d-N.HASH.js: eight pages' titles, addresses, breadcrumbs, languages
+//   - DIR/_-N.js: exact titles, folders, tags, languages and families, for
+//     the exact title rule and the filters;
+//   - DIR/d-N.js: eight pages' titles, addresses, breadcrumbs, languages
 //     and openings, for the results shown.
 //
-// Terms are in ranges of about indexChunkBytes, so a one-word query loads the
-// manifest, one chunk per family, one of titles and the pages it shows.
+// Terms are in ranges of about indexChunkBytes, so a one-word query loads
+// the manifest, one chunk per family, one of titles and the pages it shows.
 
 // Sizes of the offline index. A query loads a terms chunk per family, a
 // keys chunk for the exact title and each filter, and a pages chunk per
@@ -59,7 +60,8 @@ type ExportDoc struct {
 
 // Export is the offline index: scripts to write in the search page's folder.
 type Export struct {
-	// Main is the file the search page loads (a name in Files).
+	// Main is the file the search page loads (a name in Files); the rest
+	// are in a folder next to it.
 	Main  string
 	Files map[string][]byte
 	Bytes int // their total size

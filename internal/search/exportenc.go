@@ -103,9 +103,33 @@ func (e *exporter) build() (*Export, error) {
 	}
 	m.Keys = e.keys()
 	m.Docs = e.docChunks()
-	m.Fold = e.file("fold", foldTable())
+	e.file("fold", foldTable())
+	m.Dir = e.folder()
 	main := e.script("main", m)
 	return &Export{Main: main, Files: e.files, Bytes: e.total}, nil
+}
+
+// folder moves the chunks into a folder named by a hash of them all, so a
+// browser never mixes chunks of two builds, and the manifest need not list
+// a name per chunk: it is DIR/NAME.js.
+func (e *exporter) folder() string {
+	names := make([]string, 0, len(e.files))
+	for name := range e.files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	h := sha256.New()
+	for _, name := range names {
+		h.Write([]byte(name))
+		h.Write(e.files[name])
+	}
+	dir := hex.EncodeToString(h.Sum(nil))[:12]
+	moved := make(map[string][]byte, len(e.files))
+	for name, data := range e.files {
+		moved[dir+"/"+name+".js"] = data
+	}
+	e.files = moved
+	return dir
 }
 
 // manifest is main.js: what the script needs to find everything else.
@@ -115,8 +139,8 @@ type manifest struct {
 	Per   int           `json:"per"` // pages per d- chunk
 	Fams  []famManifest `json:"fams"`
 	Keys  chunkList     `json:"keys"` // "_": titles, folders, tags, languages
-	Docs  []string      `json:"docs"` // d- chunk files
-	Fold  string        `json:"fold"`
+	Docs  int           `json:"docs"` // d- chunks
+	Dir   string        `json:"dir"`  // the chunks' folder, next to this file
 	Rules rulesManifest `json:"rules"`
 }
 
@@ -161,11 +185,10 @@ type famManifest struct {
 	chunkList
 }
 
-// chunkList is a key space split in ranges: chunk i holds the keys from
-// Bounds[i] (inclusive) to Bounds[i+1].
+// chunkList is a key space split in ranges: chunk SPACE-i holds the keys
+// from Bounds[i] (inclusive) to Bounds[i+1].
 type chunkList struct {
 	Bounds []string `json:"bounds"`
-	Files  []string `json:"files"`
 }
 
 type entry struct {
@@ -314,7 +337,7 @@ func (e *exporter) keys() chunkList {
 // chunks sorts a key space and writes it in ranges of about indexChunkBytes.
 func (e *exporter) chunks(space string, entries []entry, target int) chunkList {
 	slices.SortFunc(entries, func(a, b entry) int { return cmp.Or(strings.Compare(a.key, b.key), int(a.kind)-int(b.kind)) })
-	cl := chunkList{Bounds: []string{}, Files: []string{}}
+	cl := chunkList{Bounds: []string{}}
 	for start := 0; start < len(entries); {
 		end, size := start, 0
 		for end < len(entries) && (end == start || size+entrySize(entries[end]) <= target) {
@@ -337,8 +360,8 @@ func (e *exporter) chunks(space string, entries []entry, target int) chunkList {
 			}
 			data[k][en.key] = en.val
 		}
+		e.file(space+"-"+itoa(len(cl.Bounds)), data)
 		cl.Bounds = append(cl.Bounds, bound)
-		cl.Files = append(cl.Files, e.file(space+"-"+itoa(len(cl.Files)), data))
 		start = end
 	}
 	return cl
@@ -360,16 +383,17 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 // docChunks writes the pages' titles, addresses, breadcrumbs, languages
 // and openings, docsPerChunk to a file.
-func (e *exporter) docChunks() []string {
-	var files []string
+func (e *exporter) docChunks() int {
+	n := 0
 	for start := 0; start < len(e.docs); start += docsPerChunk {
 		var rows [][]string
 		for _, d := range e.docs[start:min(start+docsPerChunk, len(e.docs))] {
 			rows = append(rows, []string{d.doc.Title, d.url, d.crumbs, d.doc.Lang, excerpt(d.doc.Text, d.doc.Title)})
 		}
-		files = append(files, e.file("d-"+itoa(len(files)), rows))
+		e.file("d-"+itoa(n), rows)
+		n++
 	}
-	return files
+	return n
 }
 
 // excerpt is the start of a page's text on one line, without a leading
@@ -392,9 +416,25 @@ func excerpt(text, title string) string {
 	return s + "…"
 }
 
-// file writes a script registering data as name; its file name carries a
-// hash of its content, so a browser never mixes chunks of two builds.
-func (e *exporter) file(name string, data any) string {
+// file writes a script registering data as name (its file name is set by
+// folder).
+func (e *exporter) file(name string, data any) {
+	e.files[name] = script(name, data)
+	e.total += len(e.files[name])
+}
+
+// script is the manifest, named by a hash of its content.
+func (e *exporter) script(name string, data any) string {
+	b := script(name, data)
+	sum := sha256.Sum256(b)
+	file := name + "." + hex.EncodeToString(sum[:])[:10] + ".js"
+	e.files[file] = b
+	e.total += len(b)
+	return file
+}
+
+// script is a file calling gitwikiSearch.add(name, data).
+func script(name string, data any) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("gitwikiSearch.add(")
 	k, _ := json.Marshal(name)
@@ -408,14 +448,8 @@ func (e *exporter) file(name string, data any) string {
 	}
 	buf.Truncate(buf.Len() - 1)
 	buf.WriteString(");\n")
-	sum := sha256.Sum256(buf.Bytes())
-	file := name + "." + hex.EncodeToString(sum[:])[:10] + ".js"
-	e.files[file] = buf.Bytes()
-	e.total += buf.Len()
-	return file
+	return buf.Bytes()
 }
-
-func (e *exporter) script(name string, data any) string { return e.file(name, data) }
 
 // tokenMapWords lists a stop word or article map's words, sorted.
 func tokenMapWords(m map[string]bool) []string {

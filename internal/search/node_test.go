@@ -45,6 +45,7 @@ func exportTo(tb testing.TB, w *wiki) (dir string, ex *Export) {
 	}
 	dir = tb.TempDir()
 	for name, b := range ex.Files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			tb.Fatal(err)
 		}

@@ -46,9 +46,10 @@
     root.document.head.appendChild(s);
   };
 
-  // need loads the named chunk (file is its file name) and resolves with
-  // its data, or null when it cannot be loaded.
-  function need(name, file) {
+  // need loads the named chunk and resolves with its data, or null when it
+  // cannot be loaded. Chunks are in the manifest's folder, as NAME.js.
+  function need(name) {
+    var file = manifest.dir + "/" + name + ".js";
     return new Promise(function (resolve) {
       if (name in chunks) {
         resolve(chunks[name]);
@@ -80,7 +81,7 @@
     if (foldMap) {
       return Promise.resolve();
     }
-    return need("fold", manifest.fold).then(function (table) {
+    return need("fold").then(function (table) {
       foldMap = new Map();
       String(table || "").split(" ").forEach(function (e) {
         if (!e) {
@@ -374,11 +375,11 @@
   }
 
   function loadChunk(space, list, i) {
-    return need(chunkName(space, i), list.files[i]);
+    return need(chunkName(space, i));
   }
 
   function lookup(space, list, key) {
-    if (list.files.length === 0) {
+    if (list.bounds.length === 0) {
       return Promise.resolve(null);
     }
     return loadChunk(space, list, chunkFor(list, key));
@@ -387,12 +388,12 @@
   // rangeChunks loads the chunks holding keys that begin with prefix, at
   // most max of them, and resolves with their data.
   function rangeChunks(space, list, prefix, max) {
-    if (list.files.length === 0) {
+    if (list.bounds.length === 0) {
       return Promise.resolve([]);
     }
     var first = chunkFor(list, prefix);
     var loads = [];
-    for (var i = first; i < list.files.length && loads.length < max; i++) {
+    for (var i = first; i < list.bounds.length && loads.length < max; i++) {
       if (i > first && !startsWithOrBefore(list.bounds[i], prefix)) {
         break;
       }
@@ -918,7 +919,7 @@
     var need_ = {};
     ids.forEach(function (id) { need_[Math.floor(id / per)] = true; });
     return Promise.all(Object.keys(need_).map(function (k) {
-      return need("d-" + k, manifest.docs[k]).then(function (rows) { return [k, rows]; });
+      return need("d-" + k).then(function (rows) { return [k, rows]; });
     })).then(function (loaded) {
       var byChunk = {};
       loaded.forEach(function (l) { byChunk[l[0]] = l[1] || []; });
