@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -122,17 +124,33 @@ func (ix *Index) run(ctx context.Context, b bleve.Index, p Parsed, res *Results)
 	}
 	res.Total = int(sr.Total)
 	st := ix.site.Load()
-	for _, h := range sr.Hits {
+	res.Hits = make([]Hit, len(sr.Hits))
+	texts := make([]string, len(sr.Hits))
+	for i, h := range sr.Hits {
 		name := wikipath.Page(strings.TrimPrefix(h.ID, idPrefix))
 		title, _ := h.Fields[storedTitle].(string)
-		text, _ := h.Fields[storedText].(string)
+		texts[i], _ = h.Fields[storedText].(string)
 		lang, _ := h.Fields[storedLang].(string)
-		hit := Hit{Page: name, Title: title, Lang: lang, Crumbs: crumbs(st, name), Score: h.Score}
-		if m := pl.marks[familyOf(lang)]; m != nil {
-			hit.Snippet = ix.snippet(text, familyOf(lang), m, pl.clauses)
-		}
-		res.Hits = append(res.Hits, hit)
+		res.Hits[i] = Hit{Page: name, Title: title, Lang: lang, Crumbs: crumbs(st, name), Score: h.Score}
 	}
+	// Snippets analyse text: a third of a query's time, spread on the cores.
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(res.Hits)) {
+		wg.Go(func() {
+			for i := range next {
+				fam := familyOf(res.Hits[i].Lang)
+				if m := pl.marks[fam]; m != nil {
+					res.Hits[i].Snippet = ix.snippet(texts[i], fam, m, pl.clauses)
+				}
+			}
+		})
+	}
+	for i := range res.Hits {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"html/template"
 	"slices"
 	"sort"
@@ -94,15 +95,48 @@ func (a *analyzers) snippetTokens(fam string, text []byte, heads map[string]bool
 	}
 	toks := d.Tokenizer.Tokenize(text)
 	prefilter := fam != "ar" && fam != "fa"
+	one := &analysis.Token{}
+	ts := make(analysis.TokenStream, 1)
 	for _, t := range toks {
-		raw := string(t.Term)
-		if prefilter && !heads[head(filterToken(a.surface[fam], raw))] {
-			t.Term = nil
-			continue
+		if prefilter {
+			h := quickHead(t.Term)
+			if h == "" {
+				h = head(filterToken(a.surface[fam], string(t.Term)))
+			}
+			if !heads[h] {
+				t.Term = nil
+				continue
+			}
 		}
-		t.Term = []byte(filterToken(d.TokenFilters, raw))
+		*one = analysis.Token{Term: append([]byte(nil), t.Term...), Position: 1, Type: analysis.AlphaNumeric}
+		ts = append(ts[:0], one)
+		for _, f := range d.TokenFilters {
+			if ts = f.Filter(ts); len(ts) == 0 {
+				break
+			}
+		}
+		t.Term = nil
+		if len(ts) > 0 {
+			t.Term = ts[0].Term
+		}
 	}
 	return toks
+}
+
+// quickHead is the first two bytes of term folded, or "" when it may fold
+// otherwise than its first letters say (an apostrophe, as in "l'eau",
+// elides what comes before it): then the surface chain decides.
+func quickHead(term []byte) string {
+	if bytes.ContainsAny(term, "'’") {
+		return ""
+	}
+	var out []byte
+	for i := 0; i < len(term) && len(out) < 2; {
+		r, size := utf8.DecodeRune(term[i:])
+		out = appendFolded(out, r)
+		i += size
+	}
+	return head(string(out))
 }
 
 // snippet shows the part of a page's text that best matches the query,
