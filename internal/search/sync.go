@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/gitwiki/gitwiki/internal/site"
@@ -101,7 +102,41 @@ func (ix *Index) syncSite(ctx context.Context, st *site.Site) (SyncStats, error)
 	ix.indexed.Store(&stats.To)
 	ix.site.Store(st)
 	ix.present.Store(ix.familiesPresent(ctx))
+	if full {
+		ix.compact(ctx)
+	}
 	return stats, nil
+}
+
+// compact merges the segments a full build leaves into one: queries read
+// one segment's dictionaries instead of several. It is an optimisation; a
+// failure is only logged.
+func (ix *Index) compact(ctx context.Context) {
+	err := ix.reader(func(b bleve.Index) error {
+		adv, err := b.Advanced()
+		if err != nil {
+			return err
+		}
+		if s, ok := adv.(*scorch.Scorch); ok {
+			return s.ForceMerge(ctx, nil)
+		}
+		return nil
+	})
+	if err != nil && ctx.Err() == nil {
+		ix.log.Warn("search index: merging segments", "err", err)
+	}
+}
+
+// segments is how many segments the index has, for tests and benchmarks.
+func (ix *Index) segments() int {
+	n := -1
+	_ = ix.reader(func(b bleve.Index) error {
+		if v, ok := b.StatsMap()["index"].(map[string]interface{})["num_root_filesegments"].(uint64); ok {
+			n = int(v)
+		}
+		return nil
+	})
+	return n
 }
 
 // changedPages lists the pages to index again or remove between the
