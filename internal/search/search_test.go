@@ -531,7 +531,7 @@ func TestLanguages(t *testing.T) {
 		{Page: "it", Lang: "it", Title: "Sicurezza", Text: "Le password proteggono gli account dell'organizzazione."},
 		{Page: "ru", Lang: "ru", Title: "Безопасность", Text: "Надёжные пароли защищают учётные записи."},
 		{Page: "ar", Lang: "ar", Title: "الأمان", Text: "كلمات المرور القوية تحمي الحسابات"},
-		{Page: "fa", Lang: "fa", Title: "امنیت", Text: "رمزهای عبور قوی از حساب‌ها محافظت می‌کنند"},
+		{Page: "fa", Lang: "fa", Title: "امنیت", Text: "رمزهای عبور قوی از حساب\u200cها محافظت می\u200cکنند"},
 		{Page: "sw", Lang: "sw", Title: "Usalama", Text: "Nywila imara hulinda akaunti."},
 	}
 	ix := memIndex(t, docs...)

@@ -20,6 +20,9 @@ func TestIncremental(t *testing.T) {
 	if s, _ := w.ix.LastSync(); !s.Full || s.Indexed != 23 {
 		t.Fatalf("first sync = %+v, want a full build of 23 pages", s)
 	}
+	if n := w.ix.segments(); n != 1 {
+		t.Errorf("after a full build: %d segments, want 1", n)
+	}
 	steps := []struct {
 		name    string
 		writes  map[string]*string
