@@ -141,7 +141,7 @@ func (ix *Index) run(ctx context.Context, b bleve.Index, p Parsed, res *Results)
 			for i := range next {
 				fam := familyOf(res.Hits[i].Lang)
 				if m := pl.marks[fam]; m != nil {
-					res.Hits[i].Snippet = ix.snippet(texts[i], fam, m, pl.clauses)
+					res.Hits[i].Snippet = safeSnippet(func() template.HTML { return ix.snippet(texts[i], fam, m, pl.clauses) })
 				}
 			}
 		})
@@ -152,6 +152,17 @@ func (ix *Index) run(ctx context.Context, b bleve.Index, p Parsed, res *Results)
 	close(next)
 	wg.Wait()
 	return nil
+}
+
+// safeSnippet makes a snippet, or none if making it panics: a hit without
+// a snippet is better than no answer.
+func safeSnippet(fn func() template.HTML) (h template.HTML) {
+	defer func() {
+		if recover() != nil {
+			h = ""
+		}
+	}()
+	return fn()
 }
 
 // crumbs are the folders above name, from st when the index has synced

@@ -44,6 +44,9 @@ var (
 	ErrNotReady = errors.New("search index is being built")
 	// ErrLocked is returned by Open when another process holds the index.
 	ErrLocked = errors.New("search index is in use by another process")
+	// ErrDamaged is returned when reading the index failed on a damaged
+	// file; the next Sync rebuilds it.
+	ErrDamaged = errors.New("search index damaged")
 )
 
 // Internal keys bleve stores with the index, in the same snapshot as the
@@ -65,10 +68,11 @@ type Options struct {
 
 // Index is safe for concurrent use: Searches run while Sync indexes.
 type Index struct {
-	dir     string
-	log     *slog.Logger
-	mapping mapping.IndexMapping
-	an      *analyzers
+	dir      string
+	lockWait time.Duration
+	log      *slog.Logger
+	mapping  mapping.IndexMapping
+	an       *analyzers
 
 	mu     sync.RWMutex // guards bleve and closed; Close takes it to write
 	bleve  bleve.Index
@@ -81,6 +85,7 @@ type Index struct {
 	site            atomic.Pointer[site.Site]  // read model of indexed, once synced
 	present         atomic.Pointer[[]string]   // families with pages
 	rebuilt         atomic.Bool                // Open started from scratch
+	damaged         atomic.Bool                // a read panicked: rebuild at the next Sync
 	syncErr         atomic.Pointer[errorValue] // the last Sync's failure
 	lastSync        atomic.Pointer[SyncStats]  // what the last Sync did
 }
@@ -104,6 +109,7 @@ func Open(dir string, opts Options) (*Index, error) {
 	if wait <= 0 {
 		wait = 2 * time.Second
 	}
+	ix.lockWait = wait
 	b, commit, err := openExisting(dir, wait)
 	switch {
 	case errors.Is(err, ErrLocked):
@@ -231,13 +237,43 @@ func (ix *Index) Close() error {
 }
 
 // reader runs fn with the bleve index, which Close cannot close meanwhile.
-func (ix *Index) reader(fn func(bleve.Index) error) error {
+// A panic from a damaged file becomes ErrDamaged, and the next Sync builds
+// the index again.
+func (ix *Index) reader(fn func(bleve.Index) error) (err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
 		return ErrClosed
 	}
+	defer func() {
+		if v := recover(); v != nil {
+			ix.damaged.Store(true)
+			err = fmt.Errorf("%w: %v", ErrDamaged, v)
+		}
+	}()
 	return fn(ix.bleve)
+}
+
+// reset replaces a damaged index with an empty one, to be built again.
+func (ix *Index) reset() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	ix.log.Warn("search index damaged, rebuilding it", "dir", ix.dir)
+	closeQuietly(ix.bleve)
+	b, err := create(ix.dir, ix.lockWait)
+	if err != nil {
+		return err
+	}
+	ix.bleve = b
+	var zero store.Hash
+	ix.indexed.Store(&zero)
+	ix.present.Store(&[]string{})
+	ix.rebuilt.Store(true)
+	ix.damaged.Store(false)
+	return nil
 }
 
 // State says how far the index is.

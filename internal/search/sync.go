@@ -76,6 +76,11 @@ func (ix *Index) LastSync() (SyncStats, bool) {
 }
 
 func (ix *Index) syncSite(ctx context.Context, st *site.Site) (SyncStats, error) {
+	if ix.damaged.Load() {
+		if err := ix.reset(); err != nil {
+			return SyncStats{}, err
+		}
+	}
 	from := *ix.indexed.Load()
 	stats := SyncStats{From: from, To: st.Commit}
 	if from == st.Commit {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // TestIncremental: edits, moves, deletions and commits made outside the
@@ -300,5 +302,24 @@ func TestClose(t *testing.T) {
 	}
 	if err := w.ix.Sync(ctx, w.loader, w.head()); err != nil && !errors.Is(err, ErrClosed) {
 		t.Errorf("Sync after Close: %v, want nil or ErrClosed", err)
+	}
+}
+
+// TestDamagedWhileOpen: a read that panics on a damaged index is an error,
+// and the next Sync builds the index again.
+func TestDamagedWhileOpen(t *testing.T) {
+	t.Parallel()
+	w := newWiki(t, map[string]string{"a.md": "# Alpha\nquokka\n"})
+	w.sync()
+	err := w.ix.reader(func(bleve.Index) error { panic("damaged segment") })
+	if !errors.Is(err, ErrDamaged) {
+		t.Fatalf("reader: %v, want ErrDamaged", err)
+	}
+	w.sync()
+	if st := w.ix.State(); !st.Ready || !st.Rebuilt {
+		t.Errorf("state after the rebuild: %+v", st)
+	}
+	if r := w.search("quokka"); r.Total != 1 {
+		t.Errorf("after the rebuild: %q", names(r))
 	}
 }
