@@ -402,6 +402,10 @@ func (qb *builder) phrase(words []Word, mark bool) query.Query {
 				qs = append(qs, termQuery(field, terms[0], fieldBoosts[i]))
 				continue
 			}
+			if field == bodyField(fam) {
+				qs = append(qs, pairsQuery(fam, terms, fieldBoosts[i]))
+				continue
+			}
 			pq := query.NewPhraseQuery(terms, field)
 			pq.SetBoost(fieldBoosts[i])
 			qs = append(qs, pq)
@@ -422,6 +426,27 @@ func (qb *builder) phrase(words []Word, mark bool) query.Query {
 		qb.plan.clauses++
 	}
 	return disjunction(append(qs, dropped...))
+}
+
+// pairsQuery finds a phrase in the body by its pairs of neighbouring terms
+// (stop words skipped): exactly for two words, and for more, pages where
+// every pair of the phrase stands together.
+func pairsQuery(fam string, terms []string, boost float64) query.Query {
+	var qs []query.Query
+	prev := ""
+	for _, t := range terms {
+		if t == "" {
+			continue
+		}
+		if prev != "" {
+			qs = append(qs, termQuery(pairField(fam), pairTerm(prev, t), boost))
+		}
+		prev = t
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
 }
 
 func trimGaps(terms []string) []string {

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"slices"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -9,7 +11,7 @@ import (
 
 // schemaVersion changes whenever the fields, the analysis or what a document
 // holds change: an index on disk of another version is rebuilt.
-const schemaVersion = "gitwiki-search-3"
+const schemaVersion = "gitwiki-search-4"
 
 // foldAnalyzerName tokenizes and folds without dropping or stemming words.
 const foldAnalyzerName = analyzerPrefix + "fold"
@@ -22,6 +24,7 @@ const foldAnalyzerName = analyzerPrefix + "fold"
 func titleField(fam string) string { return "title_" + fam }
 func headField(fam string) string  { return "head_" + fam } // headings and tags
 func bodyField(fam string) string  { return "body_" + fam }
+func pairField(fam string) string  { return "pair_" + fam } // the body's pairs of neighbouring terms
 
 // Keyword fields, for filters, exact titles and order, and stored fields, for
 // results; bleve stores nothing else.
@@ -67,6 +70,14 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 			"tokenizer":     unicodeTokenizer,
 			"token_filters": f.filters,
 		})
+		if err == nil {
+			err = im.AddCustomAnalyzer(pairsPrefix+f.code, map[string]interface{}{
+				"type":          custom.Name,
+				"char_filters":  []string{zwnjFilterName},
+				"tokenizer":     unicodeTokenizer,
+				"token_filters": append(slices.Clone(f.filters), pairsFilterName),
+			})
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -99,6 +110,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		for _, field := range familyFields(f.code) {
 			add(field, analyzerName(f.code), true, false)
 		}
+		add(pairField(f.code), pairsPrefix+f.code, false, false)
 	}
 	add(fieldTitleKey, keyword.Name, false, false)
 	add(fieldTitleFold, foldAnalyzerName, false, false)

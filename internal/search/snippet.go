@@ -31,25 +31,29 @@ func findWords(toks analysis.TokenStream, m *marks, spans []span) []span {
 	return spans
 }
 
-// findPhrases appends to spans the phrases of m found in toks, by position:
-// a stop word's gap matches any word.
+// findPhrases appends to spans the phrases of m found in toks: their terms
+// on neighbouring words, stop words between them skipped, as the index's
+// pairs find them in the body.
 func findPhrases(toks analysis.TokenStream, m *marks, spans []span) []span {
 	for _, p := range m.phrases {
+		var want []string
+		for _, t := range p.terms {
+			if t != "" {
+				want = append(want, t)
+			}
+		}
 	next:
 		for i := range toks {
-			if string(toks[i].Term) != p.terms[0] {
+			if string(toks[i].Term) != want[0] {
 				continue
 			}
 			k, end := i, toks[i].End
-			for j, term := range p.terms[1:] {
-				if term == "" {
-					continue
+			for _, term := range want[1:] {
+				k++
+				for k < len(toks) && toks[k].Term != nil && len(toks[k].Term) == 0 {
+					k++ // a stop word
 				}
-				want := toks[i].Position + j + 1
-				for k < len(toks) && toks[k].Position < want {
-					k++
-				}
-				if k == len(toks) || toks[k].Position != want || string(toks[k].Term) != term {
+				if k == len(toks) || string(toks[k].Term) != term {
 					continue next
 				}
 				end = toks[k].End
@@ -87,7 +91,8 @@ func head(s string) string { return s[:min(2, len(s))] }
 // stemming the tokens that cannot be a term to highlight: their folded
 // form does not begin like one (stems begin as their words do, except in
 // Arabic and Farsi, whose tokens are all stemmed). Stop words stay, with
-// an empty term, so positions and word boundaries are those of the text.
+// an empty term (the others not stemmed, a nil one), so word boundaries
+// are those of the text and phrases can skip stop words.
 func (a *analyzers) snippetTokens(fam string, text []byte, heads map[string]bool) analysis.TokenStream {
 	d := a.byFamily[fam]
 	for _, cf := range d.CharFilters {
@@ -95,6 +100,7 @@ func (a *analyzers) snippetTokens(fam string, text []byte, heads map[string]bool
 	}
 	toks := d.Tokenizer.Tokenize(text)
 	prefilter := fam != "ar" && fam != "fa"
+	stops := a.stops[fam]
 	one := &analysis.Token{}
 	ts := make(analysis.TokenStream, 1)
 	for _, t := range toks {
@@ -104,7 +110,11 @@ func (a *analyzers) snippetTokens(fam string, text []byte, heads map[string]bool
 				h = head(filterToken(a.surface[fam], string(t.Term)))
 			}
 			if !heads[h] {
-				t.Term = nil
+				if stops != nil && stops[string(bytes.ToLower(t.Term))] {
+					t.Term = []byte{} // a stop word: phrases skip it
+				} else {
+					t.Term = nil
+				}
 				continue
 			}
 		}
@@ -115,7 +125,7 @@ func (a *analyzers) snippetTokens(fam string, text []byte, heads map[string]bool
 				break
 			}
 		}
-		t.Term = nil
+		t.Term = []byte{} // the family drops it: a stop word
 		if len(ts) > 0 {
 			t.Term = ts[0].Term
 		}

@@ -277,6 +277,7 @@ func (a *analyzers) fields(d Doc) map[string]interface{} {
 	m := map[string]interface{}{
 		titleField(fam): d.Title,
 		bodyField(fam):  d.Text,
+		pairField(fam):  d.Text,
 		fieldTitleKey:   key,
 		fieldTitleFold:  d.Title,
 		fieldSort:       key + "\x00" + string(d.Page),
