@@ -114,7 +114,9 @@ func (ix *Index) plan(ctx context.Context, r index.IndexReader, p Parsed, fams [
 	}
 	filters, notFilters := qb.filters(p.Filters)
 	mustNot = append(mustNot, notFilters...)
-	if p.positive() && p.Key != "" {
+	// The exact title clause is added only when some page has that title:
+	// most queries are no title, and the clause costs on every match.
+	if p.positive() && p.Key != "" && qb.count(fieldTitleKey, p.Key) > 0 {
 		should = append(should, termQuery(fieldTitleKey, p.Key, boostExactTitle))
 	}
 	onlyTitle := false
@@ -124,6 +126,9 @@ func (ix *Index) plan(ctx context.Context, r index.IndexReader, p Parsed, fams [
 	case len(should) > 0:
 		// Only stop words: the exact title is all there is to find.
 		must, onlyTitle = filters, true
+	case p.positive():
+		pl.q = query.NewMatchNoneQuery() // only stop words, and no such title
+		return pl
 	default:
 		pl.byTitle = true
 		must = append([]query.Query{query.NewMatchAllQuery()}, filters...)

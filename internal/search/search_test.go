@@ -293,6 +293,16 @@ func TestStopWords(t *testing.T) {
 	if got := names(w.search("the threat model")); len(got) == 0 || got[0] != "Guides/Threat-model" {
 		t.Errorf(`"the threat model" = %q`, got)
 	}
+	// Stop words in every family of the wiki: only a page titled so.
+	ix := memIndex(t,
+		Doc{Page: "a", Lang: "en", Title: "The Who", Text: "A band."},
+		Doc{Page: "b", Lang: "en", Title: "Other", Text: "The who and the what."},
+	)
+	for q, want := range map[string][]string{"the who": {"a"}, "the what": nil, "the": nil} {
+		if got := names(mustSearch(t, ix, Query{Text: q})); !slices.Equal(got, want) {
+			t.Errorf("%q = %q, want %q", q, got, want)
+		}
+	}
 }
 
 func TestSnippet(t *testing.T) {
