@@ -307,6 +307,11 @@ func BenchmarkIncremental(b *testing.B) {
 			}
 		}
 	}
+	fmt.Printf("incremental syncs (ms, in order):")
+	for _, d := range syncs {
+		fmt.Printf(" %.1f", float64(d.Microseconds())/1000)
+	}
+	fmt.Println()
 	slices.Sort(syncs)
 	slices.Sort(loads)
 	b.ReportMetric(float64(syncs[len(syncs)/2].Microseconds())/1000, "sync-p50-ms")
