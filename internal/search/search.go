@@ -86,6 +86,7 @@ type Index struct {
 	present         atomic.Pointer[[]string]   // families with pages
 	rebuilt         atomic.Bool                // Open started from scratch
 	damaged         atomic.Bool                // a read panicked: rebuild at the next Sync
+	persisted       pending                    // batches applied but not yet on disk
 	syncErr         atomic.Pointer[errorValue] // the last Sync's failure
 	lastSync        atomic.Pointer[SyncStats]  // what the last Sync did
 }
@@ -137,10 +138,17 @@ func Open(dir string, opts Options) (*Index, error) {
 }
 
 // config is scorch's: a second process opening the folder fails after
-// lockWait rather than waiting forever.
+// lockWait rather than waiting forever, and a batch returns once searches
+// see it, without waiting for the disk: what reaches the disk is always a
+// whole snapshot, with the commit it describes, so after a crash the index
+// is only older, and Sync catches it up. Close waits for the disk.
 func config(lockWait time.Duration) map[string]interface{} {
-	return map[string]interface{}{"bolt_timeout": lockWait.String()}
+	return map[string]interface{}{"bolt_timeout": lockWait.String(), "unsafe_batch": true}
 }
+
+// persistWait bounds how long Close waits for the last batches to reach the
+// disk.
+const persistWait = 30 * time.Second
 
 // openExisting opens the index in dir and checks it: its schema, its
 // recorded commit, and that it can answer. A panic from a damaged file is
@@ -233,7 +241,49 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	ix.persisted.wait(persistWait)
 	return ix.bleve.Close()
+}
+
+// pending counts batches not yet on disk.
+type pending struct {
+	mu   sync.Mutex
+	n    int
+	done chan struct{} // closed when n drops to 0
+}
+
+func (p *pending) add() func(error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n == 0 {
+		p.done = make(chan struct{})
+	}
+	p.n++
+	var once sync.Once
+	return func(error) {
+		once.Do(func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.n--; p.n == 0 {
+				close(p.done)
+			}
+		})
+	}
+}
+
+// wait waits until every batch is on disk, or d has passed.
+func (p *pending) wait(d time.Duration) {
+	p.mu.Lock()
+	done := p.done
+	n := p.n
+	p.mu.Unlock()
+	if n == 0 || done == nil {
+		return
+	}
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
 }
 
 // reader runs fn with the bleve index, which Close cannot close meanwhile.

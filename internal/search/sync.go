@@ -108,6 +108,8 @@ func (ix *Index) syncSite(ctx context.Context, st *site.Site) (SyncStats, error)
 	ix.site.Store(st)
 	ix.present.Store(ix.familiesPresent(ctx))
 	if full {
+		// Segments are merged on disk: wait for them to get there.
+		ix.persisted.wait(persistWait)
 		ix.compact(ctx)
 	}
 	return stats, nil
@@ -223,14 +225,18 @@ func (ix *Index) apply(ctx context.Context, b bleve.Index, st *site.Site, names 
 	batch := b.NewBatch()
 	size := 0
 	flush := func(last bool) error {
-		if last {
-			batch.SetInternal(keyCommit, st.Commit[:])
-			batch.SetInternal(keySiteLang, []byte(st.Settings.Language))
-		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		persisted := func(error) {}
+		if last {
+			batch.SetInternal(keyCommit, st.Commit[:])
+			batch.SetInternal(keySiteLang, []byte(st.Settings.Language))
+			persisted = ix.persisted.add()
+			batch.SetPersistedCallback(persisted)
+		}
 		if err := b.Batch(batch); err != nil {
+			persisted(err)
 			return err
 		}
 		batch.Reset()
