@@ -230,6 +230,7 @@ func (ix *Index) apply(ctx context.Context, b bleve.Index, st *site.Site, names 
 		}
 		persisted := func(error) {}
 		if last {
+			batch.SetInternal(keySchema, []byte(schemaVersion))
 			batch.SetInternal(keyCommit, st.Commit[:])
 			batch.SetInternal(keySiteLang, []byte(st.Settings.Language))
 			persisted = ix.persisted.add()

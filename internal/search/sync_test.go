@@ -190,7 +190,10 @@ func TestSchemaChange(t *testing.T) {
 	t.Parallel()
 	w := newWiki(t, map[string]string{"a.md": "# Alpha\nquokka\n"})
 	w.sync()
-	if err := w.ix.bleve.SetInternal(keySchema, []byte("gitwiki-search-0")); err != nil {
+	b := w.ix.bleve.NewBatch()
+	b.SetInternal(keySchema, []byte("gitwiki-search-0"))
+	b.SetPersistedCallback(w.ix.persisted.add())
+	if err := w.ix.bleve.Batch(b); err != nil {
 		t.Fatal(err)
 	}
 	w.ix.Close()
