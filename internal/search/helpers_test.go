@@ -140,6 +140,7 @@ func putDocs(tb testing.TB, ix *Index, docs ...Doc) {
 	}
 	commit := store.Hash{1}
 	b.SetInternal(keyCommit, commit[:])
+	b.SetPersistedCallback(ix.persisted.add())
 	if err := ix.bleve.Batch(b); err != nil {
 		tb.Fatal(err)
 	}

@@ -241,6 +241,9 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	// Besides losing the last batches, closing scorch while it writes a
+	// snapshot races inside bleve (its persister reads a map its
+	// introducer is changing): every batch's persistence is awaited.
 	ix.persisted.wait(persistWait)
 	return ix.bleve.Close()
 }

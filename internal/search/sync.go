@@ -240,7 +240,9 @@ func (ix *Index) apply(ctx context.Context, b bleve.Index, st *site.Site, names 
 			persisted(err)
 			return err
 		}
-		batch.Reset()
+		// A new batch, not Reset: scorch keeps the old one's internal
+		// values until they reach the disk.
+		batch = b.NewBatch()
 		size = 0
 		return nil
 	}
