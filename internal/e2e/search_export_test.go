@@ -165,7 +165,7 @@ func generatedWiki(tb testing.TB, dir string, n int) *site.Loader {
 		return strings.Join(ws, " ")
 	}
 	files := fstest.MapFS{
-		"wiki.yaml": {Data: []byte("title: Generated\nlanguage: en\n")},
+		"wiki.yaml": {Data: []byte("title: Generated\nlanguage: en\nlanguages: [en, es]\n")},
 		"index.md":  {Data: []byte("# Generated\nA generated wiki.\n")},
 	}
 	for i := range n {

@@ -4,7 +4,7 @@ package search
 // these tests: the ranking tests, the incremental tests and the offline
 // index's parity test run on it.
 var fixtureWiki = map[string]string{
-	"wiki.yaml": "title: Fixture\nlanguage: en\n",
+	"wiki.yaml": "title: Fixture\nlanguage: en\nlanguages: [en, es, fr]\n",
 	"index.md":  "# Home\nWelcome. This wiki collects guides on digital safety for small groups.\n",
 
 	"Guides/index.md": "---\ntitle: Guides\n---\nEvery guide of the wiki, in English.\n",

@@ -197,7 +197,7 @@ func TestFilters(t *testing.T) {
 		{Query{Text: "disque in:fr"}, []string{"fr/chiffrement", "fr/sauvegardes"}},
 		{Query{Text: "disque in:es"}, nil},
 		{Query{Text: "in:guides encrypt"}, []string{"Guides/Backups", "Guides/Encryption", "Guides/Password-managers"}},
-		{Query{Text: "lang:fr"}, []string{"fr/chiffrement", "fr/menaces", "fr/mots-de-passe", "fr/politique", "fr/sauvegardes"}},
+		{Query{Text: "lang:fr"}, []string{"fr", "fr/chiffrement", "fr/menaces", "fr/mots-de-passe", "fr/politique", "fr/sauvegardes"}},
 		{Query{Text: "disco", Langs: []string{"es-MX"}}, []string{"es/cifrado", "es/copias"}},
 		{Query{Text: "conversation"}, []string{"Guides/Encryption", "fr/chiffrement"}},
 		{Query{Text: "conversation -lang:fr"}, []string{"Guides/Encryption"}},

@@ -148,7 +148,8 @@ func (ix *Index) segments() int {
 
 // changedPages lists the pages to index again or remove between the
 // indexed commit and st: all of them when there is no usable diff, or when
-// wiki.yaml changed the site language, which most pages inherit.
+// wiki.yaml changed the site language or the language folders, which most
+// pages inherit.
 func (ix *Index) changedPages(ctx context.Context, st *site.Site, from store.Hash) (names []wikipath.Page, full bool, err error) {
 	all := func() ([]wikipath.Page, bool, error) {
 		for _, p := range st.Pages() {
@@ -164,7 +165,7 @@ func (ix *Index) changedPages(ctx context.Context, st *site.Site, from store.Has
 		siteLang, _ = b.GetInternal(keySiteLang)
 		return nil
 	})
-	if string(siteLang) != st.Settings.Language {
+	if string(siteLang) != languages(st) {
 		return all()
 	}
 	loader := st.Loader()
@@ -194,6 +195,18 @@ func (ix *Index) changedPages(ctx context.Context, st *site.Site, from store.Has
 	}
 	slices.Sort(names)
 	return names, false, nil
+}
+
+// languages is what pages' languages depend on besides their own front
+// matter and place: the site language and the language folders. When it
+// changes, every page is indexed again.
+func languages(st *site.Site) string {
+	var b strings.Builder
+	b.WriteString(st.Settings.Language)
+	for _, l := range st.Languages() {
+		fmt.Fprintf(&b, "\x00%s=%s", l.Code, l.Folder)
+	}
+	return b.String()
 }
 
 // ids lists every document id in the index.
@@ -232,7 +245,7 @@ func (ix *Index) apply(ctx context.Context, b bleve.Index, st *site.Site, names 
 		if last {
 			batch.SetInternal(keySchema, []byte(schemaVersion))
 			batch.SetInternal(keyCommit, st.Commit[:])
-			batch.SetInternal(keySiteLang, []byte(st.Settings.Language))
+			batch.SetInternal(keySiteLang, []byte(languages(st)))
 			persisted = ix.persisted.add()
 			batch.SetPersistedCallback(persisted)
 		}

@@ -55,7 +55,7 @@ func TestIncremental(t *testing.T) {
 		},
 		{
 			name:    "new page in a new language",
-			writes:  map[string]*string{"de/passwort.md": ptr("# Passwörter\nStarke Passwörter schützen Konten.\n")},
+			writes:  map[string]*string{"de/passwort.md": ptr("---\nlang: de\n---\n# Passwörter\nStarke Passwörter schützen Konten.\n")},
 			indexed: 1,
 			finds:   map[string]string{"passwort": "de/passwort", "konto": "de/passwort"},
 		},
@@ -67,6 +67,12 @@ func TestIncremental(t *testing.T) {
 			misses:  []string{"sauvegarde"},
 		},
 		{
+			name:    "a language folder declared",
+			writes:  map[string]*string{"wiki.yaml": ptr("title: Fixture\nlanguage: en\nlanguages: [en, es, fr, pt]\n"), "pt/senhas.md": ptr("# Senhas\nAs senhas seguras.\n")},
+			indexed: -1, // every page
+			finds:   map[string]string{"senha ": "pt/senhas"},
+		},
+		{
 			name:   "attachment only",
 			writes: map[string]*string{"Guides/diagram.txt": ptr("not a page")},
 		},
@@ -76,7 +82,10 @@ func TestIncremental(t *testing.T) {
 			w.commit(st.writes)
 			w.sync()
 			s, _ := w.ix.LastSync()
-			if s.Full || s.Indexed != st.indexed || s.To != w.head() {
+			switch {
+			case st.indexed < 0 && !s.Full:
+				t.Errorf("sync = %+v, want a full build", s)
+			case st.indexed >= 0 && (s.Full || s.Indexed != st.indexed || s.To != w.head()):
 				t.Errorf("sync = %+v, want %d pages indexed again, not a full build", s, st.indexed)
 			}
 			for q, page := range st.finds {
