@@ -23,6 +23,7 @@ import (
 
 	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/search"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
@@ -118,7 +119,7 @@ type build struct {
 	model    *present.Model
 	hist     *site.History
 	basePath string // the base URL's path, "/" or "/wiki/"; "" without one
-	index    []byte
+	search   *search.Export
 	chromes  chromeCache
 
 	mu     sync.Mutex
@@ -243,8 +244,10 @@ func prepare(ctx context.Context, loader *site.Loader, th *theme.Theme, commit *
 	if th == nil {
 		return b, nil // Check: no pages are written
 	}
-	b.index = b.searchIndex()
-	pl.searchIndexName = searchIndexName(b.index)
+	if b.search, err = b.searchIndex(ctx); err != nil {
+		return nil, err
+	}
+	pl.searchIndexName = b.search.Main
 	b.model = present.New(st, th, func(p *site.Page) bool { return pl.pages[p.Name] != nil })
 	files := make([]string, len(pl.list))
 	for i, p := range pl.list {
@@ -495,6 +498,7 @@ func (b *build) jobs() []job {
 		}})
 	}
 	jobs = append(jobs, b.listJobs()...)
+	jobs = append(jobs, b.searchJobs()...)
 	for _, f := range pl.attach {
 		jobs = append(jobs, job{file: f, make: func(ctx context.Context, _ scheme, _ *bytes.Buffer) ([]byte, error) {
 			e, _ := pl.st.File(f)
@@ -502,7 +506,6 @@ func (b *build) jobs() []job {
 		}})
 	}
 	jobs = append(jobs,
-		job{file: searchDir + pl.searchIndexName, make: func(context.Context, scheme, *bytes.Buffer) ([]byte, error) { return b.index, nil }},
 		job{file: feedFile, make: func(context.Context, scheme, *bytes.Buffer) ([]byte, error) { return b.feed() }},
 		job{file: notFoundFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) { return b.notFound(ctx, buf) }},
 		job{file: noJekyllFile, make: func(context.Context, scheme, *bytes.Buffer) ([]byte, error) { return []byte{}, nil }},
@@ -605,7 +608,7 @@ func (b *build) finish(rep *Report) {
 	rep.Attachments = len(pl.attach)
 	rep.Files = int(b.files.Load())
 	rep.Bytes = b.bytes.Load()
-	rep.SearchIndex = len(b.index)
+	rep.SearchIndex = b.search.Bytes
 	rep.Broken = append(rep.Broken[:0], b.broken...)
 	rep.Failed = append(rep.Failed[:0], b.failed...)
 	rep.Skipped = append(rep.Skipped[:0], pl.skipped...)

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -147,21 +148,38 @@ func excerpt(s, want string) string {
 	return s
 }
 
-// searchEntries reads the offline search index of an export.
+// searchEntry is a page of the offline search index.
+type searchEntry struct {
+	Title, URL, Crumbs, Lang, Text string
+}
+
+// searchEntries reads the pages of the offline search index of an export:
+// its d- chunks, gitwikiSearch.add("d-N", [[title, url, crumbs, lang,
+// opening], ...]), in the index's folder.
 func searchEntries(tb testing.TB, files map[string][]byte) []searchEntry {
 	tb.Helper()
+	var out []searchEntry
+	found := false
 	for name, b := range files {
-		if strings.HasPrefix(name, searchDir+"index.") && strings.HasSuffix(name, ".js") {
-			js := strings.TrimSpace(string(b))
-			js = strings.TrimPrefix(js, "window.gitwikiSearch = ")
-			js = strings.TrimSuffix(js, ";")
-			var out []searchEntry
-			if err := json.Unmarshal([]byte(js), &out); err != nil {
-				tb.Fatalf("%s: %v", name, err)
-			}
-			return out
+		if dir, base := path.Split(name); !strings.HasPrefix(dir, searchDir) || !strings.HasPrefix(base, "d-") || !strings.HasSuffix(base, ".js") {
+			continue
+		}
+		found = true
+		js := strings.TrimSpace(string(b))
+		i := strings.IndexByte(js, ',')
+		if !strings.HasPrefix(js, `gitwikiSearch.add("d-`) || i < 0 || !strings.HasSuffix(js, ");") {
+			tb.Fatalf("%s: not a page chunk: %.80s", name, js)
+		}
+		var rows [][]string
+		if err := json.Unmarshal([]byte(js[i+1:len(js)-2]), &rows); err != nil {
+			tb.Fatalf("%s: %v", name, err)
+		}
+		for _, r := range rows {
+			out = append(out, searchEntry{Title: r[0], URL: r[1], Crumbs: r[2], Lang: r[3], Text: r[4]})
 		}
 	}
-	tb.Fatal("no search index in the export")
-	return nil
+	if !found {
+		tb.Fatal("no search index in the export")
+	}
+	return out
 }

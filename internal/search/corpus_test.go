@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
 const sdaCorpus = "../../../shared/corpora/sda-manual"
@@ -47,11 +49,10 @@ func loadSDA(tb testing.TB) []Doc {
 			text := mdMarks.ReplaceAllString(htmlTag.ReplaceAllString(src, " "), " ")
 			rel, _ := filepath.Rel(sdaCorpus, path)
 			docs = append(docs, Doc{
-				Page:    strings.TrimSuffix(filepath.ToSlash(rel), ".md"),
-				Version: "1",
-				Title:   title,
-				Text:    text,
-				Lang:    lang,
+				Page:  wikipath.Page(strings.TrimSuffix(filepath.ToSlash(rel), ".md")),
+				Title: title,
+				Text:  text,
+				Lang:  lang,
 			})
 			return nil
 		})
@@ -66,7 +67,7 @@ func loadSDA(tb testing.TB) []Doc {
 }
 
 func TestSDACorpus(t *testing.T) {
-	ix := MustIndex(t, loadSDA(t)...)
+	ix := memIndex(t, loadSDA(t)...)
 	tests := []struct {
 		q      string
 		lang   string // the best hit is in this language
@@ -82,11 +83,12 @@ func TestSDACorpus(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.q, func(t *testing.T) {
-			hits, total := mustSearch(t, ix, tc.q)
+			r := mustSearch(t, ix, Query{Text: tc.q + " "})
+			hits, total := r.Hits, r.Total
 			if len(hits) == 0 {
 				t.Fatalf("Search(%q) found nothing", tc.q)
 			}
-			if !strings.HasPrefix(hits[0].Page, tc.lang+"/") {
+			if !strings.HasPrefix(string(hits[0].Page), tc.lang+"/") {
 				t.Errorf("Search(%q) best hit is %q, want a page in %s", tc.q, hits[0].Page, tc.lang)
 			}
 			marked := false
@@ -102,17 +104,10 @@ func TestSDACorpus(t *testing.T) {
 	}
 }
 
-func BenchmarkSDACorpusSync(b *testing.B) {
+func BenchmarkSDACorpusIndex(b *testing.B) {
 	docs := loadSDA(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		ix, err := New()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, _, _, err := ix.Sync(b.Context(), docs); err != nil {
-			b.Fatal(err)
-		}
-		ix.Close()
+		memIndex(b, docs...)
 	}
 }

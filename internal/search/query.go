@@ -1,127 +1,312 @@
 package search
 
 import (
-	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"unicode"
+	"unicode/utf8"
 )
 
-// ErrBadQuery is wrapped by errors about the query itself, which the user can fix.
-var ErrBadQuery = errors.New("bad search query")
-
-const maxQueryBytes = 500
-
-// parsedQuery is the user's query reduced to folded terms. User text is never handed
-// to bleve's query-string parser, so "+-:^~*" mean nothing special.
-type parsedQuery struct {
-	words   []word
-	phrases [][]string // folded terms of each quoted phrase of two or more words
+// Query is what a reader asks. Text holds words, "exact phrases",
+// -exclusions and the filters in:folder, tag:name and lang:code (each may be
+// negated, -tag:draft); the filter fields add to those written in Text.
+// User text is never handed to bleve's query-string parser, so "+^~*:" mean
+// nothing special.
+type Query struct {
+	Text    string
+	Folders []string
+	Tags    []string
+	Langs   []string
+	Page    int // 1-based; 0 means 1
+	PerPage int // 0 means DefaultPerPage; at most MaxPerPage
 }
 
-type word struct {
-	folded string // as the folded fields hold it
-	raw    string // as typed, for the stemmed fields to analyze their own way
+// Paging limits.
+const (
+	DefaultPerPage = 20
+	MaxPerPage     = 100
+	maxOffset      = 10000 // deeper pages are refused: nobody reads them, and they cost
+)
+
+// Query limits; past them the query is refused with a QueryError.
+const (
+	maxQueryBytes  = 1000
+	maxClauses     = 32 // words, phrases and exclusions
+	maxPhraseWords = 16
+	maxFilters     = 16
+	minPrefixRunes = 3 // the last word is completed from this many letters
+	minFuzzyRunes  = 5 // one typo forgiven from five letters
+	minFuzzy2Runes = 8 // two from eight
+)
+
+// QueryError says what is wrong with a query, in words a reader can act on.
+// It wraps ErrBadQuery.
+type QueryError struct {
+	Code   string // "too-long", "too-many-words", "no-words"
+	Reason string
 }
 
-func (pq parsedQuery) empty() bool { return len(pq.words) == 0 && len(pq.phrases) == 0 }
+func (e *QueryError) Error() string { return "bad search query: " + e.Reason }
+func (e *QueryError) Unwrap() error { return ErrBadQuery }
 
-func (pq parsedQuery) clauses() int { return len(pq.words) + len(pq.phrases) }
+// Word is one word of a query: as typed, and folded.
+type Word struct {
+	Raw  string `json:"raw"`
+	Fold string `json:"fold"`
+}
+
+// Filter restricts results to pages under a folder, with a tag, or in a
+// language; Not turns it around.
+type Filter struct {
+	Kind  string `json:"kind"` // "in", "tag" or "lang"
+	Value string `json:"value"`
+	Not   bool   `json:"not,omitempty"`
+}
+
+// Parsed is a query as the engine understands it. ExportIndex's script
+// parses the same way (TestParseParity).
+type Parsed struct {
+	Words          []Word   `json:"words"`
+	Phrases        [][]Word `json:"phrases"`
+	Exclude        []Word   `json:"exclude"`
+	ExcludePhrases [][]Word `json:"excludePhrases"`
+	Filters        []Filter `json:"filters"`
+	// Prefix: the last word is being typed, and pages with a word it
+	// begins are found too.
+	Prefix bool `json:"prefix"`
+	// Key is the words and phrases, folded, in the order typed: a page
+	// whose title has exactly these words comes first.
+	Key string `json:"key"`
+}
+
+// Empty reports whether the query asks for nothing: no words, phrases,
+// exclusions or filters.
+func (p Parsed) Empty() bool {
+	return len(p.Words) == 0 && len(p.Phrases) == 0 && len(p.Exclude) == 0 && len(p.ExcludePhrases) == 0 && len(p.Filters) == 0
+}
+
+// positive reports whether the query has words or phrases to rank by.
+func (p Parsed) positive() bool { return len(p.Words) > 0 || len(p.Phrases) > 0 }
 
 // quoteMarks are read as '"', since phones and word processors type curly quotes.
-var quoteMarks = strings.NewReplacer("“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`)
+var quoteMarks = strings.NewReplacer("“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`, "＂", `"`)
 
-// parseQuery splits q into words and "quoted phrases". An empty query gives an
-// empty parsedQuery and no error.
-func parseQuery(q string, fold analysis.Analyzer) (parsedQuery, error) {
-	if len(q) > maxQueryBytes {
-		return parsedQuery{}, fmt.Errorf("%w: longer than %d bytes", ErrBadQuery, maxQueryBytes)
+// cleanText makes a query valid, printable UTF-8 with straight quotes.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, " ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return quoteMarks.Replace(s)
+}
+
+// Parse reads a query's text. An empty or blank text gives an empty Parsed
+// and no error.
+func (ix *Index) Parse(text string) (Parsed, error) { return parse(ix.an, text) }
+
+func parse(an *analyzers, text string) (Parsed, error) {
+	if len(text) > maxQueryBytes {
+		return Parsed{}, &QueryError{"too-long", fmt.Sprintf("longer than %d characters", maxQueryBytes)}
 	}
-	q = strings.ToValidUTF8(q, " ")
-	if strings.TrimSpace(q) == "" {
-		return parsedQuery{}, nil
+	s := cleanText(text)
+	p := &parser{an: an, s: s, seen: map[string]bool{}}
+	lastWord := p.run()
+	if p.err != nil {
+		return Parsed{}, p.err
 	}
-	var pq parsedQuery
-	seenWord := make(map[string]bool)
-	seenPhrase := make(map[string]bool)
-	parts := strings.Split(quoteMarks.Replace(q), `"`)
-	for i, part := range parts {
-		toks := fold.Analyze([]byte(part))
-		// Odd parts are inside quotes, except a last one left open.
-		if i%2 == 1 && i < len(parts)-1 && len(toks) > 1 {
-			terms := make([]string, len(toks))
-			for j, t := range toks {
-				terms[j] = string(t.Term)
+	out := p.out
+	if out.Empty() {
+		if strings.TrimSpace(s) == "" {
+			return Parsed{}, nil
+		}
+		return Parsed{}, &QueryError{"no-words", "no words to search for"}
+	}
+	// The last word is completed while it is being typed: when nothing
+	// follows it, not even a space.
+	if lastWord && len(out.Words) > 0 && !strings.HasSuffix(s, " ") &&
+		utf8.RuneCountInString(out.Words[len(out.Words)-1].Fold) >= minPrefixRunes {
+		out.Prefix = true
+	}
+	return out, nil
+}
+
+type parser struct {
+	an   *analyzers
+	s    string
+	i    int
+	out  Parsed
+	seen map[string]bool
+	err  error
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+
+// run parses the whole text and reports whether the last thing read was a
+// plain word.
+func (p *parser) run() (lastWord bool) {
+	for p.err == nil {
+		for p.i < len(p.s) && isSpace(p.s[p.i]) {
+			p.i++
+		}
+		if p.i >= len(p.s) {
+			return lastWord
+		}
+		neg := false
+		if p.s[p.i] == '-' && p.i+1 < len(p.s) && !isSpace(p.s[p.i+1]) {
+			neg = true
+			p.i++
+		}
+		if kind, n := filterKey(p.s[p.i:]); n > 0 {
+			p.i += n
+			if v := p.value(); v != "" {
+				p.filter(kind, v, neg)
+				lastWord = false
+				continue
 			}
-			if key := strings.Join(terms, " "); !seenPhrase[key] {
-				seenPhrase[key] = true
-				pq.phrases = append(pq.phrases, terms)
+			if p.i >= len(p.s) || isSpace(p.s[p.i]) {
+				lastWord = false // a filter without a value is nothing
+				continue
 			}
+		}
+		if p.s[p.i] == '"' {
+			if end := strings.IndexByte(p.s[p.i+1:], '"'); end >= 0 {
+				words := p.tokens(p.s[p.i+1 : p.i+1+end])
+				p.i += end + 2
+				p.add(words, neg, true)
+				lastWord = false
+				continue
+			}
+			p.i++ // an unbalanced quote: the rest is words
+		}
+		j := p.i
+		for j < len(p.s) && !isSpace(p.s[j]) && p.s[j] != '"' {
+			j++
+		}
+		words := p.tokens(p.s[p.i:j])
+		p.i = j
+		lastWord = p.add(words, neg, false) && !neg
+	}
+	return false
+}
+
+// filterKey recognises "in:", "tag:" and "lang:" at the start of s.
+func filterKey(s string) (kind string, n int) {
+	for _, k := range []string{"in", "tag", "lang"} {
+		if len(s) > len(k) && strings.EqualFold(s[:len(k)], k) && s[len(k)] == ':' {
+			return k, len(k) + 1
+		}
+	}
+	return "", 0
+}
+
+// value reads a filter's value: a quoted string or up to the next space.
+func (p *parser) value() string {
+	if p.i < len(p.s) && p.s[p.i] == '"' {
+		if end := strings.IndexByte(p.s[p.i+1:], '"'); end >= 0 {
+			v := p.s[p.i+1 : p.i+1+end]
+			p.i += end + 2
+			return strings.TrimSpace(v)
+		}
+	}
+	j := p.i
+	for j < len(p.s) && !isSpace(p.s[j]) && p.s[j] != '"' {
+		j++
+	}
+	v := p.s[p.i:j]
+	p.i = j
+	return v
+}
+
+func (p *parser) filter(kind, v string, neg bool) {
+	if len(p.out.Filters) >= maxFilters {
+		p.err = &QueryError{"too-many-words", fmt.Sprintf("more than %d filters", maxFilters)}
+		return
+	}
+	p.out.Filters = append(p.out.Filters, Filter{Kind: kind, Value: v, Not: neg})
+}
+
+func (p *parser) tokens(s string) []Word {
+	toks := p.an.tokens.Analyze([]byte(s))
+	out := make([]Word, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, Word{Raw: s[t.Start:t.End], Fold: string(t.Term)})
+	}
+	return out
+}
+
+func (p *parser) clauses() int {
+	o := &p.out
+	return len(o.Words) + len(o.Phrases) + len(o.Exclude) + len(o.ExcludePhrases)
+}
+
+// add records words read together: a quoted phrase, or the words of one
+// unquoted stretch, which are separate words unless excluded ("-e-mail"
+// excludes the phrase "e mail"). It reports whether a plain word was added.
+func (p *parser) add(words []Word, neg, quoted bool) bool {
+	if len(words) == 0 {
+		return false
+	}
+	if len(words) > maxPhraseWords && (quoted || neg) {
+		p.err = &QueryError{"too-many-words", fmt.Sprintf("a phrase of more than %d words", maxPhraseWords)}
+		return false
+	}
+	if len(words) > 1 && (quoted || neg) {
+		key := fmt.Sprintf("p%t %s", neg, phraseKey(words))
+		if !p.seen[key] {
+			p.seen[key] = true
+			if neg {
+				p.out.ExcludePhrases = append(p.out.ExcludePhrases, words)
+			} else {
+				p.out.Phrases = append(p.out.Phrases, words)
+				p.key(phraseKey(words))
+			}
+		}
+		return p.limit()
+	}
+	added := false
+	for _, w := range words {
+		key := fmt.Sprintf("w%t %s", neg, w.Fold)
+		if p.seen[key] {
 			continue
 		}
-		for _, t := range toks {
-			w := word{folded: string(t.Term), raw: part[t.Start:t.End]}
-			if !seenWord[w.folded] {
-				seenWord[w.folded] = true
-				pq.words = append(pq.words, w)
-			}
+		p.seen[key] = true
+		if neg {
+			p.out.Exclude = append(p.out.Exclude, w)
+		} else {
+			p.out.Words = append(p.out.Words, w)
+			p.key(w.Fold)
+			added = true
+		}
+		if !p.limit() {
+			return false
 		}
 	}
-	if pq.empty() {
-		return parsedQuery{}, fmt.Errorf("%w: no words to search for", ErrBadQuery)
-	}
-	return pq, nil
+	// A repeated word still counts as typed last.
+	return added || !neg
 }
 
-// query builds the bleve query: every word and phrase must match somewhere in the
-// page (all=true), or any of them may (all=false).
-func (pq parsedQuery) query(all bool) query.Query {
-	qs := make([]query.Query, 0, pq.clauses())
-	for _, w := range pq.words {
-		qs = append(qs, query.NewDisjunctionQuery([]query.Query{
-			termQuery(fieldTitle, w.folded, boostTitle),
-			termQuery(fieldTags, w.folded, boostTags),
-			termQuery(fieldBody, w.folded, 1),
-			matchQuery(fieldTitleEN, w.raw, boostTitle),
-			matchQuery(fieldBodyEN, w.raw, 1),
-			matchQuery(fieldTitleES, w.raw, boostTitle),
-			matchQuery(fieldBodyES, w.raw, 1),
-		}))
+func (p *parser) key(s string) {
+	if p.out.Key != "" {
+		p.out.Key += " "
 	}
-	for _, p := range pq.phrases {
-		qs = append(qs, query.NewDisjunctionQuery([]query.Query{
-			phraseQuery(fieldTitle, p, boostTitle),
-			phraseQuery(fieldTags, p, boostTags),
-			phraseQuery(fieldBody, p, 1),
-		}))
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	if all {
-		return query.NewConjunctionQuery(qs)
-	}
-	return query.NewDisjunctionQuery(qs)
+	p.out.Key += s
 }
 
-func termQuery(field, term string, boost float64) query.Query {
-	q := query.NewTermQuery(term)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
+func (p *parser) limit() bool {
+	if p.clauses() > maxClauses {
+		p.err = &QueryError{"too-many-words", fmt.Sprintf("more than %d words", maxClauses)}
+		return false
+	}
+	return true
 }
 
-func matchQuery(field, text string, boost float64) query.Query {
-	q := query.NewMatchQuery(text)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
-}
-
-func phraseQuery(field string, terms []string, boost float64) query.Query {
-	q := query.NewPhraseQuery(terms, field)
-	q.SetBoost(boost)
-	return q
+func phraseKey(words []Word) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = w.Fold
+	}
+	return strings.Join(parts, " ")
 }

@@ -1,116 +1,237 @@
-// Package search is the full-text index of the wiki's pages at one commit.
+// Package search is the full-text index of the wiki's published pages, on
+// disk, derived from one commit of main and caught up by tree diff.
 //
-// It is a cache: callers hand it the pages (it knows nothing of git) and can rebuild
-// it from scratch at any time. Matching folds case and accents, so "informacion"
-// finds "información", and English and Spanish pages are also matched by stem.
+// It is a cache: deleting its folder loses nothing, and Open rebuilds it
+// when it is missing, corrupt or of an older schema. Analysis follows each
+// page's language (see families): English, Spanish, French, Portuguese,
+// German, Italian, Russian, Arabic and Farsi pages are stemmed and lose
+// their stop words; every page is folded, so "informacion" finds
+// "información". A query is analysed in every family the index holds.
+//
+// The same rules, as data, drive the offline search of the static export
+// (ExportIndex and the theme's search.js). Queries are never logged.
 package search
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
-	"maps"
-	"strings"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/store"
 )
 
-// Doc is one page as the index sees it.
-type Doc struct {
-	Page    string // page name, e.g. "Facilitation/Mapping-information-assets"; "" is the home page
-	Version string // blob id of the page's source; an unchanged, non-empty Version is not re-indexed
-	Title   string
-	Text    string // plain text of the body
-	Tags    []string
-	Lang    string
-}
-
-// Hit is one search result.
-type Hit struct {
-	Page    string
-	Title   string
-	Snippet template.HTML // escaped text around the best match, matches in <mark>
-	Score   float64
-}
-
-const (
-	defaultLimit = 20
-	maxLimit     = 1000
-	batchSize    = 500 // docs per bleve batch; Sync checks ctx between batches
-	idPrefix     = "/" // bleve refuses an empty id, and "" is the home page
-	// compactAfter bounds the batches an index takes before it is rebuilt. An
-	// in-memory scorch index never merges its segments, so each Sync adds one, and
-	// searches slow down and replaced pages keep their memory until a rebuild.
-	compactAfter = 50
+var (
+	// ErrBadQuery is wrapped by errors about the query itself, which the
+	// reader can fix; the error is a *QueryError saying what is wrong.
+	ErrBadQuery = errors.New("bad search query")
+	// ErrClosed is returned by an Index used after Close.
+	ErrClosed = errors.New("search index closed")
+	// ErrNotReady is returned by Search and Suggest before the index holds
+	// any commit; TitleMatches answers meanwhile.
+	ErrNotReady = errors.New("search index is being built")
+	// ErrLocked is returned by Open when another process holds the index.
+	ErrLocked = errors.New("search index is in use by another process")
+	// ErrDamaged is returned when reading the index failed on a damaged
+	// file; the next Sync rebuilds it.
+	ErrDamaged = errors.New("search index damaged")
 )
 
-// ErrClosed is returned by an Index used after Close.
-var ErrClosed = errors.New("search index closed")
+// Internal keys bleve stores with the index, in the same snapshot as the
+// documents, so the recorded commit always describes what is indexed.
+var (
+	keySchema   = []byte("gitwiki.schema")
+	keyCommit   = []byte("gitwiki.commit")
+	keySiteLang = []byte("gitwiki.sitelang")
+)
 
-// Index is safe for concurrent use; Searches run during a Sync.
+// Options tune an Index.
+type Options struct {
+	// Logger hears about rebuilds and failures, never about queries.
+	Logger *slog.Logger
+	// LockWait is how long Open waits for another process to release the
+	// folder before failing with ErrLocked; 0 means 2 s.
+	LockWait time.Duration
+}
+
+// Index is safe for concurrent use: Searches run while Sync indexes.
 type Index struct {
-	mapping  *mapping.IndexMappingImpl
-	fold     analysis.Analyzer
-	stemmers map[string]stemmer
+	dir      string
+	lockWait time.Duration
+	log      *slog.Logger
+	mapping  mapping.IndexMapping
+	an       *analyzers
 
-	mu     sync.RWMutex // guards bleve: Searches hold it to read, a rebuild to swap
+	mu     sync.RWMutex // guards bleve and closed; Close takes it to write
 	bleve  bleve.Index
 	closed bool
 
-	syncMu       sync.Mutex // one Sync at a time; guards batches and compactAfter
-	batches      int        // batches since bleve was built
-	compactAfter int
-	// docs is replaced, never modified, after each batch reaches bleve, so a Search
-	// reads a consistent map without locking.
-	docs atomic.Pointer[map[string]entry]
+	syncMu sync.Mutex // one Sync at a time
+	// indexed is the commit the index describes, zero until the first
+	// complete build; wanted is the newest commit Sync was asked for.
+	indexed, wanted atomic.Pointer[store.Hash]
+	site            atomic.Pointer[site.Site]  // read model of indexed, once synced
+	present         atomic.Pointer[[]string]   // families with pages
+	rebuilt         atomic.Bool                // Open started from scratch
+	damaged         atomic.Bool                // a read panicked: rebuild at the next Sync
+	persisted       pending                    // batches applied but not yet on disk
+	syncErr         atomic.Pointer[errorValue] // the last Sync's failure
+	lastSync        atomic.Pointer[SyncStats]  // what the last Sync did
 }
 
-// entry keeps what snippets and rebuilds need, so bleve stores no field.
-type entry struct {
-	doc  Doc // cleaned
-	lang string
+type errorValue struct{ err error }
+
+// Open opens the index in dir, creating it, or rebuilding it from scratch
+// when it is missing, unreadable, or of another schema version. The index
+// may be behind: Sync catches it up.
+func Open(dir string, opts Options) (*Index, error) {
+	ix := &Index{dir: dir, log: opts.Logger}
+	if ix.log == nil {
+		ix.log = slog.Default()
+	}
+	var zero store.Hash
+	ix.indexed.Store(&zero)
+	ix.wanted.Store(&zero)
+	ix.present.Store(&[]string{})
+
+	wait := opts.LockWait
+	if wait <= 0 {
+		wait = 2 * time.Second
+	}
+	ix.lockWait = wait
+	b, commit, err := openExisting(dir, wait)
+	switch {
+	case errors.Is(err, ErrLocked):
+		return nil, err
+	case err != nil:
+		if !errors.Is(err, os.ErrNotExist) {
+			ix.log.Warn("search index unusable, rebuilding it", "dir", dir, "err", err)
+		}
+		if b, err = create(dir, wait); err != nil {
+			return nil, err
+		}
+		ix.rebuilt.Store(true)
+	}
+	ix.bleve = b
+	ix.mapping = b.Mapping()
+	if ix.an, err = newAnalyzers(ix.mapping.AnalyzerNamed); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	ix.indexed.Store(&commit)
+	if !commit.IsZero() {
+		ix.present.Store(ix.familiesPresent(context.Background()))
+	}
+	return ix, nil
 }
 
-// New returns an empty in-memory index.
-func New() (*Index, error) {
+// config is scorch's: a second process opening the folder fails after
+// lockWait rather than waiting forever, and a batch returns once searches
+// see it, without waiting for the disk: what reaches the disk is always a
+// whole snapshot, with the commit it describes, so after a crash the index
+// is only older, and Sync catches it up. Close waits for the disk.
+func config(lockWait time.Duration) map[string]interface{} {
+	return map[string]interface{}{"bolt_timeout": lockWait.String(), "unsafe_batch": true}
+}
+
+// persistWait bounds how long Close waits for the last batches to reach the
+// disk.
+const persistWait = 30 * time.Second
+
+// openExisting opens the index in dir and checks it: its schema, its
+// recorded commit, and that it can answer. A panic from a damaged file is
+// an error like any other.
+func openExisting(dir string, lockWait time.Duration) (b bleve.Index, commit store.Hash, err error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+		return nil, commit, err
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			if b != nil {
+				closeQuietly(b)
+				b = nil
+			}
+			err = fmt.Errorf("search index damaged: %v", v)
+		}
+	}()
+	b, err = bleve.OpenUsing(dir, config(lockWait))
+	if err != nil {
+		if err.Error() == bolterrors.ErrTimeout.Error() {
+			return nil, commit, fmt.Errorf("%w: %s", ErrLocked, dir)
+		}
+		return nil, commit, err
+	}
+	fail := func(err error) (bleve.Index, store.Hash, error) {
+		closeQuietly(b)
+		return nil, store.Hash{}, err
+	}
+	v, err := b.GetInternal(keySchema)
+	if err != nil || string(v) != schemaVersion {
+		return fail(fmt.Errorf("schema %q, want %q (%v)", v, schemaVersion, err))
+	}
+	c, err := b.GetInternal(keyCommit)
+	if err != nil || len(c) != len(commit) {
+		return fail(fmt.Errorf("no complete build recorded (%v)", err))
+	}
+	copy(commit[:], c)
+	// Reading every stored document once finds a damaged segment now,
+	// rather than at the first search.
+	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 1<<30, 0, false)
+	req.Fields = []string{storedTitle}
+	req.SortBy([]string{"_id"})
+	res, err := b.Search(req)
+	if err != nil {
+		return fail(err)
+	}
+	n, err := b.DocCount()
+	if err != nil || n != res.Total || uint64(len(res.Hits)) != n {
+		return fail(fmt.Errorf("document count %d, found %d (%v)", n, len(res.Hits), err))
+	}
+	return b, commit, nil
+}
+
+func closeQuietly(b bleve.Index) {
+	defer func() { _ = recover() }()
+	_ = b.Close()
+}
+
+// create makes an empty index in dir, removing whatever was there.
+func create(dir string, lockWait time.Duration) (bleve.Index, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
 	im, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("search mapping: %w", err)
 	}
-	ix := &Index{
-		mapping:      im,
-		stemmers:     map[string]stemmer{"en": stemmerFor("en"), "es": stemmerFor("es")},
-		compactAfter: compactAfter,
-	}
-	if ix.bleve, err = ix.newBleve(); err != nil {
-		return nil, err
-	}
-	if ix.fold = ix.bleve.Mapping().AnalyzerNamed(foldAnalyzer); ix.fold == nil {
-		ix.bleve.Close()
-		return nil, errors.New("search index: fold analyzer missing")
-	}
-	ix.docs.Store(&map[string]entry{})
-	return ix, nil
-}
-
-// newBleve opens an empty index. Scorch with no path lives in memory; it indexes
-// several times faster than bleve.NewMemOnly's upsidedown store.
-func (ix *Index) newBleve() (bleve.Index, error) {
-	b, err := bleve.NewUsing("", ix.mapping, scorch.Name, scorch.Name, nil)
+	b, err := bleve.NewUsing(dir, im, scorch.Name, scorch.Name, config(lockWait))
 	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	if err := b.SetInternal(keySchema, []byte(schemaVersion)); err != nil {
+		b.Close()
 		return nil, fmt.Errorf("search index: %w", err)
 	}
 	return b, nil
 }
 
-// Close releases the index; it cannot be used afterwards.
+// Close releases the index; it cannot be used afterwards. A Sync under way
+// is waited for.
 func (ix *Index) Close() error {
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
@@ -120,214 +241,124 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	// Besides losing the last batches, closing scorch while it writes a
+	// snapshot races inside bleve (its persister reads a map its
+	// introducer is changing): every batch's persistence is awaited.
+	ix.persisted.wait(persistWait)
 	return ix.bleve.Close()
 }
 
-func (ix *Index) current() (bleve.Index, error) {
+// pending counts batches not yet on disk.
+type pending struct {
+	mu   sync.Mutex
+	n    int
+	done chan struct{} // closed when n drops to 0
+}
+
+func (p *pending) add() func(error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n == 0 {
+		p.done = make(chan struct{})
+	}
+	p.n++
+	var once sync.Once
+	return func(error) {
+		once.Do(func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.n--; p.n == 0 {
+				close(p.done)
+			}
+		})
+	}
+}
+
+// wait waits until every batch is on disk, or d has passed.
+func (p *pending) wait(d time.Duration) {
+	p.mu.Lock()
+	done := p.done
+	n := p.n
+	p.mu.Unlock()
+	if n == 0 || done == nil {
+		return
+	}
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
+}
+
+// reader runs fn with the bleve index, which Close cannot close meanwhile.
+// A panic from a damaged file becomes ErrDamaged, and the next Sync builds
+// the index again.
+func (ix *Index) reader(fn func(bleve.Index) error) (err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
-		return nil, ErrClosed
+		return ErrClosed
 	}
-	return ix.bleve, nil
+	defer func() {
+		if v := recover(); v != nil {
+			ix.damaged.Store(true)
+			err = fmt.Errorf("%w: %v", ErrDamaged, v)
+		}
+	}()
+	return fn(ix.bleve)
 }
 
-type op struct {
-	doc    Doc
-	delete bool
-	isNew  bool
-}
-
-// Sync makes the index hold exactly docs: it indexes pages that are new or whose
-// Version changed, and deletes pages that are absent. When ctx ends or bleve fails
-// midway, the counts say what was done and the index stays usable; the next Sync
-// finishes the job.
-func (ix *Index) Sync(ctx context.Context, docs []Doc) (added, updated, removed int, err error) {
-	ix.syncMu.Lock()
-	defer ix.syncMu.Unlock()
-	b, err := ix.current()
-	if err != nil {
-		return 0, 0, 0, fmt.Errorf("search sync: %w", err)
-	}
-
-	cur := *ix.docs.Load()
-	seen := make(map[string]bool, len(docs))
-	var ops []op
-	for _, d := range docs {
-		if seen[d.Page] {
-			return 0, 0, 0, fmt.Errorf("search sync: page %q given twice", d.Page)
-		}
-		seen[d.Page] = true
-		old, ok := cur[d.Page]
-		if ok && d.Version != "" && old.doc.Version == d.Version {
-			continue
-		}
-		ops = append(ops, op{doc: clean(d), isNew: !ok})
-	}
-	for page := range cur {
-		if !seen[page] {
-			ops = append(ops, op{doc: Doc{Page: page}, delete: true})
-		}
-	}
-
-	for len(ops) > 0 {
-		if err := ctx.Err(); err != nil {
-			return added, updated, removed, fmt.Errorf("search sync: %w", err)
-		}
-		n := min(batchSize, len(ops))
-		chunk := ops[:n]
-		ops = ops[n:]
-
-		batch := b.NewBatch()
-		for _, o := range chunk {
-			if o.delete {
-				batch.Delete(idPrefix + o.doc.Page)
-			} else if err := batch.Index(idPrefix+o.doc.Page, fields(o.doc)); err != nil {
-				return added, updated, removed, fmt.Errorf("search sync: index %q: %w", o.doc.Page, err)
-			}
-		}
-		if err := b.Batch(batch); err != nil {
-			return added, updated, removed, fmt.Errorf("search sync: %w", err)
-		}
-		ix.batches++
-
-		next := maps.Clone(cur)
-		for _, o := range chunk {
-			switch {
-			case o.delete:
-				delete(next, o.doc.Page)
-				removed++
-			default:
-				next[o.doc.Page] = entry{doc: o.doc, lang: langOf(o.doc.Lang)}
-				if o.isNew {
-					added++
-				} else {
-					updated++
-				}
-			}
-		}
-		ix.docs.Store(&next)
-		cur = next
-	}
-
-	if ix.batches > ix.compactAfter {
-		if err := ix.rebuild(ctx, cur); err != nil {
-			return added, updated, removed, fmt.Errorf("search compact: %w", err)
-		}
-	}
-	return added, updated, removed, nil
-}
-
-// rebuild indexes docs afresh and swaps the new index in, leaving the old one
-// serving Searches until then. Called with syncMu held.
-func (ix *Index) rebuild(ctx context.Context, docs map[string]entry) error {
-	nb, err := ix.newBleve()
-	if err != nil {
-		return err
-	}
-	batch, batches := nb.NewBatch(), 0
-	flush := func() error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		batches++
-		err := nb.Batch(batch)
-		batch.Reset()
-		return err
-	}
-	for page, e := range docs {
-		if err := batch.Index(idPrefix+page, fields(e.doc)); err != nil {
-			nb.Close()
-			return err
-		}
-		if batch.Size() >= batchSize {
-			if err := flush(); err != nil {
-				nb.Close()
-				return err
-			}
-		}
-	}
-	if batch.Size() > 0 {
-		if err := flush(); err != nil {
-			nb.Close()
-			return err
-		}
-	}
-
+// reset replaces a damaged index with an empty one, to be built again.
+func (ix *Index) reset() error {
 	ix.mu.Lock()
-	old := ix.bleve
-	ix.bleve = nb
-	ix.mu.Unlock()
-	ix.batches = batches
-	return old.Close()
-}
-
-// clean makes a doc's text valid UTF-8, so snippets are too.
-func clean(d Doc) Doc {
-	d.Title = strings.ToValidUTF8(d.Title, "\uFFFD")
-	d.Text = strings.ToValidUTF8(d.Text, "\uFFFD")
-	if d.Tags != nil {
-		tags := make([]string, len(d.Tags))
-		for i, t := range d.Tags {
-			tags[i] = strings.ToValidUTF8(t, "\uFFFD")
-		}
-		d.Tags = tags
-	}
-	return d
-}
-
-// Search returns up to limit hits for q, best first, and how many pages matched.
-// All words must match; when no page has them all, any word may. An empty query
-// finds nothing; a query that cannot be searched wraps ErrBadQuery.
-func (ix *Index) Search(ctx context.Context, q string, limit int) ([]Hit, int, error) {
-	pq, err := parseQuery(q, ix.fold)
-	if err != nil || pq.empty() {
-		return nil, 0, err
-	}
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	limit = min(limit, maxLimit)
-
-	res, err := ix.run(ctx, pq, limit)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search: %w", err)
-	}
-
-	docs := *ix.docs.Load()
-	m := ix.newMatcher(pq)
-	hits := make([]Hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		page := strings.TrimPrefix(h.ID, idPrefix)
-		e, ok := docs[page]
-		if !ok {
-			continue // added to bleve by a Sync still under way
-		}
-		hits = append(hits, Hit{
-			Page:    page,
-			Title:   e.doc.Title,
-			Snippet: ix.snippet(e, m),
-			Score:   h.Score,
-		})
-	}
-	return hits, int(res.Total), nil
-}
-
-// run asks bleve for pages with every word, then with any word if none has all.
-func (ix *Index) run(ctx context.Context, pq parsedQuery, limit int) (*bleve.SearchResult, error) {
-	ix.mu.RLock() // a rebuild must not close the index under the search
-	defer ix.mu.RUnlock()
+	defer ix.mu.Unlock()
 	if ix.closed {
-		return nil, ErrClosed
+		return ErrClosed
 	}
-	search := func(q query.Query) (*bleve.SearchResult, error) {
-		req := bleve.NewSearchRequestOptions(q, limit, 0, false)
-		req.SortBy([]string{"-_score", "_id"})
-		return ix.bleve.SearchInContext(ctx, req)
+	ix.log.Warn("search index damaged, rebuilding it", "dir", ix.dir)
+	closeQuietly(ix.bleve)
+	b, err := create(ix.dir, ix.lockWait)
+	if err != nil {
+		return err
 	}
-	res, err := search(pq.query(true))
-	if err == nil && res.Total == 0 && pq.clauses() > 1 {
-		res, err = search(pq.query(false))
-	}
-	return res, err
+	ix.bleve = b
+	var zero store.Hash
+	ix.indexed.Store(&zero)
+	ix.present.Store(&[]string{})
+	ix.rebuilt.Store(true)
+	ix.damaged.Store(false)
+	return nil
 }
+
+// State says how far the index is.
+type State struct {
+	// Ready: the index holds a complete commit and answers searches.
+	Ready bool
+	// CatchingUp: Sync was asked for a newer commit than the one indexed
+	// (or is building the first one).
+	CatchingUp bool
+	Indexed    store.Hash // zero before the first build
+	// Rebuilt: the index was missing, damaged or outdated at Open.
+	Rebuilt bool
+	// Err is the last Sync's failure, nil when it succeeded.
+	Err error
+}
+
+// State reports the index's progress, for health checks and the "catching
+// up" notice.
+func (ix *Index) State() State {
+	indexed, wanted := *ix.indexed.Load(), *ix.wanted.Load()
+	s := State{
+		Ready:      !indexed.IsZero(),
+		CatchingUp: indexed.IsZero() || (!wanted.IsZero() && wanted != indexed),
+		Indexed:    indexed,
+		Rebuilt:    ix.rebuilt.Load(),
+	}
+	if e := ix.syncErr.Load(); e != nil {
+		s.Err = e.err
+	}
+	return s
+}
+
+// Ready reports whether Search answers: the index holds a complete commit,
+// perhaps an older one than main's head.
+func (ix *Index) Ready() bool { return !ix.indexed.Load().IsZero() }

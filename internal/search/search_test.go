@@ -1,368 +1,349 @@
 package search
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"html"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
-// MustIndex returns an index holding docs, closed when the test ends.
-func MustIndex(tb testing.TB, docs ...Doc) *Index {
-	tb.Helper()
-	ix, err := New()
-	if err != nil {
-		tb.Fatalf("New: %v", err)
-	}
-	tb.Cleanup(func() { ix.Close() })
-	if _, _, _, err := ix.Sync(context.Background(), docs); err != nil {
-		tb.Fatalf("Sync: %v", err)
-	}
-	return ix
+// fixture is the fixture wiki, synced once for the read-only tests.
+func fixture(t *testing.T) *wiki {
+	t.Helper()
+	w := newWiki(t, fixtureWiki)
+	w.sync()
+	return w
 }
 
-func mustSearch(tb testing.TB, ix *Index, q string) ([]Hit, int) {
-	tb.Helper()
-	hits, total, err := ix.Search(context.Background(), q, 10)
-	if err != nil {
-		tb.Fatalf("Search(%q): %v", q, err)
-	}
-	return hits, total
-}
-
-func pages(hits []Hit) []string {
-	ps := make([]string, len(hits))
-	for i, h := range hits {
-		ps[i] = h.Page
-	}
-	return ps
-}
-
-func sorted(ps []string) []string {
-	ps = slices.Clone(ps)
-	slices.Sort(ps)
-	return ps
-}
-
-var foldDocs = []Doc{
-	{Page: "es/seguridad", Version: "1", Lang: "es", Title: "Seguridad de la información",
-		Text: "Mapa de la INFORMACIÓN sensible. El niño y el pingüino revisan las políticas de contraseñas."},
-	{Page: "en/cafe", Version: "1", Lang: "en", Title: "Café policy",
-		Text: "Our naïve résumé of the coffee rules. Every policy applies to visitors."},
-	{Page: "fr/note", Version: "1", Lang: "fr", Title: "Note",
-		Text: "Straße, Æsir, Øresund and a decomposed informacio\u0301n."},
-	{Page: "en/other", Version: "1", Lang: "en-GB", Title: "Other",
-		Text: "Nothing relevant: gardens, rivers and running trains."},
-}
-
-func TestFolding(t *testing.T) {
-	ix := MustIndex(t, foldDocs...)
-	tests := []struct {
-		name, q string
-		want    []string
-	}{
-		{"es no accent", "informacion", []string{"es/seguridad", "fr/note"}},
-		{"es upper accent", "INFORMACIÓN", []string{"es/seguridad", "fr/note"}},
-		{"es mixed", "Información", []string{"es/seguridad", "fr/note"}},
-		{"es ñ", "nino", []string{"es/seguridad"}},
-		{"es ü", "PINGUINO", []string{"es/seguridad"}},
-		{"es ñ typed", "contraseñas", []string{"es/seguridad"}},
-		{"es stem", "politica", []string{"es/seguridad"}},
-		{"es stem no accent", "contrasena", []string{"es/seguridad"}},
-		{"en no accent", "cafe", []string{"en/cafe"}},
-		{"en accent", "CAFÉ", []string{"en/cafe"}},
-		{"en resume", "resume", []string{"en/cafe"}},
-		{"en naive", "Naive", []string{"en/cafe"}},
-		{"en stem plural", "policies", []string{"en/cafe"}},
-		{"en stem verb", "run", []string{"en/other"}},
-		{"en-GB lang", "rivers", []string{"en/other"}},
-		{"ß", "strasse", []string{"fr/note"}},
-		{"æ", "aesir", []string{"fr/note"}},
-		{"ø", "oresund", []string{"fr/note"}},
-		{"no match", "zebra", nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			hits, total := mustSearch(t, ix, tc.q)
-			if got := sorted(pages(hits)); !slices.Equal(got, tc.want) {
-				t.Errorf("Search(%q) = %q, want %q", tc.q, got, tc.want)
-			}
-			if total != len(tc.want) {
-				t.Errorf("Search(%q) total = %d, want %d", tc.q, total, len(tc.want))
-			}
-		})
-	}
-}
-
-func TestAndOrFallback(t *testing.T) {
-	ix := MustIndex(t,
-		Doc{Page: "a", Version: "1", Title: "A", Text: "apple banana"},
-		Doc{Page: "b", Version: "1", Title: "B", Text: "apple cherry"},
-		Doc{Page: "c", Version: "1", Title: "C", Text: "durian"},
-	)
-	tests := []struct {
-		name, q string
-		want    []string
-	}{
-		{"and", "apple banana", []string{"a"}},
-		{"and reordered", "BANANA apple", []string{"a"}},
-		{"or when none has all", "banana cherry", []string{"a", "b"}},
-		{"or with unknown word", "durian zebra", []string{"c"}},
-		{"single", "apple", []string{"a", "b"}},
-		{"repeated word", "apple apple", []string{"a", "b"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			hits, total := mustSearch(t, ix, tc.q)
-			if got := sorted(pages(hits)); !slices.Equal(got, tc.want) {
-				t.Errorf("Search(%q) = %q, want %q", tc.q, got, tc.want)
-			}
-			if total != len(tc.want) {
-				t.Errorf("Search(%q) total = %d, want %d", tc.q, total, len(tc.want))
-			}
-		})
-	}
-}
-
-func TestPhrase(t *testing.T) {
-	ix := MustIndex(t,
-		Doc{Page: "a", Version: "1", Lang: "en", Title: "A", Text: "We map the information assets first."},
-		Doc{Page: "b", Version: "1", Lang: "en", Title: "B", Text: "Assets hold information."},
-		Doc{Page: "c", Version: "1", Lang: "es", Title: "C", Text: "La seguridad de la información importa."},
-		Doc{Page: "d", Version: "1", Lang: "es", Title: "Seguridad", Text: "Información de la seguridad."},
-	)
-	tests := []struct {
-		name, q string
-		want    []string
-	}{
-		{"phrase", `"information assets"`, []string{"a"}},
-		{"words", `information assets`, []string{"a", "b"}},
-		{"phrase folded", `"SEGURIDAD DE LA INFORMACION"`, []string{"c"}},
-		{"curly quotes", `“information assets”`, []string{"a"}},
-		{"phrase and word", `"information assets" map`, []string{"a"}},
-		{"phrase across punctuation", `"assets first"`, []string{"a"}},
-		{"one-word phrase", `"assets"`, []string{"a", "b"}},
-		{"open quote is words", `"assets hold`, []string{"b"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			hits, _ := mustSearch(t, ix, tc.q)
-			if got := sorted(pages(hits)); !slices.Equal(got, tc.want) {
-				t.Errorf("Search(%q) = %q, want %q", tc.q, got, tc.want)
-			}
-		})
-	}
-}
-
+// TestRanking: the pages a reader expects come first, in English, Spanish
+// and French, and the count is every matching page.
 func TestRanking(t *testing.T) {
-	filler := strings.Repeat("some unrelated words about gardens and rivers. ", 20)
-	ix := MustIndex(t,
-		Doc{Page: "body", Version: "1", Lang: "en", Title: "Accounts",
-			Text: filler + "Change passwords often; passwords matter. " + filler},
-		Doc{Page: "tags", Version: "1", Lang: "en", Title: "Accounts", Tags: []string{"passwords"},
-			Text: filler + "Passwords are mentioned once. " + filler},
-		Doc{Page: "title", Version: "1", Lang: "en", Title: "Passwords",
-			Text: filler + "Passwords are mentioned once. " + filler},
+	t.Parallel()
+	w := fixture(t)
+	tests := []struct {
+		q     string
+		first string   // the best hit, "" when any of top3 will do
+		top3  []string // in the first three
+		total int      // -1: not checked
+	}{
+		// English: stems, title weight, exact titles.
+		{"password", "Guides/Passwords", []string{"Guides/Password-managers"}, 5},
+		{"passwords", "Guides/Passwords", nil, 5},
+		{"Password managers", "Guides/Passwords", []string{"Guides/Password-managers"}, 2},
+		{"threat model", "Guides/Threat-model", []string{"Guides/Threat-modelling-workshop"}, 2},
+		{"THREAT MODEL", "Guides/Threat-model", nil, 2},
+		{"encryption", "Guides/Encryption", []string{"Guides/Backups"}, 3},
+		{"encrypted messages", "Guides/Encryption", nil, 1},
+		{"backups", "Guides/Backups", nil, -1},
+		{"stolen laptop", "", []string{"Guides/Encryption"}, -1},
+		// Spanish: accents optional, plurals.
+		{"contraseña", "es/contrasenas", nil, 1},
+		{"contrasenas", "es/contrasenas", nil, 1},
+		{"CONTRASEÑAS", "es/contrasenas", nil, 1},
+		{"politica", "es/politicas", nil, 1},
+		{"políticas de seguridad", "es/politicas", nil, -1},
+		{"informacion", "", []string{"es/politicas", "es/cifrado", "es/copias"}, 3},
+		{"modelo amenazas", "es/amenazas", nil, 1},
+		{"cifrado", "es/cifrado", nil, -1},
+		// French: elision, plurals, stop words inside a title.
+		{"politique", "fr/politique", nil, 1},
+		{"politiques", "fr/politique", nil, 1},
+		{"securite", "fr/politique", nil, -1},
+		{"chiffrés", "fr/chiffrement", nil, -1},
+		{"mots de passe", "fr/mots-de-passe", nil, 1},
+		{"l'information", "", []string{"fr/politique", "fr/chiffrement"}, -1},
+		{"menace", "fr/menaces", nil, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.q, func(t *testing.T) {
+			r := w.search(tc.q)
+			got := names(r)
+			if tc.first != "" && (len(got) == 0 || got[0] != tc.first) {
+				t.Errorf("Search(%q) = %q, want %s first", tc.q, got, tc.first)
+			}
+			top := got[:min(3, len(got))]
+			for _, p := range tc.top3 {
+				if !slices.Contains(top, p) {
+					t.Errorf("Search(%q) top 3 = %q, want %s among them", tc.q, top, p)
+				}
+			}
+			if tc.total >= 0 && r.Total != tc.total {
+				t.Errorf("Search(%q) total = %d (%q), want %d", tc.q, r.Total, got, tc.total)
+			}
+			if r.Total != len(got) && len(got) < r.PerPage {
+				t.Errorf("Search(%q) total = %d but %d hits on a short page", tc.q, r.Total, len(got))
+			}
+		})
+	}
+}
+
+// TestExclusion: -word removes the pages that have it, and keeps the rest.
+func TestExclusion(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	tests := []struct {
+		q          string
+		want, gone []string
+	}{
+		{"threat -encryption", []string{"Guides/Threat-model", "Guides/Threat-modelling-workshop"}, []string{"Guides/Backups"}},
+		{"password -manager", []string{"Guides/Phishing", "Guides/Incident-response", "Guides/Travel"}, []string{"Guides/Passwords", "Guides/Password-managers"}},
+		{`password -"password manager"`, []string{"Guides/Phishing"}, []string{"Guides/Passwords", "Guides/Password-managers"}},
+		{"disco -portátil", nil, []string{"es/cifrado", "es/copias"}},
+		{"-password", []string{"Guides/Backups", "fr/chiffrement"}, []string{"Guides/Passwords", "Guides/Phishing"}},
+	}
+	for _, tc := range tests {
+		got := names(w.search(tc.q))
+		for _, p := range tc.want {
+			if !slices.Contains(got, p) {
+				t.Errorf("Search(%q) = %q, want %s", tc.q, got, p)
+			}
+		}
+		for _, p := range tc.gone {
+			if slices.Contains(got, p) {
+				t.Errorf("Search(%q) = %q, want no %s", tc.q, got, p)
+			}
+		}
+	}
+	if r := w.search("-password"); r.Total != 23-5 {
+		t.Errorf(`Search("-password") total = %d, want every page but the 5 with the word`, r.Total)
+	}
+}
+
+// TestPrefix: the last word, while typed, finds the words it begins.
+func TestPrefix(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	tests := []struct {
+		q     string
+		first string
+		total int
+	}{
+		{"passw", "Guides/Passwords", 5},
+		{"encry", "Guides/Encryption", 3},
+		{"threat mod", "Guides/Threat-model", 2},
+		{"contras", "es/contrasenas", 1},
+		{"chiffr", "fr/chiffrement", 1},
+		{"encry ", "", 0}, // a space ends the word: no completion
+		{"pa", "", 0},     // too short to complete
+	}
+	for _, tc := range tests {
+		r := w.search(tc.q)
+		got := names(r)
+		if r.Total != tc.total || (tc.first != "" && got[0] != tc.first) {
+			t.Errorf("Search(%q) = %q (total %d), want %d with %q first", tc.q, got, r.Total, tc.total, tc.first)
+		}
+	}
+	if r := w.search("passw"); !r.Query.Prefix {
+		t.Error(`Search("passw"): Query.Prefix = false`)
+	}
+}
+
+// TestTypos: a word found nowhere is corrected from five letters (one
+// edit), two edits from eight.
+func TestTypos(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	tests := []struct {
+		q     string
+		first string // "" when nothing must be found
+	}{
+		{"pasword ", "Guides/Passwords"},                    // 7 letters, one edit
+		{"passwrod ", "Guides/Passwords"},                   // 8 letters, a swap is two edits
+		{"ecryption ", "Guides/Encryption"},                 // a missing letter
+		{"bakups ", "Guides/Backups"},                       // 6 letters
+		{"travl ", "Guides/Travel"},                         // 5 letters, one edit
+		{"contrasenya ", "es/contrasenas"},                  // Spanish
+		{"politiqe ", "fr/politique"},                       // French
+		{"trvl ", ""},                                       // 4 letters: no correction
+		{"pssword ", "Guides/Passwords"},                    // second letter missing
+		{"xassword ", ""},                                   // the first letter is kept
+		{"enkripshun ", ""},                                 // too far
+		{"password encyption ", "Guides/Password-managers"}, // two words, one corrected
+	}
+	for _, tc := range tests {
+		got := names(w.search(tc.q))
+		switch {
+		case tc.first == "" && len(got) > 0:
+			t.Errorf("Search(%q) = %q, want nothing", tc.q, got)
+		case tc.first != "" && (len(got) == 0 || got[0] != tc.first):
+			t.Errorf("Search(%q) = %q, want %s first", tc.q, got, tc.first)
+		}
+	}
+}
+
+// TestFilters: in:, tag: and lang:, in the text or as fields, negated or
+// not, with and without words.
+func TestFilters(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	tests := []struct {
+		q    Query
+		want []string // exactly, sorted
+	}{
+		{Query{Text: "tag:accounts"}, []string{"Guides/Password-managers", "Guides/Passwords", "Guides/Phishing"}},
+		{Query{Text: "password", Tags: []string{"accounts"}}, []string{"Guides/Password-managers", "Guides/Passwords", "Guides/Phishing"}},
+		{Query{Text: "password -tag:accounts"}, []string{"Guides/Incident-response", "Guides/Travel"}},
+		{Query{Text: "TAG:Planning threat"}, []string{"Guides/Threat-model", "Guides/Threat-modelling-workshop"}},
+		{Query{Text: "tag:basics tag:travel"}, []string{"Guides/Backups", "Guides/Encryption", "Guides/Passwords", "Guides/Travel"}},
+		{Query{Text: "tag:basics tag:accounts"}, []string{"Guides/Backups", "Guides/Encryption", "Guides/Password-managers", "Guides/Passwords", "Guides/Phishing"}},
+		{Query{Text: "tag:basics", Folders: []string{"es"}}, nil},
+		{Query{Text: "disco", Folders: []string{"/es/"}}, []string{"es/cifrado", "es/copias"}},
+		{Query{Text: "disque in:fr"}, []string{"fr/chiffrement", "fr/sauvegardes"}},
+		{Query{Text: "disque in:es"}, nil},
+		{Query{Text: "in:guides encrypt"}, []string{"Guides/Backups", "Guides/Encryption", "Guides/Password-managers"}},
+		{Query{Text: "lang:fr"}, []string{"fr", "fr/chiffrement", "fr/menaces", "fr/mots-de-passe", "fr/politique", "fr/sauvegardes"}},
+		{Query{Text: "disco", Langs: []string{"es-MX"}}, []string{"es/cifrado", "es/copias"}},
+		{Query{Text: "conversation"}, []string{"Guides/Encryption", "fr/chiffrement"}},
+		{Query{Text: "conversation -lang:fr"}, []string{"Guides/Encryption"}},
+		{Query{Text: `tag:"no such tag"`}, nil},
+		{Query{Text: "in:nowhere password"}, nil},
+	}
+	for _, tc := range tests {
+		r := mustSearch(t, w.ix, tc.q)
+		got := names(r)
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) || r.Total != len(tc.want) {
+			t.Errorf("Search(%+v) = %q (total %d), want %q", tc.q, got, r.Total, tc.want)
+		}
+	}
+	// Filters alone list pages by title.
+	r := w.search("lang:fr")
+	if got := names(r); got[0] != "fr/chiffrement" || got[len(got)-1] != "fr/sauvegardes" {
+		t.Errorf("lang:fr = %q, want them by title", got)
+	}
+}
+
+// TestPaging: pages of results add up to the count, without repeats.
+func TestPaging(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	const total = 23 // listed pages of the fixture
+	seen := map[wikipath.Page]bool{}
+	for page := 1; page <= 6; page++ {
+		r := mustSearch(t, w.ix, Query{Text: "-zzzz", Page: page, PerPage: 5})
+		if r.Total != total || r.Pages() != 5 {
+			t.Fatalf("page %d: total %d, %d pages; want %d, 5", page, r.Total, r.Pages(), total)
+		}
+		want := min(5, max(0, total-(page-1)*5))
+		if len(r.Hits) != want {
+			t.Errorf("page %d: %d hits, want %d", page, len(r.Hits), want)
+		}
+		for _, h := range r.Hits {
+			if seen[h.Page] {
+				t.Errorf("page %d repeats %s", page, h.Page)
+			}
+			seen[h.Page] = true
+		}
+	}
+	if len(seen) != total {
+		t.Errorf("the pages showed %d pages, want %d", len(seen), total)
+	}
+	// Ranked results page the same way.
+	p1 := mustSearch(t, w.ix, Query{Text: "password", PerPage: 2})
+	p2 := mustSearch(t, w.ix, Query{Text: "password", PerPage: 2, Page: 2})
+	all := mustSearch(t, w.ix, Query{Text: "password"})
+	if got, want := append(names(p1), names(p2)...), names(all)[:4]; !slices.Equal(got, want) {
+		t.Errorf("pages 1 and 2 = %q, want %q", got, want)
+	}
+	if r := mustSearch(t, w.ix, Query{Text: "password", PerPage: 1000}); r.PerPage != MaxPerPage {
+		t.Errorf("PerPage 1000 gave %d, want %d", r.PerPage, MaxPerPage)
+	}
+	if _, err := w.ix.Search(ctx, Query{Text: "password", Page: 1000, PerPage: 100}); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("page 1000: %v, want ErrBadQuery", err)
+	}
+}
+
+// TestHits: a hit carries its title, breadcrumb and language.
+func TestHits(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	r := w.search("contraseña")
+	h := r.Hits[0]
+	if h.Page != "es/contrasenas" || h.Title != "Contraseñas" || h.Lang != "es" {
+		t.Errorf("hit = %+v", h)
+	}
+	if len(h.Crumbs) != 1 || h.Crumbs[0].Page != "es" || h.Crumbs[0].Title != "Guías" {
+		t.Errorf("crumbs = %+v, want the es folder's page", h.Crumbs)
+	}
+	if !strings.Contains(string(h.Snippet), "<mark>contraseña</mark>") {
+		t.Errorf("snippet = %q", h.Snippet)
+	}
+	home := w.search("welcome").Hits[0]
+	if home.Page != wikipath.Root || home.Title != "Home" || len(home.Crumbs) != 0 {
+		t.Errorf("home hit = %+v", home)
+	}
+	if r.Indexed != w.head() || r.CatchingUp {
+		t.Errorf("results describe %s (catching up %v), want %s", r.Indexed.Short(), r.CatchingUp, w.head().Short())
+	}
+}
+
+// TestStopWords: stop words neither match nor stand in the way.
+func TestStopWords(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	if r := w.search("the"); r.Total != 0 {
+		t.Errorf(`"the" = %q, want nothing`, names(r))
+	}
+	if got := names(w.search("the threat model")); len(got) == 0 || got[0] != "Guides/Threat-model" {
+		t.Errorf(`"the threat model" = %q`, got)
+	}
+	// Stop words in every family of the wiki: only a page titled so.
+	ix := memIndex(t,
+		Doc{Page: "a", Lang: "en", Title: "The Who", Text: "A band."},
+		Doc{Page: "b", Lang: "en", Title: "Other", Text: "The who and the what."},
 	)
-	hits, _ := mustSearch(t, ix, "passwords")
-	if got, want := pages(hits), []string{"title", "tags", "body"}; !slices.Equal(got, want) {
-		t.Errorf("ranking = %q, want %q (scores %v)", got, want, hits)
-	}
-}
-
-func TestHit(t *testing.T) {
-	ix := MustIndex(t, Doc{Page: "", Version: "1", Title: "Home", Text: "Welcome to the wiki."})
-	hits, total := mustSearch(t, ix, "welcome")
-	if total != 1 || len(hits) != 1 {
-		t.Fatalf("got %d hits (total %d), want 1", len(hits), total)
-	}
-	h := hits[0]
-	if h.Page != "" || h.Title != "Home" || h.Score <= 0 {
-		t.Errorf("hit = %+v, want home page with a positive score", h)
-	}
-	if want := "<mark>Welcome</mark> to the wiki."; string(h.Snippet) != want {
-		t.Errorf("snippet = %q, want %q", h.Snippet, want)
-	}
-}
-
-func TestLimit(t *testing.T) {
-	var docs []Doc
-	for i := range 30 {
-		docs = append(docs, Doc{Page: fmt.Sprint(i), Version: "1", Text: "common word"})
-	}
-	ix := MustIndex(t, docs...)
-	for _, tc := range []struct{ limit, want int }{{5, 5}, {0, defaultLimit}, {-1, defaultLimit}, {100, 30}} {
-		hits, total, err := ix.Search(context.Background(), "common", tc.limit)
-		if err != nil {
-			t.Fatal(err)
+	for q, want := range map[string][]string{"the who": {"a"}, "the what": nil, "the": nil} {
+		if got := names(mustSearch(t, ix, Query{Text: q})); !slices.Equal(got, want) {
+			t.Errorf("%q = %q, want %q", q, got, want)
 		}
-		if len(hits) != tc.want || total != 30 {
-			t.Errorf("limit %d: got %d hits (total %d), want %d (total 30)", tc.limit, len(hits), total, tc.want)
-		}
-	}
-}
-
-func TestSyncCounts(t *testing.T) {
-	ix := MustIndex(t)
-	a := Doc{Page: "a", Version: "a1", Title: "A", Text: "alpha"}
-	b := Doc{Page: "b", Version: "b1", Title: "B", Text: "bravo"}
-	c := Doc{Page: "c", Version: "c1", Title: "C", Text: "charlie"}
-	a2 := Doc{Page: "a", Version: "a2", Title: "A", Text: "altered"}
-	sameVersion := Doc{Page: "a", Version: "a2", Title: "A", Text: "ignored because the version is unchanged"}
-	noVersion := Doc{Page: "b", Title: "B", Text: "bravo again"}
-	d := Doc{Page: "d", Version: "d1", Title: "D", Text: "delta"}
-
-	steps := []struct {
-		name                    string
-		docs                    []Doc
-		added, updated, removed int
-		finds, misses           []string // queries that must find something, or nothing
-	}{
-		{"add", []Doc{a, b, c}, 3, 0, 0, []string{"alpha", "bravo", "charlie"}, nil},
-		{"unchanged", []Doc{a, b, c}, 0, 0, 0, []string{"alpha"}, nil},
-		{"update by version", []Doc{a2, b, c}, 0, 1, 0, []string{"altered"}, []string{"alpha"}},
-		{"same version is not re-indexed", []Doc{sameVersion, b, c}, 0, 0, 0, []string{"altered"}, []string{"ignored"}},
-		{"remove", []Doc{a2, b}, 0, 0, 1, nil, []string{"charlie"}},
-		{"empty version always re-indexed", []Doc{a2, noVersion}, 0, 1, 0, []string{"again"}, nil},
-		{"add update remove", []Doc{Doc{Page: "a", Version: "a3", Text: "again"}, d}, 1, 1, 1, []string{"delta"}, []string{"bravo", "altered"}},
-		{"remove all", nil, 0, 0, 2, nil, []string{"delta", "again"}},
-	}
-	for _, st := range steps {
-		added, updated, removed, err := ix.Sync(context.Background(), st.docs)
-		if err != nil {
-			t.Fatalf("%s: Sync: %v", st.name, err)
-		}
-		if added != st.added || updated != st.updated || removed != st.removed {
-			t.Errorf("%s: Sync = (%d, %d, %d), want (%d, %d, %d)", st.name,
-				added, updated, removed, st.added, st.updated, st.removed)
-		}
-		for _, q := range st.finds {
-			if hits, _ := mustSearch(t, ix, q); len(hits) == 0 {
-				t.Errorf("%s: Search(%q) found nothing", st.name, q)
-			}
-		}
-		for _, q := range st.misses {
-			if hits, _ := mustSearch(t, ix, q); len(hits) != 0 {
-				t.Errorf("%s: Search(%q) = %q, want nothing", st.name, q, pages(hits))
-			}
-		}
-	}
-}
-
-func TestSyncErrors(t *testing.T) {
-	ix := MustIndex(t, Doc{Page: "a", Version: "1", Text: "alpha"})
-
-	dup := []Doc{{Page: "x", Version: "1"}, {Page: "x", Version: "2"}}
-	if _, _, _, err := ix.Sync(context.Background(), dup); err == nil {
-		t.Error("Sync with a page given twice: no error")
-	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	added, _, removed, err := ix.Sync(ctx, []Doc{{Page: "b", Version: "1", Text: "bravo"}})
-	if !errors.Is(err, context.Canceled) || added != 0 || removed != 0 {
-		t.Errorf("Sync(cancelled) = %d added, %d removed, %v; want 0, 0, context.Canceled", added, removed, err)
-	}
-	// Nothing was lost: the index still holds the old page and the next Sync works.
-	if hits, _ := mustSearch(t, ix, "alpha"); len(hits) != 1 {
-		t.Errorf("after cancelled Sync: alpha found %d times, want 1", len(hits))
-	}
-	added, _, removed, err = ix.Sync(context.Background(), []Doc{{Page: "b", Version: "1", Text: "bravo"}})
-	if err != nil || added != 1 || removed != 1 {
-		t.Errorf("Sync after cancel = %d added, %d removed, %v; want 1, 1, nil", added, removed, err)
-	}
-}
-
-func TestBadQuery(t *testing.T) {
-	ix := MustIndex(t, Doc{Page: "a", Version: "1", Title: "A", Text: "plus minus title field boost"})
-	bad := []struct{ name, q string }{
-		{"too long", strings.Repeat("word ", 101)},
-		{"punctuation", "!!! ??? ..."},
-		{"quotes only", `""`},
-		{"symbols", "+-:^~*()[]{}"},
-	}
-	for _, tc := range bad {
-		t.Run(tc.name, func(t *testing.T) {
-			hits, total, err := ix.Search(context.Background(), tc.q, 10)
-			if !errors.Is(err, ErrBadQuery) {
-				t.Errorf("Search(%q) error = %v, want ErrBadQuery", tc.q, err)
-			}
-			if hits != nil || total != 0 {
-				t.Errorf("Search(%q) = %v, %d; want no hits", tc.q, hits, total)
-			}
-		})
-	}
-	good := []struct {
-		name, q string
-		want    int
-	}{
-		{"empty", "", 0},
-		{"blank", " \t\n ", 0},
-		{"query syntax is text", `+plus -minus title:field boost^5 minus~2 plu* /re/`, 1},
-		{"field syntax", "title:a", 0},
-		{"invalid utf-8", "plus \xff\xfe", 1},
-		{"500 bytes", strings.Repeat("x", 495) + " plus", 1},
-	}
-	for _, tc := range good {
-		t.Run(tc.name, func(t *testing.T) {
-			hits, _, err := ix.Search(context.Background(), tc.q, 10)
-			if err != nil {
-				t.Fatalf("Search(%q): %v", tc.q, err)
-			}
-			if len(hits) != tc.want {
-				t.Errorf("Search(%q) = %d hits, want %d", tc.q, len(hits), tc.want)
-			}
-		})
 	}
 }
 
 func TestSnippet(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("lorem ipsum dolor sit amet ", 40)
 	tests := []struct {
 		name, text, q string
 		want          string // exact snippet, or "" to check only the rules below
 		contains      []string
 	}{
-		{name: "escapes script", text: `Before <script>alert("x")</script> & danger after`, q: "danger",
+		{name: "escapes script", text: `Before <script>alert("x")</script> & danger after`, q: "danger ",
 			want: `Before &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; <mark>danger</mark> after`},
-		{name: "match inside markup-like text", text: `<b onclick='x'>bold</b>`, q: "bold",
+		{name: "match inside markup-like text", text: `<b onclick='x'>bold</b>`, q: "bold ",
 			want: `&lt;b onclick=&#39;x&#39;&gt;<mark>bold</mark>&lt;/b&gt;`},
-		{name: "accent highlighted from plain query", text: "La información es poder.", q: "informacion",
-			want: "La <mark>información</mark> es poder."},
-		{name: "decomposed accent", text: "La informacio\u0301n es poder.", q: "INFORMACIÓN",
-			want: "La <mark>informacio\u0301n</mark> es poder."},
-		{name: "stem highlighted", text: "One policy for all.", q: "policies",
+		{name: "stem highlighted", text: "One policy for all.", q: "policies ",
+			want: "One <mark>policy</mark> for all."},
+		{name: "completion highlighted", text: "One policy for all.", q: "poli",
 			want: "One <mark>policy</mark> for all."},
 		{name: "phrase one mark", text: "Map the information assets now.", q: `"information assets"`,
 			want: "Map the <mark>information assets</mark> now."},
-		{name: "white space collapsed", text: "  first\n\n\tsecond   third \n", q: "second",
+		{name: "phrase over a stop word", text: "Map the plan of the office.", q: `"plan of the office"`,
+			want: "Map the <mark>plan of the office</mark>."},
+		{name: "white space collapsed", text: "  first\n\n\tsecond   third \n", q: "second ",
 			want: "first <mark>second</mark> third"},
-		{name: "no match in text", text: "Only the title matched.", q: "heading",
-			want: "Only the title matched."},
-		{name: "cut at both ends", text: long + "the needle here " + long, q: "needle",
+		{name: "cut at both ends", text: long + "the needle here " + long, q: "needle ",
 			contains: []string{"…", "<mark>needle</mark>"}},
-		{name: "match at the end", text: long + "final needle", q: "needle",
+		{name: "match at the end", text: long + "final needle", q: "needle ",
 			contains: []string{"<mark>needle</mark>"}},
-		{name: "best window has both words", text: "alpha " + long + "alpha beta " + long, q: "alpha beta",
+		{name: "best window has both words", text: "alpha " + long + "alpha beta " + long, q: "alpha beta ",
 			contains: []string{"<mark>alpha</mark> <mark>beta</mark>"}},
-		{name: "best window in a later chunk", text: "alpha " + strings.Repeat(long, 10) + "alpha beta " + long, q: "alpha beta",
+		{name: "best window in a later chunk", text: "alpha " + strings.Repeat(long, 10) + "alpha beta " + long, q: "alpha beta ",
 			contains: []string{"…", "<mark>alpha</mark> <mark>beta</mark>"}},
-		{name: "phrase across chunks", text: strings.Repeat("x", chunkBytes-len("information")) + " information assets here",
-			q: `"information assets"`, contains: []string{"<mark>information assets</mark> here"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := MustIndex(t, Doc{Page: "p", Version: "1", Lang: "en", Title: "Heading", Text: tc.text})
-			hits, _ := mustSearch(t, ix, tc.q)
-			if len(hits) != 1 {
-				t.Fatalf("Search(%q) = %d hits, want 1", tc.q, len(hits))
+			ix := memIndex(t, Doc{Page: "p", Lang: "en", Title: "Heading", Text: tc.text})
+			r := mustSearch(t, ix, Query{Text: tc.q})
+			if len(r.Hits) != 1 {
+				t.Fatalf("Search(%q) = %d hits, want 1", tc.q, len(r.Hits))
 			}
-			got := string(hits[0].Snippet)
+			got := string(r.Hits[0].Snippet)
 			if tc.want != "" && got != tc.want {
 				t.Errorf("snippet = %q, want %q", got, tc.want)
 			}
@@ -373,6 +354,52 @@ func TestSnippet(t *testing.T) {
 			}
 			checkSnippet(t, got)
 		})
+	}
+}
+
+func TestSnippetFolding(t *testing.T) {
+	t.Parallel()
+	ix := memIndex(t,
+		Doc{Page: "a", Lang: "es", Title: "A", Text: "La información es poder."},
+		Doc{Page: "b", Lang: "es", Title: "B", Text: "La informacio\u0301n descompuesta."},
+	)
+	for _, q := range []string{"informacion", "INFORMACIÓN"} {
+		r := mustSearch(t, ix, Query{Text: q + " "})
+		if r.Total != 2 {
+			t.Fatalf("Search(%q) total %d, want 2", q, r.Total)
+		}
+		for _, h := range r.Hits {
+			s := string(h.Snippet)
+			if !strings.Contains(s, "<mark>información</mark>") && !strings.Contains(s, "<mark>informacio\u0301n</mark>") {
+				t.Errorf("Search(%q) snippet of %s = %q", q, h.Page, s)
+			}
+		}
+	}
+}
+
+// Long pages are analyzed in chunks; a match must be found, and marked exactly,
+// wherever it falls around a chunk boundary.
+func TestSnippetChunkBoundary(t *testing.T) {
+	t.Parallel()
+	var docs []Doc
+	for pad := chunkBytes - 30; pad < chunkBytes+30; pad += 3 {
+		filler := strings.Repeat("ñandú ", pad/7) + strings.Repeat("x", pad%7)
+		text := filler + " la Información sensible " + strings.Repeat("más texto ", 300)
+		docs = append(docs, Doc{Page: wikipath.Page(fmt.Sprint("p", pad)), Lang: "es", Title: "T", Text: text})
+	}
+	ix := memIndex(t, docs...)
+	for _, q := range []string{"informacion ", `"informacion sensible"`} {
+		r := mustSearch(t, ix, Query{Text: q, PerPage: 100})
+		if len(r.Hits) != len(docs) {
+			t.Fatalf("Search(%q) = %d hits, want %d", q, len(r.Hits), len(docs))
+		}
+		for _, h := range r.Hits {
+			s := string(h.Snippet)
+			if !strings.Contains(s, "<mark>Información") {
+				t.Errorf("%s: Search(%q) snippet = %q, want Información marked", h.Page, q, s)
+			}
+			checkSnippet(t, s)
+		}
 	}
 }
 
@@ -394,107 +421,77 @@ func checkSnippet(tb testing.TB, s string) {
 	}
 }
 
-func TestConcurrentSearchDuringSync(t *testing.T) {
-	ix := MustIndex(t)
-	gen := func(v int) []Doc {
-		docs := make([]Doc, 50)
-		for i := range docs {
-			docs[i] = Doc{Page: fmt.Sprintf("p%d", i), Version: fmt.Sprint(v, i%(v+1)), Lang: "es",
-				Title: fmt.Sprintf("Página %d", i), Text: fmt.Sprintf("información versión%d común", v)}
+func TestSuggest(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	tests := []struct {
+		text string
+		want []string // the first suggestions, in order
+	}{
+		{"pass", []string{"Guides/Passwords"}},
+		{"Passwords", []string{"Guides/Passwords"}},
+		{"threat", []string{"Guides/Threat-model"}},
+		{"threat mo", []string{"Guides/Threat-model", "Guides/Threat-modelling-workshop"}},
+		{"contrase", []string{"es/contrasenas"}},
+		{"CONTRASEÑ", []string{"es/contrasenas"}},
+		{"mod", []string{"fr/menaces", "es/amenazas"}}, // titles beginning with it, shortest first
+		{"zzz", nil},
+		{"", nil},
+		{"  ", nil},
+	}
+	for _, tc := range tests {
+		got, err := w.ix.Suggest(ctx, tc.text, 5)
+		if err != nil {
+			t.Fatalf("Suggest(%q): %v", tc.text, err)
 		}
-		return docs[:50-v%7] // pages come and go
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				hits, _, err := ix.Search(ctx, "informacion comun", 10)
-				if err != nil && ctx.Err() == nil {
-					t.Errorf("Search: %v", err)
-					return
-				}
-				for _, h := range hits {
-					checkSnippet(t, string(h.Snippet))
-				}
-			}
-		})
-	}
-	for v := range 20 {
-		if _, _, _, err := ix.Sync(context.Background(), gen(v)); err != nil {
-			t.Fatalf("Sync: %v", err)
+		var pages []string
+		for _, s := range got {
+			pages = append(pages, string(s.Page))
+		}
+		if len(pages) < len(tc.want) || !slices.Equal(pages[:len(tc.want)], tc.want) || (tc.want == nil && pages != nil) {
+			t.Errorf("Suggest(%q) = %q, want %q first", tc.text, pages, tc.want)
 		}
 	}
-	cancel()
-	wg.Wait()
-	hits, total := mustSearch(t, ix, "version19")
-	if total != 50-19%7 || len(hits) != 10 {
-		t.Errorf("after syncs: %d hits (total %d), want 10 (total %d)", len(hits), total, 50-19%7)
+	if got, _ := w.ix.Suggest(ctx, "a", 2); len(got) > 2 {
+		t.Errorf("Suggest with n=2 gave %d", len(got))
 	}
 }
 
-func TestCompaction(t *testing.T) {
-	ix := MustIndex(t, Doc{Page: "p0", Version: "1", Text: "stable page"})
-	ix.compactAfter = 3
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for ctx.Err() == nil {
-			hits, total, err := ix.Search(ctx, "stable", 100)
-			if err != nil && ctx.Err() == nil {
-				t.Errorf("Search during compaction: %v", err)
-				return
-			}
-			// Pages come and go, but "p0" is always there.
-			if err == nil && (total == 0 || !slices.Contains(pages(hits), "p0")) {
-				t.Errorf("Search during compaction = %q (total %d), want p0 among them", pages(hits), total)
-				return
-			}
-		}
-	})
-	for v := range 30 {
-		docs := []Doc{{Page: "p0", Version: "1", Text: "stable page"}}
-		for i := 1; i <= v%5; i++ {
-			docs = append(docs, Doc{Page: fmt.Sprint("p", i), Version: fmt.Sprint(v), Text: fmt.Sprint("stable v", v)})
-		}
-		if _, _, _, err := ix.Sync(context.Background(), docs); err != nil {
-			t.Fatalf("Sync %d: %v", v, err)
-		}
-		if ix.batches > ix.compactAfter {
-			t.Fatalf("after Sync %d: %d batches, want ≤ %d", v, ix.batches, ix.compactAfter)
-		}
-	}
-	cancel()
-	wg.Wait()
-	_, total := mustSearch(t, ix, "stable")
-	if want := 1 + 29%5; total != want {
-		t.Errorf("after compactions: total %d, want %d", total, want)
-	}
-	if hits, _ := mustSearch(t, ix, "v28"); len(hits) != 0 {
-		t.Errorf("after compactions: v28 found on %q, want nowhere", pages(hits))
-	}
-}
-
-func TestClose(t *testing.T) {
-	ix, err := New()
+func TestTitleMatches(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	st, err := w.loader.Head(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"passwords", []string{"Guides/Passwords"}},
+		{"pass", []string{"Guides/Passwords"}},
+		{"contraseñas", []string{"es/contrasenas"}},
+		{"contrasenas", []string{"es/contrasenas"}},
+		{"threat mod", []string{"Guides/Threat-model", "Guides/Threat-modelling-workshop"}},
+		{"guide", []string{"Guides"}}, // not the template
+		{"", nil},
 	}
-	if err := ix.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
-	}
-	if _, _, err := ix.Search(context.Background(), "anything", 10); !errors.Is(err, ErrClosed) {
-		t.Errorf("Search after Close: %v, want ErrClosed", err)
-	}
-	if _, _, _, err := ix.Sync(context.Background(), nil); !errors.Is(err, ErrClosed) {
-		t.Errorf("Sync after Close: %v, want ErrClosed", err)
+	for _, tc := range tests {
+		var got []string
+		for _, s := range TitleMatches(st, tc.text, 10) {
+			got = append(got, string(s.Page))
+		}
+		if len(got) < len(tc.want) || !slices.Equal(got[:len(tc.want)], tc.want) {
+			t.Errorf("TitleMatches(%q) = %q, want %q first", tc.text, got, tc.want)
+		}
+		if slices.Contains(got, "_templates/Guide") {
+			t.Errorf("TitleMatches(%q) offers a template", tc.text)
+		}
 	}
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
 		{"MiXeD", "mixed"},
@@ -507,38 +504,105 @@ func TestFold(t *testing.T) {
 		{"Æsir", "aesir"},
 		{"Øre", "ore"},
 		{"Łódź", "lodz"},
-		{"Ελληνικά", "ελληνικά"}, // lowercased only: the folding table is Latin
+		{"Ελληνικά", "ελληνικα"},
+		{"ΆΈΉ", "αεη"},
 		{"Привет", "привет"},
+		{"Ёлка", "елка"},
+		{"йод", "йод"}, // й is a letter of its own
 		{"日本", "日本"},
 		{"ＦＵＬＬ", "full"},
 	}
 	for _, tc := range tests {
-		if got := string(fold([]byte(tc.in))); got != tc.want {
+		if got := foldString(tc.in); got != tc.want {
 			t.Errorf("fold(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
-// Long pages are analyzed in chunks; a match must be found, and marked exactly,
-// wherever it falls around a chunk boundary.
-func TestSnippetChunkBoundary(t *testing.T) {
-	ix := MustIndex(t)
-	for pad := chunkBytes - 30; pad < chunkBytes+30; pad++ {
-		filler := strings.Repeat("ñandú ", pad/7) + strings.Repeat("x", pad%7)
-		text := filler + " la Información sensible " + strings.Repeat("más texto ", 300)
-		if _, _, _, err := ix.Sync(context.Background(), []Doc{{Page: "p", Lang: "es", Text: text}}); err != nil {
-			t.Fatal(err)
+func TestFamilies(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string]string{
+		"en": "en", "en-GB": "en", "ES": "es", "pt_BR": "pt", "fr": "fr", "de-CH": "de", "it": "it",
+		"ru": "ru", "ar": "ar", "fa": "fa", "sw": otherFamily, "": otherFamily, "english": otherFamily,
+	} {
+		if got := familyOf(lang); got != want {
+			t.Errorf("familyOf(%q) = %q, want %q", lang, got, want)
 		}
-		for _, q := range []string{"informacion", `"informacion sensible"`} {
-			hits, _ := mustSearch(t, ix, q)
-			if len(hits) != 1 {
-				t.Fatalf("pad %d: Search(%q) = %d hits, want 1", pad, q, len(hits))
-			}
-			s := string(hits[0].Snippet)
-			if !strings.Contains(s, "<mark>Información") {
-				t.Errorf("pad %d: Search(%q) snippet = %q, want Información marked", pad, q, s)
-			}
-			checkSnippet(t, s)
+	}
+}
+
+// TestLanguages: each language with a stemmer conflates the forms a reader
+// types with those the page uses.
+func TestLanguages(t *testing.T) {
+	t.Parallel()
+	docs := []Doc{
+		{Page: "pt", Lang: "pt", Title: "Segurança", Text: "As senhas seguras protegem as contas."},
+		{Page: "de", Lang: "de", Title: "Sicherheit", Text: "Die Passwörter der Konten schützen."},
+		{Page: "it", Lang: "it", Title: "Sicurezza", Text: "Le password proteggono gli account dell'organizzazione."},
+		{Page: "ru", Lang: "ru", Title: "Безопасность", Text: "Надёжные пароли защищают учётные записи."},
+		{Page: "ar", Lang: "ar", Title: "الأمان", Text: "كلمات المرور القوية تحمي الحسابات"},
+		{Page: "fa", Lang: "fa", Title: "امنیت", Text: "رمزهای عبور قوی از حساب\u200cها محافظت می\u200cکنند"},
+		{Page: "sw", Lang: "sw", Title: "Usalama", Text: "Nywila imara hulinda akaunti."},
+	}
+	ix := memIndex(t, docs...)
+	tests := []struct{ q, want string }{
+		{"senha", "pt"},
+		{"seguranca", "pt"},
+		{"passwort", "de"},
+		{"konto", "de"},
+		{"organizzazione", "it"},
+		{"пароль", "ru"},
+		{"записи", "ru"},
+		{"الحساب", "ar"},
+		{"حساب", "fa"},
+		{"akaunti", "sw"},
+	}
+	for _, tc := range tests {
+		got := names(mustSearch(t, ix, Query{Text: tc.q + " "}))
+		if !slices.Contains(got, tc.want) {
+			t.Errorf("Search(%q) = %q, want %s", tc.q, got, tc.want)
 		}
+	}
+}
+
+func TestTitleIndex(t *testing.T) {
+	t.Parallel()
+	w := fixture(t)
+	st, err := w.loader.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []*site.Page
+	for _, p := range st.Pages() {
+		if Indexed(p) {
+			pages = append(pages, p)
+		}
+	}
+	az := TitleIndex(pages)
+	var letters []string
+	n := 0
+	for _, l := range az {
+		letters = append(letters, l.Letter)
+		n += len(l.Pages)
+		for i := 1; i < len(l.Pages); i++ {
+			if foldString(l.Pages[i-1].Title) > foldString(l.Pages[i].Title) {
+				t.Errorf("letter %s: %q before %q", l.Letter, l.Pages[i-1].Title, l.Pages[i].Title)
+			}
+		}
+	}
+	if want := []string{"B", "C", "E", "G", "H", "I", "M", "P", "R", "S", "T"}; !slices.Equal(letters, want) {
+		t.Errorf("letters %q, want %q", letters, want)
+	}
+	if n != len(pages) {
+		t.Errorf("%d pages in the index, want %d", n, len(pages))
+	}
+	// "Guías" is under G with "Guides", folded.
+	for _, l := range az {
+		if l.Letter == "G" && len(l.Pages) != 3 {
+			t.Errorf("G: %d pages", len(l.Pages))
+		}
+	}
+	if got := TitleIndex([]*site.Page{{Name: "x", Title: "2024 plan"}, {Name: "y", Title: "Émile"}}); got[0].Letter != "#" || got[1].Letter != "E" {
+		t.Errorf("TitleIndex = %+v", got)
 	}
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"html/template"
 	"slices"
 	"sort"
@@ -17,128 +18,175 @@ const (
 	maxAnchors   = 200 // windows tried; bounds the work on pages full of matches
 )
 
-// matcher finds a query's words and phrases in a page's text, comparing folded
-// forms (and stems, for languages that have them) so that the query "informacion"
-// highlights "Información" just as the index matched it.
-type matcher struct {
-	words   map[string]int            // folded word → clause id
-	stems   map[string]map[string]int // lang → stem of a word → clause id
-	heads   map[string]map[string]bool
-	phrases [][]string // clause id is len(words) + index
-	ix      *Index
-}
-
-func (ix *Index) newMatcher(pq parsedQuery) *matcher {
-	m := &matcher{
-		words:   make(map[string]int, len(pq.words)),
-		stems:   make(map[string]map[string]int),
-		heads:   make(map[string]map[string]bool),
-		phrases: pq.phrases,
-		ix:      ix,
-	}
-	for i, w := range pq.words {
-		m.words[w.folded] = i
-	}
-	for lang, st := range ix.stemmers {
-		stems := make(map[string]int, len(pq.words))
-		heads := make(map[string]bool, len(pq.words))
-		for i, w := range pq.words {
-			s := st.stem(w.folded)
-			if _, dup := stems[s]; !dup {
-				stems[s] = i
-			}
-			heads[head(s)] = true
-		}
-		m.stems[lang], m.heads[lang] = stems, heads
-	}
-	return m
-}
-
-// head is the part of a term that stemming leaves alone, a cheap filter that
-// saves stemming most of a page's words.
-func head(s string) string { return s[:min(2, len(s))] }
-
 // span is a match in the text: bytes [start, end) of clause id.
 type span struct{ start, end, id int }
 
-// findWords appends to spans the words (or stems) of the query found in toks.
-func (m *matcher) findWords(toks analysis.TokenStream, lang string, spans []span) []span {
-	st, stems, heads := m.ix.stemmers[lang], m.stems[lang], m.heads[lang]
+// findWords appends to spans the tokens of toks that are terms of m.
+func findWords(toks analysis.TokenStream, m *marks, spans []span) []span {
 	for _, t := range toks {
-		if id, ok := m.words[string(t.Term)]; ok {
-			spans = append(spans, span{t.Start, t.End, id})
-			continue
-		}
-		if st == nil || len(t.Term) < 3 || !heads[string(t.Term[:2])] {
-			continue
-		}
-		if id, ok := stems[st.stem(string(t.Term))]; ok {
+		if id, ok := m.terms[string(t.Term)]; ok {
 			spans = append(spans, span{t.Start, t.End, id})
 		}
 	}
 	return spans
 }
 
-// withPhrases returns the word spans plus the phrases found in toks, in text order.
-func (m *matcher) withPhrases(words []span, toks analysis.TokenStream) []span {
-	if len(m.phrases) == 0 {
-		return words
-	}
-	spans := slices.Clone(words)
-	for k, p := range m.phrases {
-		id := len(m.words) + k
+// findPhrases appends to spans the phrases of m found in toks: their terms
+// on neighbouring words, stop words between them skipped, as the index's
+// pairs find them in the body.
+func findPhrases(toks analysis.TokenStream, m *marks, spans []span) []span {
+	for _, p := range m.phrases {
+		var want []string
+		for _, t := range p.terms {
+			if t != "" {
+				want = append(want, t)
+			}
+		}
 	next:
-		for i := 0; i+len(p) <= len(toks); i++ {
-			for j, term := range p {
-				if string(toks[i+j].Term) != term {
+		for i := range toks {
+			if string(toks[i].Term) != want[0] {
+				continue
+			}
+			k, end := i, toks[i].End
+			for _, term := range want[1:] {
+				k++
+				for k < len(toks) && toks[k].Term != nil && len(toks[k].Term) == 0 {
+					k++ // a stop word
+				}
+				if k == len(toks) || string(toks[k].Term) != term {
 					continue next
 				}
+				end = toks[k].End
 			}
-			spans = append(spans, span{toks[i].Start, toks[i+len(p)-1].End, id})
+			spans = append(spans, span{toks[i].Start, end, p.id})
 		}
 	}
-	slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
 	return spans
 }
 
-const chunkBytes = 2048
+// Text is analysed for snippets a chunk at a time, from firstChunkBytes
+// (matches are often near the top) doubling to chunkBytes.
+const (
+	firstChunkBytes = 512
+	chunkBytes      = 2048
+)
 
-// snippet shows the part of a page's text that best matches the query.
-func (ix *Index) snippet(e entry, m *matcher) template.HTML {
-	text := e.doc.Text
+// heads are the first two bytes of every term to highlight.
+func (m *marks) heads() map[string]bool {
+	h := map[string]bool{}
+	for t := range m.terms {
+		h[head(t)] = true
+	}
+	for _, p := range m.phrases {
+		for _, t := range p.terms {
+			h[head(t)] = true
+		}
+	}
+	return h
+}
+
+func head(s string) string { return s[:min(2, len(s))] }
+
+// snippetTokens analyses text as fam does, token by token, without
+// stemming the tokens that cannot be a term to highlight: their folded
+// form does not begin like one (stems begin as their words do, except in
+// Arabic and Farsi, whose tokens are all stemmed). Stop words stay, with
+// an empty term (the others not stemmed, a nil one), so word boundaries
+// are those of the text and phrases can skip stop words.
+func (a *analyzers) snippetTokens(fam string, text []byte, heads map[string]bool) analysis.TokenStream {
+	d := a.byFamily[fam]
+	for _, cf := range d.CharFilters {
+		text = cf.Filter(text)
+	}
+	toks := d.Tokenizer.Tokenize(text)
+	prefilter := fam != "ar" && fam != "fa"
+	stops := a.stops[fam]
+	one := &analysis.Token{}
+	ts := make(analysis.TokenStream, 1)
+	for _, t := range toks {
+		if prefilter {
+			h := quickHead(t.Term)
+			if h == "" {
+				h = head(filterToken(a.surface[fam], string(t.Term)))
+			}
+			if !heads[h] {
+				if stops != nil && stops[string(bytes.ToLower(t.Term))] {
+					t.Term = []byte{} // a stop word: phrases skip it
+				} else {
+					t.Term = nil
+				}
+				continue
+			}
+		}
+		*one = analysis.Token{Term: append([]byte(nil), t.Term...), Position: 1, Type: analysis.AlphaNumeric}
+		ts = append(ts[:0], one)
+		for _, f := range d.TokenFilters {
+			if ts = f.Filter(ts); len(ts) == 0 {
+				break
+			}
+		}
+		t.Term = []byte{} // the family drops it: a stop word
+		if len(ts) > 0 {
+			t.Term = ts[0].Term
+		}
+	}
+	return toks
+}
+
+// quickHead is the first two bytes of term folded, or "" when it may fold
+// otherwise than its first letters say (an apostrophe, as in "l'eau",
+// elides what comes before it): then the surface chain decides.
+func quickHead(term []byte) string {
+	if bytes.ContainsAny(term, "'’") {
+		return ""
+	}
+	var out []byte
+	for i := 0; i < len(term) && len(out) < 2; {
+		r, size := utf8.DecodeRune(term[i:])
+		out = appendFolded(out, r)
+		i += size
+	}
+	return head(string(out))
+}
+
+// snippet shows the part of a page's text that best matches the query,
+// analysing it as the page's family does, so the query "policies" marks
+// "policy" just as the index matched it.
+func (ix *Index) snippet(text, fam string, m *marks, clauses int) template.HTML {
 	if text == "" {
 		return ""
 	}
-	clauses := len(m.words) + len(m.phrases)
+	heads := m.heads()
 	var toks analysis.TokenStream
-	var words, spans []span
+	var spans []span
 	// Long pages are read a chunk at a time, until one window holds every word.
-	for off := 0; off < len(text); {
-		end := chunkEnd(text, off)
-		chunk := ix.fold.Analyze([]byte(text[off:end]))
+	for off, size := 0, firstChunkBytes; off < len(text); size = min(2*size, chunkBytes) {
+		end := chunkEnd(text, off, size)
+		chunk := ix.an.snippetTokens(fam, []byte(text[off:end]), heads)
 		for _, t := range chunk {
 			t.Start += off
 			t.End += off
 		}
-		words = m.findWords(chunk, e.lang, words)
+		spans = findPhrases(chunk, m, findWords(chunk, m, spans))
 		toks = append(toks, chunk...)
-		spans = m.withPhrases(words, toks)
 		off = end
 		if off < len(text) && len(spans) > 0 {
+			slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
 			i, distinct := bestAnchor(text, spans, clauses)
 			if distinct == clauses && forwardRunes(text, spans[i].start, snippetRunes) <= off {
 				break
 			}
 		}
 	}
+	slices.SortStableFunc(spans, func(a, b span) int { return a.start - b.start })
 	start, end := window(text, toks, spans, clauses)
-	return render(text, start, end, spans)
+	return renderSnippet(text, start, end, spans)
 }
 
 // chunkEnd splits text at white space, which no word spans, so analyzing chunks
 // gives the same tokens as analyzing the whole text.
-func chunkEnd(text string, off int) int {
-	e := off + chunkBytes
+func chunkEnd(text string, off, size int) int {
+	e := off + size
 	if e >= len(text) {
 		return len(text)
 	}
@@ -233,9 +281,9 @@ func backRunes(s string, from, n int) int {
 	return i
 }
 
-// render escapes text[start:end], wraps the spans in <mark> and collapses white
+// renderSnippet escapes text[start:end], wraps the spans in <mark> and collapses white
 // space, so the only markup in a snippet is the <mark> tags added here.
-func render(text string, start, end int, spans []span) template.HTML {
+func renderSnippet(text string, start, end int, spans []span) template.HTML {
 	var w snippetWriter
 	w.b.Grow(end - start + 64)
 	if start > 0 {
