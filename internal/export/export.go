@@ -534,8 +534,8 @@ func (b *build) listJobs() []job {
 	pl := b.plan
 	jobs := []job{
 		{file: searchDir + indexFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
-			v := &theme.SearchView{Base: b.base(ctx, sc, "Search")}
-			v.NoIndex = true
+			v := b.model.Search(b.output(ctx, sc), present.SearchRequest{})
+			v.AZ = b.model.AZ()
 			return b.execute(buf, "search", v)
 		}},
 		{file: pagesDir + indexFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {

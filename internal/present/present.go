@@ -60,6 +60,17 @@ func (m *Model) Published(name wikipath.Page) bool {
 // Count is the number of published pages.
 func (m *Model) Count() int { return m.count }
 
+// listed is every published page.
+func (m *Model) listed() []*site.Page {
+	out := make([]*site.Page, 0, m.count)
+	for _, p := range m.Site.Pages() {
+		if m.published(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Output is what differs between outputs for one view: the links, and the
 // sidebar and footer pages rendered with them.
 type Output struct {

@@ -297,7 +297,7 @@ func sampleViews(tb testing.TB, l Links) map[string]any {
 			Snippet: template.HTML("…helps a group see what <mark>information</mark> it holds, where that <mark>information</mark> lives and who can reach it…")},
 		{PageRef: PageRef{Title: "Glossary", Page: "Glossary"},
 			Snippet: template.HTML("<mark>Information</mark> asset: anything of value to the organisation…")},
-	}}
+	}, Total: 2, Page: 1, Pages: 1}
 	search.Query = "information"
 	errView := &ErrorView{Base: base("This page does not exist"), Status: 404, Heading: "This page does not exist",
 		Message:     "No page is called “Facilitation/Risk matrix”. It may have been moved or renamed.",

@@ -240,16 +240,39 @@ type CheckItem struct {
 	Message string
 }
 
-// SearchView shows search results.
+// SearchView shows search results, or the search page of the export.
 type SearchView struct {
 	Base
 	Results []SearchResult
+	Total   int // pages matching in all
+	Page    int // this result page, from 1
+	Pages   int // result pages in all
+	// PrevURL and NextURL lead to the neighbouring result pages; "" at the ends.
+	PrevURL, NextURL string
+	// CatchingUp: the index is behind the wiki's newest changes.
+	// TitlesOnly: the index is not ready yet, and only titles were matched.
+	CatchingUp, TitlesOnly bool
+	// Problem says why the query was not understood.
+	Problem string
+	// Folder, Tag and Lang are the filters given as form fields.
+	Folder, Tag, Lang string
+	// AZ lists every page by the first letter of its title: the export's
+	// search page shows it to readers without JavaScript.
+	AZ []AZLetter
 }
 
 // SearchResult is one hit. Snippet is escaped text with matches in <mark>.
 type SearchResult struct {
 	PageRef
+	Lang    string
+	Crumbs  []PageRef // the folders above the page
 	Snippet template.HTML
+}
+
+// AZLetter is one letter of the A–Z index, "#" for titles without one.
+type AZLetter struct {
+	Letter string
+	Pages  []PageRef
 }
 
 // ErrorView is every error page, 404 included.

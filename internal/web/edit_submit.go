@@ -82,6 +82,7 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return editRefused(v, err)
 	}
+	s.wrote()
 	s.seeOther(w, r, s.saved(out))
 	return nil
 }

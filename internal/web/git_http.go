@@ -115,6 +115,9 @@ func (s *Server) gitReceivePack(w http.ResponseWriter, r *http.Request) {
 	for _, u := range moved {
 		s.log.Info("git push", "user", user, "ref", u.Name, "old", u.Old.String(), "new", u.New.String())
 	}
+	if len(moved) > 0 {
+		s.wrote()
+	}
 	// A push may merge proposals or bring new ones: write that down now.
 	if len(moved) > 0 && s.review != nil {
 		if err := s.review.Refresh(context.WithoutCancel(r.Context())); err != nil {

@@ -100,6 +100,7 @@ func (s *Server) moveSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return form(err)
 	}
+	s.wrote()
 	switch {
 	case out.Dest == pages.Proposed:
 		s.seeOther(w, r, s.proposalURL(out.Proposal, out.Token, true))

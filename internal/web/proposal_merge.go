@@ -49,6 +49,7 @@ func (s *Server) proposalMerge(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
+	s.wrote()
 	s.seeOther(w, r, s.urlFor("proposal", "id", itoa(id)))
 	return nil
 }

@@ -34,6 +34,7 @@ func (s *Server) routes() *mux.Router {
 		{"/-/recent", get, "recent", s.recentList},
 		{"/-/feed.atom", get, "feed", s.feedAtom},
 		{"/-/search", get, "search", s.searchShow},
+		{"/-/search/suggest", get, "search-suggest", s.searchSuggest},
 		{"/-/tags", get, "tags", s.tagsList},
 		{"/-/check", get, "check", s.checkShow},
 		{"/-/tags/{kind:tag|category}/{name:.+}", get, "tag", s.tagShow},

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/review"
-	"github.com/gitwiki/gitwiki/internal/search"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
@@ -35,6 +33,9 @@ type Options struct {
 	Logger  *slog.Logger
 	BaseURL string // public URL, for absolute links in feeds; "" uses the request's host
 	LogIPs  bool
+	// SearchDir holds the persistent search index; "" is DATA/search, and
+	// with no DataDir either, a temporary folder removed on Close.
+	SearchDir string
 	// Users are the accounts; when nil, they are opened in DataDir, and with
 	// neither, accounts are off. DataDir also appears in the set-up hint.
 	Users   *users.Store
@@ -71,9 +72,7 @@ type Server struct {
 	sendBudget *semaphore.Weighted
 	sendWait   time.Duration // how long a response waits for budget
 
-	searchMu     sync.Mutex
-	searchIndex  *search.Index
-	searchCommit store.Hash
+	search *searcher // the full-text index and its upkeep (searcher.go)
 
 	// gitAuth checks the credentials of git pushes; nil refuses every push.
 	gitAuth pushAuth
@@ -105,13 +104,8 @@ func New(o Options) (*Server, error) {
 		h.Write([]byte(a.Hashed))
 	}
 	s.themeID = hex.EncodeToString(h.Sum(nil))[:8]
-	idx, err := search.New()
-	if err != nil {
-		return nil, err
-	}
-	s.searchIndex = idx
+	s.search = newSearcher(o.SearchDir, o.DataDir, s.log)
 	if err := s.initAuth(o); err != nil {
-		idx.Close()
 		return nil, err
 	}
 	s.router = s.routes()
@@ -129,21 +123,17 @@ var routeTable = func() *Server {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Close releases the search index.
-func (s *Server) Close() error { return s.searchIndex.Close() }
+// Close stops indexing, without waiting for a build to finish, and closes
+// the search index.
+func (s *Server) Close() error { return s.search.close() }
 
 // Warm loads the head's read model so the first reader does not wait, and
-// fills the search index in the background: on a large wiki that takes
-// seconds, and reading must not wait for it.
+// opens and fills the search index in the background: on a large wiki that
+// takes seconds, and reading never waits for it.
 func (s *Server) Warm(ctx context.Context) error {
-	st, err := s.loader.Head(ctx)
-	if err != nil {
+	if _, err := s.loader.Head(ctx); err != nil {
 		return err
 	}
-	go func() {
-		if err := s.syncSearch(context.WithoutCancel(ctx), st); err != nil {
-			s.log.Warn("search index", "err", err)
-		}
-	}()
+	s.search.start(s.loader)
 	return nil
 }

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gitwiki/gitwiki/internal/search"
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/store"
+)
+
+// searcher keeps the persistent search index in step with the served
+// branch: it opens the index off the listening path, and re-indexes what
+// changed whenever the head moves (a web edit kicks it; a push or a commit
+// on disk is seen within a second).
+type searcher struct {
+	dir, tmp string
+	log      *slog.Logger
+
+	mu sync.Mutex
+	ix *search.Index // nil until open
+
+	kick   chan struct{}
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// pollHead is how often the searcher looks whether the head moved behind
+// the server's back; looking is a stat of the ref files.
+const pollHead = time.Second
+
+func newSearcher(dir, dataDir string, log *slog.Logger) *searcher {
+	s := &searcher{dir: dir, log: log, kick: make(chan struct{}, 1)}
+	if s.dir == "" && dataDir != "" {
+		s.dir = filepath.Join(dataDir, "search")
+	}
+	return s
+}
+
+// index is the open index, nil while it is being opened.
+func (s *searcher) index() *search.Index {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ix
+}
+
+// start opens the index and keeps it in step, until close.
+func (s *searcher) start(loader *site.Loader) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cancel != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel, s.done = cancel, make(chan struct{})
+	go s.run(ctx, loader)
+}
+
+// changed asks for the index to catch up now.
+func (s *searcher) changed() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (s *searcher) run(ctx context.Context, loader *site.Loader) {
+	defer close(s.done)
+	dir := s.dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "gitwiki-search-")
+		if err != nil {
+			s.log.Warn("search index", "err", err)
+			return
+		}
+		dir, s.tmp = tmp, tmp
+	}
+	ix, err := search.Open(dir, search.Options{Logger: s.log})
+	if err != nil {
+		s.log.Warn("search index: searching titles only", "dir", dir, "err", err)
+		return
+	}
+	s.mu.Lock()
+	s.ix = ix
+	s.mu.Unlock()
+	t := time.NewTicker(pollHead)
+	defer t.Stop()
+	var synced store.Hash
+	for {
+		if head, err := loader.HeadCommit(ctx); err == nil && head != synced {
+			if err := ix.Sync(ctx, loader, head); err == nil {
+				synced = head
+			} else if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+				s.log.Warn("search index", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.kick:
+		}
+	}
+}
+
+// close stops the upkeep, without waiting for a build (Sync gives up when
+// cancelled), then closes the index.
+func (s *searcher) close() error {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	var err error
+	if ix := s.index(); ix != nil {
+		err = ix.Close()
+	}
+	if s.tmp != "" {
+		os.RemoveAll(s.tmp)
+	}
+	return err
+}
