@@ -12,7 +12,7 @@ import (
 type SearchRequest struct {
 	Query               string
 	Folder, Tag, Lang   string
-	Results             *search.Results      // nil before a query, or when only titles were matched
+	Results             *search.Results     // nil before a query, or when only titles were matched
 	Titles              []search.Suggestion // matches by title while the index is not ready
 	Problem             string
 	CatchingUp, NoIndex bool

@@ -88,7 +88,7 @@ type Site struct {
 	nav         []*Node
 	fingerprint string
 	report      report // Check's, made once
-	l10n        *l10n // languages and translations (lang.go, translations.go)
+	l10n        *l10n  // languages and translations (lang.go, translations.go)
 }
 
 // Loader builds Sites from commits and keeps the few most recent ones.
