@@ -110,6 +110,9 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer repo.Close()
+	if err := checkCatalogs(ctx, loader); err != nil {
+		return err
+	}
 	rep, err := export.Build(ctx, export.Options{Loader: loader, Theme: th, Rev: *sf.rev, Out: *out, BaseURL: *baseURL, Strict: *strict, EditURL: web.LiveEditURL})
 	if rep != nil {
 		for _, p := range rep.Skipped {

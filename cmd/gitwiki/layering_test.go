@@ -13,6 +13,7 @@ const mod = "github.com/gitwiki/gitwiki/"
 // keep pointing one way, cmd → web → domain → store. Every row is a package
 // that exists; a test checks there are no ghost rows.
 var floors = [][]string{
+	{"internal/i18n"}, // message catalogs: every layer speaks to people
 	{"internal/wikipath", "internal/atom", "internal/config", "internal/users"},
 	{"internal/merge"},
 	{"internal/store"}, // with its subpackages, such as store/smarthttp

@@ -8,14 +8,17 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/config"
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/review"
@@ -129,6 +132,9 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if err := checkCatalogs(ctx, loader); err != nil {
+		return err
+	}
 	pg := pages.New(loader, wikiCommitter)
 	rv := review.New(loader, pg, wikiCommitter)
 	accounts, err := users.Open(c.Data)
@@ -223,18 +229,46 @@ func openOrCreate(c config.Config) (*store.Repo, bool, error) {
 	return r, false, err
 }
 
-func loadTheme(dir string) (*theme.Theme, error) {
-	var fsys fs.FS
-	if dir == "" {
-		sub, err := fs.Sub(themes.FS, "default")
-		if err != nil {
-			return nil, err
-		}
-		fsys = sub
-	} else {
-		fsys = os.DirFS(dir)
+// checkCatalogs refuses to start on a content catalog (_i18n/) that does
+// not parse, naming its file, line and key. One pushed later is left out of
+// the interface and reported by gitwiki check: requests never fail on it.
+func checkCatalogs(ctx context.Context, loader *site.Loader) error {
+	st, err := loader.Head(ctx)
+	if err != nil {
+		return nil // an empty repository has no catalogs; serving reports the rest
 	}
-	t, err := theme.Load(fsys)
+	files, err := st.CatalogFiles(ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := i18n.CheckFile(name, files[name]); err != nil {
+			return fmt.Errorf("interface catalog: %w", err)
+		}
+	}
+	return nil
+}
+
+// loadTheme loads the default theme, or the one in dir. A theme without
+// catalogs of its own speaks the default theme's languages. A catalog that
+// does not parse stops the start here, with its file, line and key.
+func loadTheme(dir string) (*theme.Theme, error) {
+	sub, err := fs.Sub(themes.FS, "default")
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		t, err := theme.Load(sub)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		return t, nil
+	}
+	fallback, err := i18n.Load(sub, "i18n")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	t, err := theme.LoadWith(os.DirFS(dir), fallback)
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}

@@ -36,10 +36,10 @@ const AcceptedTypes = "image/png,image/jpeg,image/gif,image/webp,application/pdf
 // content-root-relative path and the markdown that links to it from the page.
 func Attachment(page string, pageFile string, name string, data []byte) (file, markdown string, err error) {
 	if len(data) == 0 {
-		return "", "", problem("attachment", Invalid, "The file %q is empty.", name)
+		return "", "", problem("attachment", Invalid, "file_empty", "Name", name)
 	}
 	if len(data) > MaxAttachment {
-		return "", "", problem("attachment", TooLarge, "The file %q is larger than %d MB.", name, MaxAttachment>>20)
+		return "", "", problem("attachment", TooLarge, "file_too_large", "Name", name, "MB", MaxAttachment>>20)
 	}
 	ext := ""
 	for _, t := range attachmentTypes {
@@ -49,7 +49,7 @@ func Attachment(page string, pageFile string, name string, data []byte) (file, m
 		}
 	}
 	if ext == "" {
-		return "", "", problem("attachment", Unsupported, "The file %q is not a PNG, JPEG, GIF or WebP image or a PDF. Other kinds of file (SVG included) cannot be uploaded.", name)
+		return "", "", problem("attachment", Unsupported, "file_kind", "Name", name)
 	}
 	base := safeName(strings.TrimSuffix(path.Base(strings.ReplaceAll(name, "\\", "/")), path.Ext(name)))
 	if base == "" {

@@ -28,6 +28,11 @@ type Problem struct {
 	Field  string
 	Kind   Kind
 	Reason string
+	// Key names the sentence in the theme's catalog (problem.<key>), and
+	// Args are its name-value pairs, so the web says Reason in the
+	// reader's language.
+	Key  string
+	Args []any
 	// Attachment names the uploaded file at fault, which the editor drops.
 	Attachment string
 }
@@ -45,10 +50,6 @@ const (
 	Gone                        // what it changes is no longer there
 	Unresolved                  // the text still holds conflict markers
 )
-
-func problem(field string, kind Kind, format string, a ...any) *Problem {
-	return &Problem{Field: field, Kind: kind, Reason: fmt.Sprintf(format, a...)}
-}
 
 // Submission is an edit as it arrives from the editor.
 type Submission struct {
@@ -68,6 +69,10 @@ type Submission struct {
 	Token    string
 	// Cleaned says the person has seen what cleaning removes and saves anyway.
 	Cleaned bool
+	// TranslationOf, when set, is the source revision a translator brought
+	// the page up to date with: it is written into the front matter as
+	// translationOf, so the wiki knows the translation is current.
+	TranslationOf string
 }
 
 // Anonymous is the identity of contributors who give none.
@@ -119,10 +124,10 @@ func IsAccountEmail(email string) bool {
 // endings, no control characters but tab and newline, within the size limit.
 func cleanText(field, s string, limit int) (string, error) {
 	if len(s) > limit {
-		return "", problem(field, TooLarge, "The text is %d bytes long; the limit is %d bytes.", len(s), limit)
+		return "", problem(field, TooLarge, "text_too_long", "Size", len(s), "Limit", limit)
 	}
 	if !utf8.ValidString(s) {
-		return "", problem(field, Invalid, "The text is not valid UTF-8. Save it with UTF-8 encoding and try again.")
+		return "", problem(field, Invalid, "not_utf8")
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
@@ -136,7 +141,7 @@ func cleanText(field, s string, limit int) (string, error) {
 			continue
 		}
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\ufeff' && line > 1 {
-			return "", problem(field, Invalid, "Line %d contains an invisible control character (U+%04X). Remove it and try again.", line, r)
+			return "", problem(field, Invalid, "control_char", "Line", line, "Code", fmt.Sprintf("%04X", r))
 		}
 	}
 	return strings.TrimPrefix(s, "\ufeff"), nil
@@ -149,11 +154,11 @@ func oneLine(field, s string, limit int) (string, error) {
 		return "", err
 	}
 	if strings.Contains(s, "\n") {
-		return "", problem(field, Invalid, "This field must be a single line.")
+		return "", problem(field, Invalid, "single_line")
 	}
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > limit {
-		return "", problem(field, Invalid, "This field is longer than %d characters.", limit)
+		return "", problem(field, Invalid, "field_too_long", "Limit", limit)
 	}
 	return s, nil
 }
@@ -163,10 +168,10 @@ func oneLine(field, s string, limit int) (string, error) {
 // author line; such input is refused or stripped instead.
 func Identity(name, email string) (store.Signature, error) {
 	if strings.ContainsAny(name, "\r\n") {
-		return store.Signature{}, problem("name", Invalid, "Your name cannot contain a line break.")
+		return store.Signature{}, problem("name", Invalid, "name_newline")
 	}
 	if strings.ContainsAny(email, "\r\n") {
-		return store.Signature{}, problem("email", Invalid, "Your email address cannot contain a line break.")
+		return store.Signature{}, problem("email", Invalid, "email_newline")
 	}
 	n, err := oneLine("name", name, 100)
 	if err != nil {
@@ -183,10 +188,10 @@ func Identity(name, email string) (store.Signature, error) {
 	if e != "" {
 		a, err := mail.ParseAddress(e)
 		if err != nil || a.Address != e || strings.ContainsAny(e, "<> \t") || len(e) > 254 {
-			return store.Signature{}, problem("email", Invalid, "“%s” does not look like an email address. Leave the field empty to stay anonymous.", e)
+			return store.Signature{}, problem("email", Invalid, "bad_email", "Email", e)
 		}
 		if reserved(e) {
-			return store.Signature{}, problem("email", Invalid, "Addresses in the .invalid domain (such as %s) are the wiki's own. Use your own address, or leave the field empty.", "name"+accountDomain)
+			return store.Signature{}, problem("email", Invalid, "reserved_email", "Example", "name"+accountDomain)
 		}
 	}
 	switch {
@@ -208,7 +213,7 @@ func parseBase(s string) (store.Hash, error) {
 	s = strings.TrimSpace(s)
 	h, err := store.ParseHash(s)
 	if err != nil {
-		return store.ZeroHash, problem("base", Invalid, "The version this edit started from (“%s”) is not a revision of this wiki. Copy your text, reload the editor and paste it again.", truncate(s, 50))
+		return store.ZeroHash, problem("base", Invalid, "bad_base", "Base", truncate(s, 50))
 	}
 	return h, nil
 }

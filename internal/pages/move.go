@@ -84,20 +84,20 @@ func (s *Service) Move(from, to wikipath.Page, author store.Signature, summary s
 	return &Change{Page: to, Author: author, Message: summary + "\n", Compute: func(ctx context.Context, st *site.Site) ([]store.FileWrite, error) {
 		p, ok := st.Page(from)
 		if !ok {
-			return nil, problem("path", Gone, "There is no page %q to move: it may have been moved or deleted meanwhile.", from)
+			return nil, problem("path", Gone, "move_gone", "Page", from)
 		}
 		if to == from || to == wikipath.Root || from == wikipath.Root {
-			return nil, problem("path", Invalid, "Choose a new name for the page, other than its current one and the home page.")
+			return nil, problem("path", Invalid, "move_same")
 		}
 		if st.Exists(to) {
-			return nil, problem("path", Exists, "A page called %q exists already.", to)
+			return nil, problem("path", Exists, "page_exists", "Page", to)
 		}
 		newFile := string(to) + ".md"
 		if base := path.Base(p.File); base != path.Base(string(from))+".md" {
 			newFile = path.Join(string(to), base) // a folder page stays a folder page
 		}
 		if _, taken := st.File(newFile); taken {
-			return nil, problem("path", Exists, "A file exists already at %s.", newFile)
+			return nil, problem("path", Exists, "file_exists", "File", newFile)
 		}
 		src, err := st.Source(ctx, p)
 		if err != nil {
@@ -105,7 +105,7 @@ func (s *Service) Move(from, to wikipath.Page, author store.Signature, summary s
 		}
 		src = s.relink(src, p, st, func(t wikipath.Page) (wikipath.Page, string, bool) { return t, "", false }, path.Dir(newFile))
 		if src, err = addAlias(src, string(from)); err != nil {
-			return nil, problem("content", Invalid, "The page's front matter could not be updated: %s.", err.Error())
+			return nil, problem("content", Invalid, "front_matter_update", "Error", err.Error())
 		}
 		writes := []store.FileWrite{{Path: p.File, Delete: true}, {Path: newFile, Content: src}}
 		for _, b := range st.Backlinks(from) {
@@ -226,7 +226,7 @@ func (s *Service) Delete(page wikipath.Page, author store.Signature, summary str
 	return &Change{Page: page, Author: author, Message: summary + "\n", Compute: func(ctx context.Context, st *site.Site) ([]store.FileWrite, error) {
 		p, ok := st.Page(page)
 		if !ok {
-			return nil, problem("path", Gone, "There is no page %q to delete: it may have been deleted already.", page)
+			return nil, problem("path", Gone, "delete_gone", "Page", page)
 		}
 		return []store.FileWrite{{Path: p.File, Delete: true}}, nil
 	}}

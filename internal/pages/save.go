@@ -77,7 +77,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 		return nil, err
 	}
 	if _, err := wikipath.Parse(string(sub.Page)); err != nil {
-		return nil, problem("path", Invalid, "This page name cannot be used: %s.", err.(*wikipath.Error).Reason)
+		return nil, problem("path", Invalid, "bad_name", "Reason", err.(*wikipath.Error))
 	}
 	base, err := parseBase(sub.Base)
 	if err != nil {
@@ -85,7 +85,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 	}
 	st, err := s.loader.At(ctx, base)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, problem("base", Invalid, "The version this edit started from is not in this wiki. Copy your text, reload the editor and paste it again.")
+		return nil, problem("base", Invalid, "base_missing")
 	}
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 		p.File = string(sub.Page) + ".md"
 	}
 	if _, isFile := st.File(p.File); !p.Exists && isFile {
-		return nil, problem("path", Exists, "A file already exists at %s.", p.File)
+		return nil, problem("path", Exists, "file_exists", "File", p.File)
 	}
 
 	src := []byte(content)
@@ -108,7 +108,16 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 	}
 	if title != "" && title != s.renderer.Summarize(src, p.File).Title {
 		if src, err = setTitle(src, title); err != nil {
-			return nil, problem("title", Invalid, "The title could not be written into the front matter: %s.", err.Error())
+			return nil, problem("title", Invalid, "title_front_matter", "Error", err.Error())
+		}
+	}
+	if sub.TranslationOf != "" {
+		of, err := parseBase(sub.TranslationOf)
+		if err != nil {
+			return nil, err
+		}
+		if src, err = SetFrontMatter(src, []site.Field{{Key: "translationOf", Value: of.String()}}); err != nil {
+			return nil, problem("content", Invalid, "front_matter_update", "Error", err.Error())
 		}
 	}
 	clean, notes := s.renderer.SanitizeSource(src)

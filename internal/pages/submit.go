@@ -124,7 +124,7 @@ func (s *Service) Save(ctx context.Context, sub Submission, who Who) (*Outcome, 
 		sub.Name, sub.Email = "", ""
 	}
 	if unresolved(ctx, st, sub.Page, sub.Content) {
-		return nil, problem("content", Unresolved, "The text still holds the conflict markers (the lines starting with <<<<<<<, |||||||, ======= and >>>>>>>). In each place, keep the text that is right, delete the rest and the marker lines, then save again.")
+		return nil, problem("content", Unresolved, "conflict_markers")
 	}
 	p, err := s.Prepare(ctx, sub)
 	if err != nil {
@@ -225,7 +225,7 @@ func (s *Service) checkBase(ctx context.Context, base store.Hash, sub Submission
 			return err
 		}
 	}
-	return problem("base", Invalid, "The version this edit started from is not part of this wiki. Copy your text, reload the editor and paste it again.")
+	return problem("base", Invalid, "base_missing")
 }
 
 // attach checks the uploads and adds them to the edit's commit. It never
@@ -242,7 +242,7 @@ func (s *Service) attach(ctx context.Context, st *site.Site, p *Prepared, upload
 		}
 		if e, ok := st.File(file); ok {
 			if old, err := s.repo.ReadBlob(ctx, e.Blob, MaxAttachment); err != nil || !bytes.Equal(old, u.Data) {
-				pr := problem("attachment", Exists, "A different file called “%s” is already stored next to this page. Rename your file and attach it again; your text is kept.", baseName(file))
+				pr := problem("attachment", Exists, "attachment_exists", "Name", baseName(file))
 				pr.Attachment = u.Name
 				return pr
 			}

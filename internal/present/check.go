@@ -8,7 +8,7 @@ import (
 
 // Check is the link and page report.
 func (m *Model) Check(o Output, findings []site.Finding) *theme.CheckView {
-	v := &theme.CheckView{Base: m.Base(o, "Check", "")}
+	v := &theme.CheckView{Base: m.BaseT(o, "", "title.check")}
 	v.NoIndex = true
 	for _, f := range findings {
 		it := theme.CheckItem{File: f.File, Line: f.Line, Message: f.Message}

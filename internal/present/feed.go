@@ -26,8 +26,9 @@ type FeedLinks struct {
 // link per entry (a link without rel is one): it leads to the first published page the change touched
 // (the home page when it touched only files), and the others are related.
 func (m *Model) Feed(l FeedLinks, changes []site.Change) *atom.Feed {
+	tr := m.siteLang()
 	f := &atom.Feed{
-		Title:   m.Site.Settings.Title + ": recent changes",
+		Title:   tr.T("layout.feed_title", "Site", m.Site.Settings.Title),
 		ID:      l.ID,
 		Updated: rfc3339(epoch),
 		Links:   []atom.Link{{Href: l.Self, Rel: "self", Type: "application/atom+xml"}, {Href: l.Home}},
@@ -40,14 +41,14 @@ func (m *Model) Feed(l FeedLinks, changes []site.Change) *atom.Feed {
 			Author:  atom.Author{Name: c.Author.Name},
 		}
 		if e.Author.Name == "" {
-			e.Author.Name = "Anonymous"
+			e.Author.Name = tr.T("author.anonymous")
 		}
 		var sum strings.Builder
 		for _, p := range c.Pages {
 			if p.Page != nil && !m.published(p.Page) {
 				continue // a draft or hidden page: not in the feed either
 			}
-			sum.WriteString("Changed " + p.Title() + ". ")
+			sum.WriteString(tr.T("feed.changed_page", "Title", p.Title()) + " ")
 			if p.Page == nil {
 				continue // deleted since: nothing to link to
 			}
@@ -60,7 +61,7 @@ func (m *Model) Feed(l FeedLinks, changes []site.Change) *atom.Feed {
 			}
 		}
 		for _, file := range c.Files {
-			sum.WriteString("Changed file " + file + ". ")
+			sum.WriteString(tr.T("feed.changed_file", "File", file) + " ")
 		}
 		if sum.Len() == 0 {
 			continue

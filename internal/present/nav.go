@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
@@ -90,18 +91,21 @@ func navItems(nodes []*navNode, open, current wikipath.Page, full bool) []*theme
 // for which link is marked, so it is rendered once per link scheme and open
 // folder and the current link is marked in the copy: executing the tree's
 // templates for every page was a third of an export's time.
-func (m *Model) navHTML(o Output, current wikipath.Page) template.HTML {
+func (m *Model) navHTML(o Output, l *i18n.Lang, current wikipath.Page) template.HTML {
 	if m.theme == nil || o.Key == "" {
 		return ""
 	}
 	open := m.open(current)
 	key := o.Key + "\x00" + string(open)
+	if l != nil {
+		key += "\x00" + l.ID()
+	}
 	m.navs.mu.Lock()
 	html, ok := m.navs.m[key]
 	m.navs.mu.Unlock()
 	if !ok {
 		var err error
-		html, err = m.theme.RenderNav(o.Links, navItems(m.nav, open, "", m.count <= fullNavLimit))
+		html, err = m.theme.RenderNav(l, o.Links, navItems(m.nav, open, "", m.count <= fullNavLimit))
 		if err != nil {
 			return "" // the layout renders Nav itself, and reports the error
 		}

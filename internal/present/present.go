@@ -5,10 +5,12 @@
 package present
 
 import (
+	"context"
 	"html/template"
 	"sync"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/site"
@@ -27,6 +29,7 @@ const fullNavLimit = 300
 type Model struct {
 	Site      *site.Site
 	theme     *theme.Theme
+	catalog   *i18n.Catalog // the theme's, with the content's _i18n/ over it
 	published func(*site.Page) bool
 	count     int // published pages
 	nav       []*navNode
@@ -41,7 +44,7 @@ func New(st *site.Site, th *theme.Theme, published func(*site.Page) bool) *Model
 	if published == nil {
 		published = func(p *site.Page) bool { return !p.Hidden }
 	}
-	m := &Model{Site: st, theme: th, published: published}
+	m := &Model{Site: st, theme: th, published: published, catalog: catalogOf(st, th)}
 	for _, p := range st.Pages() {
 		if published(p) {
 			m.count++
@@ -50,6 +53,75 @@ func New(st *site.Site, th *theme.Theme, published func(*site.Page) bool) *Model
 	m.nav = m.buildNav(st.Nav())
 	return m
 }
+
+// catalogOf is the theme's catalog with the content's _i18n/ files over it.
+// A content catalog that does not parse is left out, and reported in
+// gitwiki check: the interface still speaks every other language.
+func catalogOf(st *site.Site, th *theme.Theme) *i18n.Catalog {
+	var base *i18n.Catalog
+	if th != nil {
+		base = th.Catalog()
+	}
+	if base == nil {
+		return nil
+	}
+	files, err := st.CatalogFiles(context.Background())
+	if err != nil || len(files) == 0 {
+		return base
+	}
+	if c, err := base.With(files); err == nil {
+		return c
+	}
+	return base
+}
+
+// Catalog is the interface catalog of this commit.
+func (m *Model) Catalog() *i18n.Catalog { return m.catalog }
+
+// Lang is the language of a view of current ("" for none): the page's,
+// else its folder's, else the reader's choice.
+func (m *Model) Lang(o Output, current wikipath.Page) *i18n.Lang {
+	l, _ := m.langOf(o, current)
+	return l
+}
+
+// langOf is Lang, and whether the language is the reader's choice rather
+// than the page's, so the view offers the picker.
+func (m *Model) langOf(o Output, current wikipath.Page) (*i18n.Lang, bool) {
+	if m.catalog == nil {
+		return nil, false
+	}
+	st := m.Site
+	if p, ok := st.Page(current); ok && current != "" {
+		return m.catalog.Lang(st.Lang(p)), false
+	}
+	if l, ok := st.FolderLang(current); ok && current != "" {
+		return m.catalog.Lang(l), false
+	}
+	return m.catalog.Lang(m.catalog.Choose(o.Choice, o.Accept, st.Settings.Language)), true
+}
+
+// picker is the interface-language picker of a view that follows the
+// reader: every language the catalog speaks, the reader's choice marked.
+func (m *Model) picker(o Output) ([]theme.LangOption, string) {
+	langs := m.catalog.Languages()
+	if len(langs) < 2 || o.Static {
+		return nil, ""
+	}
+	chosen := ""
+	if o.Choice != "" && m.catalog.Has(o.Choice) {
+		chosen = m.catalog.Choose(o.Choice, "", "")
+	}
+	out := make([]theme.LangOption, 0, len(langs))
+	for _, tag := range langs {
+		out = append(out, theme.LangOption{Tag: tag, Selected: tag == chosen})
+	}
+	return out, chosen
+}
+
+// siteLang is the site's language, for what has no reader to speak to: the
+// feeds, which feed readers fetch without saying what they read.
+func (m *Model) siteLang() *i18n.Lang { return m.catalog.Lang(m.Site.Settings.Language) }
 
 // Published reports whether the output publishes the page called name.
 func (m *Model) Published(name wikipath.Page) bool {
@@ -81,12 +153,25 @@ type Output struct {
 	Sidebar template.HTML
 	Footer  template.HTML
 	Static  bool
+	// Choice and Accept are the reader's language choice (the picker's
+	// cookie) and their browser's Accept-Language, for views that have no
+	// language of their own.
+	Choice, Accept string
+}
+
+// BaseT is Base with a title from the catalog: key and its arguments.
+func (m *Model) BaseT(o Output, current wikipath.Page, key string, args ...any) theme.Base {
+	b := m.Base(o, "", current)
+	b.Title = b.I18n.T(key, args...)
+	return b
 }
 
 // Base fills what every view shows; current is the page being shown, if any.
 func (m *Model) Base(o Output, title string, current wikipath.Page) theme.Base {
 	st := m.Site
-	return theme.Base{
+	l, reader := m.langOf(o, current)
+	b := theme.Base{
+		I18n: l,
 		Site: theme.Site{
 			Title:       st.Settings.Title,
 			Description: st.Settings.Description,
@@ -95,15 +180,21 @@ func (m *Model) Base(o Output, title string, current wikipath.Page) theme.Base {
 			LicenseURL:  st.Settings.LicenseURL,
 			Footer:      st.Settings.Footer,
 			Revision:    st.Commit.Short(),
+			// The report is worth a link once a second language is in use.
+			Multilingual: len(st.Languages()) > 1,
 		},
 		Links:   o.Links,
 		Title:   title,
 		Nav:     m.Nav(current),
-		NavHTML: m.navHTML(o, current),
+		NavHTML: m.navHTML(o, l, current),
 		Sidebar: o.Sidebar,
 		Footer:  o.Footer,
 		Static:  o.Static,
 	}
+	if reader {
+		b.Picker, b.Chosen = m.picker(o)
+	}
+	return b
 }
 
 // Refs lists the published pages of ps as links, in the order given.
@@ -117,9 +208,9 @@ func (m *Model) Refs(ps []*site.Page) []theme.PageRef {
 	return out
 }
 
-// Crumbs leads from the home page down to name's folder. A folder whose own
-// page is not published is named after the folder.
-func (m *Model) Crumbs(name wikipath.Page) []theme.PageRef {
+// Crumbs leads from the home page down to name's folder, in l's words. A
+// folder whose own page is not published is named after the folder.
+func (m *Model) Crumbs(l *i18n.Lang, name wikipath.Page) []theme.PageRef {
 	if name == wikipath.Root {
 		return nil
 	}
@@ -128,7 +219,7 @@ func (m *Model) Crumbs(name wikipath.Page) []theme.PageRef {
 		t := n.Title
 		switch {
 		case n.Name == wikipath.Root:
-			t = "Home"
+			t = l.T("nav.home")
 		case n.Page == nil || !m.published(n.Page):
 			t = n.Name.Title()
 		}
@@ -140,12 +231,13 @@ func (m *Model) Crumbs(name wikipath.Page) []theme.PageRef {
 // Page is the view of one page. last is its newest change, if known.
 func (m *Model) Page(o Output, p *site.Page, doc *render.Document, last *store.Commit) *theme.PageView {
 	st := m.Site
+	b := m.Base(o, doc.Title, p.Name)
 	v := &theme.PageView{
-		Base:        m.Base(o, doc.Title, p.Name),
+		Base:        b,
 		Page:        p.Name,
 		Doc:         doc,
 		TOC:         theme.NestTOC(doc.TOC),
-		Breadcrumbs: m.Crumbs(p.Name),
+		Breadcrumbs: m.Crumbs(b.I18n, p.Name),
 		LastChange:  Change(last),
 		Backlinks:   m.Refs(st.Backlinks(p.Name)),
 		Children:    m.children(p.Name),
@@ -169,11 +261,12 @@ func (m *Model) Folder(o Output, name wikipath.Page) *theme.PageView {
 	if name == wikipath.Root {
 		title = m.Site.Settings.Title
 	}
+	b := m.Base(o, title, name)
 	v := &theme.PageView{
-		Base:        m.Base(o, title, name),
+		Base:        b,
 		Page:        name,
 		Doc:         &render.Document{Summary: render.Summary{Title: title}},
-		Breadcrumbs: m.Crumbs(name),
+		Breadcrumbs: m.Crumbs(b.I18n, name),
 		Children:    m.children(name),
 	}
 	return v
@@ -199,12 +292,12 @@ func (m *Model) children(name wikipath.Page) []theme.PageRef {
 
 // Pages lists every published page by folder.
 func (m *Model) Pages(o Output) *theme.PagesView {
-	return &theme.PagesView{Base: m.Base(o, "All pages", ""), Tree: navItems(m.nav, "", "", true), Count: m.count}
+	return &theme.PagesView{Base: m.BaseT(o, "", "title.pages"), Tree: navItems(m.nav, "", "", true), Count: m.count}
 }
 
 // Tags lists every category and tag with its published pages' count.
 func (m *Model) Tags(o Output) *theme.TagView {
-	v := &theme.TagView{Base: m.Base(o, "Tags and categories", "")}
+	v := &theme.TagView{Base: m.BaseT(o, "", "title.tags")}
 	for _, t := range m.Site.AllTags() {
 		if n := len(m.Refs(m.Site.Tagged(t.Kind, t.Name))); n > 0 {
 			v.All = append(v.All, theme.TagCount{Kind: t.Kind, Name: t.Name, Count: n})
@@ -220,11 +313,11 @@ func (m *Model) Tag(o Output, kind, name string) (v *theme.TagView, ok bool) {
 	if len(refs) == 0 {
 		return nil, false
 	}
-	title := "Tag: " + name
+	key := "title.tag"
 	if kind == "category" {
-		title = "Category: " + name
+		key = "title.category"
 	}
-	return &theme.TagView{Base: m.Base(o, title, ""), Kind: kind, Tag: name, Pages: refs}, true
+	return &theme.TagView{Base: m.BaseT(o, "", key, "Name", name), Kind: kind, Tag: name, Pages: refs}, true
 }
 
 // Change is a commit as readers see it.
@@ -269,7 +362,7 @@ func (m *Model) Changes(changes []site.Change) []theme.Change {
 
 // Recent is the recent-changes view.
 func (m *Model) Recent(o Output, changes []site.Change) *theme.RecentView {
-	return &theme.RecentView{Base: m.Base(o, "Recent changes", ""), Entries: m.Changes(changes)}
+	return &theme.RecentView{Base: m.BaseT(o, "", "title.recent"), Entries: m.Changes(changes)}
 }
 
 // navCache holds rendered sidebar trees by link scheme and open folder.

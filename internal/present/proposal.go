@@ -6,14 +6,15 @@ import (
 	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/atom"
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
-// ProposalItem is a proposal as lists show it.
-func (m *Model) ProposalItem(p *review.Proposal) theme.ProposalItem {
+// ProposalItem is a proposal as lists show it, in l's words.
+func (m *Model) ProposalItem(l *i18n.Lang, p *review.Proposal) theme.ProposalItem {
 	item := theme.ProposalItem{
 		ID: p.ID, Title: p.Title, State: string(p.State), Author: p.Author.Name,
 		Unverified: !p.Pushed && !pages.IsAccountEmail(p.Author.Email),
@@ -24,17 +25,17 @@ func (m *Model) ProposalItem(p *review.Proposal) theme.ProposalItem {
 		item.Page.Title = pg.Title
 	}
 	if item.Title == "" {
-		item.Title = "Proposal " + strconv.Itoa(p.ID)
+		item.Title = l.T("title.proposal_untitled", "ID", strconv.Itoa(p.ID))
 	}
 	return item
 }
 
 // Proposals lists proposals by state, newest first as given.
 func (m *Model) Proposals(o Output, list []*review.Proposal) *theme.ProposalsView {
-	v := &theme.ProposalsView{Base: m.Base(o, "Proposals", "")}
+	v := &theme.ProposalsView{Base: m.BaseT(o, "", "title.proposals")}
 	v.NoIndex = true
 	for _, p := range list {
-		item := m.ProposalItem(p)
+		item := m.ProposalItem(v.I18n, p)
 		switch p.State {
 		case review.Merged:
 			v.Merged = append(v.Merged, item)
@@ -50,9 +51,13 @@ func (m *Model) Proposals(o Output, list []*review.Proposal) *theme.ProposalsVie
 // Proposal is one proposal with its diff per file, the proposed page
 // rendered (preview), and its comments.
 func (m *Model) Proposal(o Output, p *review.Proposal, files []review.FileDiff, preview template.HTML) *theme.ProposalView {
+	b := m.BaseT(o, "", "title.proposal", "ID", strconv.Itoa(p.ID), "Title", p.Title)
+	if p.Title == "" {
+		b.Title = b.I18n.T("title.proposal_untitled", "ID", strconv.Itoa(p.ID))
+	}
 	v := &theme.ProposalView{
-		Base:      m.Base(o, "Proposal "+strconv.Itoa(p.ID)+": "+p.Title, ""),
-		Proposal:  m.ProposalItem(p),
+		Base:      b,
+		Proposal:  m.ProposalItem(b.I18n, p),
 		Branch:    strings.TrimPrefix(p.Branch, "refs/heads/"),
 		BaseRev:   p.Base,
 		HeadRev:   p.Head,
@@ -88,8 +93,9 @@ type ProposalsFeedLinks struct {
 // ProposalsFeed is an Atom feed of open proposals, so maintainers learn of
 // new ones in their feed reader.
 func (m *Model) ProposalsFeed(l ProposalsFeedLinks, list []*review.Proposal) *atom.Feed {
+	tr := m.siteLang()
 	f := &atom.Feed{
-		Title:   m.Site.Settings.Title + ": open proposals",
+		Title:   tr.T("feed.proposals_title", "Site", m.Site.Settings.Title),
 		ID:      l.List,
 		Updated: rfc3339(epoch),
 		Links:   []atom.Link{{Href: l.Self, Rel: "self", Type: "application/atom+xml"}, {Href: l.List}},
@@ -103,12 +109,12 @@ func (m *Model) ProposalsFeed(l ProposalsFeedLinks, list []*review.Proposal) *at
 		}
 		href := l.Proposal(p.ID)
 		f.Entries = append(f.Entries, atom.Entry{
-			Title:   "Proposal " + strconv.Itoa(p.ID) + ": " + p.Title,
+			Title:   tr.T("title.proposal", "ID", strconv.Itoa(p.ID), "Title", p.Title),
 			ID:      href,
 			Updated: rfc3339(p.Updated),
 			Author:  atom.Author{Name: p.Author.Name},
 			Links:   []atom.Link{{Href: href}},
-			Summary: "Changes " + string(p.Page) + ", proposed by " + p.Author.Name + ".",
+			Summary: tr.T("feed.proposal_summary", "Page", string(p.Page), "Author", p.Author.Name),
 		})
 	}
 	return f

@@ -20,10 +20,10 @@ type SearchRequest struct {
 
 // Search is the search page with its results.
 func (m *Model) Search(o Output, r SearchRequest) *theme.SearchView {
-	v := &theme.SearchView{Base: m.Base(o, "Search", ""), Problem: r.Problem, Folder: r.Folder, Tag: r.Tag, Lang: r.Lang}
+	v := &theme.SearchView{Base: m.BaseT(o, "", "title.search"), Problem: r.Problem, Folder: r.Folder, Tag: r.Tag, Lang: r.Lang}
 	v.Query, v.NoIndex = r.Query, true
 	if r.Query != "" {
-		v.Title = "Search: " + r.Query
+		v.Title = v.I18n.T("title.search_query", "Query", r.Query)
 	}
 	switch {
 	case r.Results != nil:

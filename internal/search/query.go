@@ -44,6 +44,13 @@ const (
 type QueryError struct {
 	Code   string // "too-long", "too-many-words", "no-words"
 	Reason string
+	key    string // the sentence in the theme's catalog: search_error.<key>
+	n      int    // the limit it names
+}
+
+// Say is the refusal in the catalog's words, for the web.
+func (e *QueryError) Say() (string, []any, string) {
+	return "search_error." + e.key, []any{"N", e.n}, "This search cannot be run: " + e.Reason + "."
 }
 
 func (e *QueryError) Error() string { return "bad search query: " + e.Reason }
@@ -109,7 +116,7 @@ func (ix *Index) Parse(text string) (Parsed, error) { return parse(ix.an, text) 
 
 func parse(an *analyzers, text string) (Parsed, error) {
 	if len(text) > maxQueryBytes {
-		return Parsed{}, &QueryError{"too-long", fmt.Sprintf("longer than %d characters", maxQueryBytes)}
+		return Parsed{}, &QueryError{Code: "too-long", Reason: fmt.Sprintf("it is longer than %d characters", maxQueryBytes), key: "too_long", n: maxQueryBytes}
 	}
 	s := cleanText(text)
 	p := &parser{an: an, s: s, seen: map[string]bool{}}
@@ -122,7 +129,7 @@ func parse(an *analyzers, text string) (Parsed, error) {
 		if strings.TrimSpace(s) == "" {
 			return Parsed{}, nil
 		}
-		return Parsed{}, &QueryError{"no-words", "no words to search for"}
+		return Parsed{}, &QueryError{Code: "no-words", Reason: "it has no words to search for", key: "no_words"}
 	}
 	// The last word is completed while it is being typed: when nothing
 	// follows it, not even a space.
@@ -222,7 +229,7 @@ func (p *parser) value() string {
 
 func (p *parser) filter(kind, v string, neg bool) {
 	if len(p.out.Filters) >= maxFilters {
-		p.err = &QueryError{"too-many-words", fmt.Sprintf("more than %d filters", maxFilters)}
+		p.err = &QueryError{Code: "too-many-words", Reason: fmt.Sprintf("it has more than %d filters", maxFilters), key: "too_many_filters", n: maxFilters}
 		return
 	}
 	p.out.Filters = append(p.out.Filters, Filter{Kind: kind, Value: v, Not: neg})
@@ -250,7 +257,7 @@ func (p *parser) add(words []Word, neg, quoted bool) bool {
 		return false
 	}
 	if len(words) > maxPhraseWords && (quoted || neg) {
-		p.err = &QueryError{"too-many-words", fmt.Sprintf("a phrase of more than %d words", maxPhraseWords)}
+		p.err = &QueryError{Code: "too-many-words", Reason: fmt.Sprintf("it has a phrase of more than %d words", maxPhraseWords), key: "long_phrase", n: maxPhraseWords}
 		return false
 	}
 	if len(words) > 1 && (quoted || neg) {
@@ -297,7 +304,7 @@ func (p *parser) key(s string) {
 
 func (p *parser) limit() bool {
 	if p.clauses() > maxClauses {
-		p.err = &QueryError{"too-many-words", fmt.Sprintf("more than %d words", maxClauses)}
+		p.err = &QueryError{Code: "too-many-words", Reason: fmt.Sprintf("it has more than %d words", maxClauses), key: "too_many_words", n: maxClauses}
 		return false
 	}
 	return true

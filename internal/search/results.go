@@ -70,7 +70,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 	}
 	if len(p.Filters) > maxFilters {
-		return nil, &QueryError{"too-many-words", fmt.Sprintf("more than %d filters", maxFilters)}
+		return nil, &QueryError{Code: "too-many-words", Reason: fmt.Sprintf("it has more than %d filters", maxFilters), key: "too_many_filters", n: maxFilters}
 	}
 	page, per := max(q.Page, 1), q.PerPage
 	if per <= 0 {
@@ -82,7 +82,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		return res, nil
 	}
 	if (page-1)*per > maxOffset {
-		return nil, &QueryError{"too-deep", fmt.Sprintf("results past the first %d are not shown", maxOffset)}
+		return nil, &QueryError{Code: "too-deep", Reason: fmt.Sprintf("results past the first %d are not shown", maxOffset), key: "too_deep", n: maxOffset}
 	}
 	st := ix.State()
 	if !st.Ready {

@@ -33,7 +33,7 @@ const (
 // with the text, then the rest, shorter titles first.
 func (ix *Index) Suggest(ctx context.Context, text string, n int) ([]Suggestion, error) {
 	if len(text) > maxQueryBytes {
-		return nil, &QueryError{"too-long", fmt.Sprintf("longer than %d characters", maxQueryBytes)}
+		return nil, &QueryError{Code: "too-long", Reason: fmt.Sprintf("it is longer than %d characters", maxQueryBytes), key: "too_long", n: maxQueryBytes}
 	}
 	n = min(max(n, 1), maxSuggestions)
 	words := ix.an.foldTokens(cleanText(text))
@@ -41,7 +41,7 @@ func (ix *Index) Suggest(ctx context.Context, text string, n int) ([]Suggestion,
 		return nil, nil
 	}
 	if len(words) > maxClauses {
-		return nil, &QueryError{"too-many-words", fmt.Sprintf("more than %d words", maxClauses)}
+		return nil, &QueryError{Code: "too-many-words", Reason: fmt.Sprintf("it has more than %d words", maxClauses), key: "too_many_words", n: maxClauses}
 	}
 	if !ix.Ready() {
 		return nil, ErrNotReady

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/render/heading"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
@@ -91,6 +93,9 @@ func (s *Site) check(ctx context.Context) ([]Finding, error) {
 	}
 	c.aliases()
 	c.pages()
+	if err := c.catalogs(ctx); err != nil {
+		return nil, err
+	}
 	// Languages and translations: unknown tags, translationOf that names no
 	// usable commit, outdated and missing translations. All warnings.
 	c.out = append(c.out, s.LanguageFindings()...)
@@ -114,6 +119,31 @@ func (s *Site) check(ctx context.Context) ([]Finding, error) {
 		return a.Line < b.Line
 	})
 	return c.out, nil
+}
+
+// catalogs checks the interface catalogs of _i18n/: one that does not
+// parse is left out of the interface, so it is an error to fix.
+func (c *checker) catalogs(ctx context.Context) error {
+	files, err := c.st.CatalogFiles(ctx)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		err := i18n.CheckFile(n, files[n])
+		var fe *i18n.FileError
+		switch {
+		case errors.As(err, &fe):
+			c.add(n, fe.Line, Error, "this catalog is not used: %s", strings.TrimPrefix(fe.Error(), fmt.Sprintf("%v: %s:%d:%d: ", i18n.ErrCatalog, n, fe.Line, fe.Column)))
+		case err != nil:
+			c.add(n, 0, Error, "this catalog is not used: %s", strings.TrimPrefix(err.Error(), i18n.ErrCatalog.Error()+": "))
+		}
+	}
+	return nil
 }
 
 type checker struct {

@@ -1,14 +1,16 @@
 package site
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
+
 	"golang.org/x/sync/singleflight"
-	"golang.org/x/text/language"
 	"gopkg.in/yaml.v3"
 
 	"github.com/gitwiki/gitwiki/internal/wikipath"
@@ -48,52 +50,12 @@ func (l *Language) UnmarshalYAML(n *yaml.Node) error {
 // view and report walks it.
 const maxLanguages = 200
 
-// NormalizeLang canonicalises a BCP 47 tag ("pt-br" → "pt-BR", "iw" → "he",
-// "en_US" → "en-US"). ok is false for a tag that is malformed, names no
-// known language ("xx") or names none at all ("und").
-func NormalizeLang(s string) (tag string, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 64 {
-		return "", false
-	}
-	t, err := language.BCP47.Parse(s)
-	if err != nil {
-		return "", false
-	}
-	if _, c := t.Base(); c != language.Exact {
-		return "", false
-	}
-	return t.String(), true
-}
+// NormalizeLang canonicalises a BCP 47 tag ("pt-br" → "pt-BR"); ok is
+// false for what is no language tag.
+func NormalizeLang(s string) (tag string, ok bool) { return i18n.NormalizeLang(s) }
 
-// rtlScripts are the ISO 15924 scripts written right to left that a living
-// language uses; x/text infers the script of a bare tag ("ur" → Arab).
-var rtlScripts = map[string]bool{
-	"Arab": true, "Hebr": true, "Thaa": true, "Syrc": true, "Nkoo": true,
-	"Adlm": true, "Rohg": true, "Mand": true, "Samr": true, "Yezi": true, "Mend": true,
-}
-
-// rtlBases answers for tags x/text cannot read, so a wiki that writes its
-// own private tags for, say, Arabic dialects still lays out right to left.
-var rtlBases = map[string]bool{"ar": true, "fa": true, "he": true, "ps": true, "ur": true, "yi": true, "dv": true, "ckb": true, "sd": true, "ug": true}
-
-// Dir is the text direction of a language tag: "rtl" for Arabic, Farsi,
-// Hebrew, Urdu, Pashto, Yiddish, Dhivehi, Sorani, Sindhi, Uyghur and any tag
-// written in a right-to-left script ("ku-Arab"), else "ltr".
-func Dir(tag string) string {
-	t, err := language.BCP47.Parse(strings.TrimSpace(tag))
-	if err != nil {
-		base, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(tag, "_", "-")), "-")
-		if rtlBases[base] {
-			return "rtl"
-		}
-		return "ltr"
-	}
-	if sc, c := t.Script(); c != language.No && rtlScripts[sc.String()] {
-		return "rtl"
-	}
-	return "ltr"
-}
+// Dir is the text direction of a language tag, "rtl" or "ltr".
+func Dir(tag string) string { return i18n.Dir(tag) }
 
 // Language setting errors, reported with wiki.yaml's other problems.
 var errLanguages = errors.New("languages")
@@ -467,4 +429,30 @@ func (s *Site) translations(p *Page) []*Page {
 		}
 	}
 	return out
+}
+
+// FolderLang is the language of a folder under a language's folder; ok is
+// false outside every language folder.
+func (s *Site) FolderLang(name wikipath.Page) (string, bool) {
+	if l := s.l10n.folderOf(name); l != nil {
+		return l.Code, true
+	}
+	return "", false
+}
+
+// CatalogFiles are the interface catalogs the content adds or overrides:
+// the files of _i18n/, by path.
+func (s *Site) CatalogFiles(ctx context.Context) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for path, e := range s.files {
+		if !strings.HasPrefix(path, CatalogDir+"/") || !strings.HasSuffix(path, ".toml") {
+			continue
+		}
+		b, err := s.loader.repo.ReadBlob(ctx, e.Blob, 256<<10)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		out[path] = b
+	}
+	return out, nil
 }

@@ -30,6 +30,7 @@ const MaxPageBytes = 4 << 20
 // Files with a role besides being content.
 const (
 	TemplatesDir = "_templates"
+	CatalogDir   = "_i18n" // extra interface catalogs, one per language
 	SidebarPage  = wikipath.Page("_Sidebar")
 	FooterPage   = wikipath.Page("_Footer")
 )

@@ -1,12 +1,12 @@
 package theme
 
 import (
-	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
@@ -21,19 +21,26 @@ const StaticCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 // static export must be byte-identical whenever and wherever it is built.
 func funcs() template.FuncMap {
 	return template.FuncMap{
-		"date":      formatDate,
+		// Bound to a language by langFuncs; these are never run.
+		"t":         func(string, ...any) string { return "" },
+		"thtml":     func(string, ...any) template.HTML { return "" },
+		"num":       func(int) string { return "" },
+		"date":      func(time.Time) string { return "" },
+		"langIn":    func(string) string { return "" },
+		"script":    func(...string) string { return "" },
+		"timeTag":   func(time.Time) template.HTML { return "" },
+		"rel":       func(href, rel string) i18n.Link { return i18n.Link{Href: href, Rel: rel} },
 		"isotime":   isoTime,
 		"clock":     clock,
 		"days":      groupByDay,
 		"tree":      tree,
-		"langName":  langName,
-		"dir":       textDir,
+		"langName":  i18n.SelfName,
+		"dir":       i18n.Dir,
 		"short":     short,
-		"plural":    plural,
 		"body":      body,
 		"revCard":   revCard,
 		"tagCount":  tagCount,
-		"size":      byteSize,
+		"size":      func(int64) string { return "" },
 		"aria":      fieldAria,
 		"gitReview": gitReview,
 		"proposals": proposalRows,
@@ -42,11 +49,24 @@ func funcs() template.FuncMap {
 	}
 }
 
-func formatDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// langFuncs are the functions that speak a language: messages from its
+// catalog, and dates, numbers and sizes as it writes them.
+func langFuncs(l *i18n.Lang) template.FuncMap {
+	return template.FuncMap{
+		"t":      l.T,
+		"thtml":  l.HTML,
+		"num":    l.Number,
+		"date":   l.Date,
+		"size":   func(n int64) string { return byteSize(l, n) },
+		"langIn": l.Name,
+		"script": l.Script,
+		"timeTag": func(t time.Time) template.HTML {
+			if t.IsZero() {
+				return ""
+			}
+			return template.HTML(`<time datetime="` + isoTime(t) + `">` + template.HTMLEscapeString(l.Date(t)) + `</time>`)
+		},
 	}
-	return t.UTC().Format("2 January 2006")
 }
 
 func isoTime(t time.Time) string {
@@ -147,52 +167,6 @@ func short(rev string) string {
 	return rev
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// languages names a language in itself, so a reader finds their own language
-// in a switcher without reading English.
-var languages = map[string]string{
-	"am": "አማርኛ", "ar": "العربية", "bn": "বাংলা", "de": "Deutsch", "en": "English",
-	"es": "Español", "fa": "فارسی", "fr": "Français", "he": "עברית", "hi": "हिन्दी",
-	"id": "Bahasa Indonesia", "it": "Italiano", "ja": "日本語", "km": "ភាសាខ្មែរ",
-	"ko": "한국어", "ku": "Kurdî", "my": "မြန်မာ", "ne": "नेपाली", "nl": "Nederlands",
-	"pl": "Polski", "ps": "پښتو", "pt": "Português", "pt-br": "Português (Brasil)",
-	"ru": "Русский", "sw": "Kiswahili", "th": "ไทย", "tl": "Tagalog", "tr": "Türkçe",
-	"uk": "Українська", "ur": "اردو", "vi": "Tiếng Việt", "zh": "中文",
-	"zh-hans": "简体中文", "zh-hant": "繁體中文",
-}
-
-func langName(tag string) string {
-	t := strings.ToLower(tag)
-	if n, ok := languages[t]; ok {
-		return n
-	}
-	if i := strings.IndexByte(t, '-'); i > 0 {
-		if n, ok := languages[t[:i]]; ok {
-			return n
-		}
-	}
-	return tag
-}
-
-var rtl = map[string]bool{"ar": true, "fa": true, "he": true, "ps": true, "ur": true, "yi": true, "dv": true, "ckb": true, "sd": true, "ug": true}
-
-func textDir(tag string) string {
-	t := strings.ToLower(tag)
-	if i := strings.IndexByte(t, '-'); i > 0 {
-		t = t[:i]
-	}
-	if rtl[t] {
-		return "rtl"
-	}
-	return "ltr"
-}
-
 // body drops a leading <h1> that repeats the title, because the layout shows
 // the title itself above the page's metadata. The cut is at the first
 // "</h1>" of sanitized HTML, so what remains is still well formed.
@@ -213,22 +187,25 @@ func body(doc *render.Document) template.HTML {
 }
 
 // byteSize writes an upload limit or file size the way people say it.
-func byteSize(n int64) string {
+func byteSize(l *i18n.Lang, n int64) string {
 	const kb, mb = 1 << 10, 1 << 20
 	var v float64
 	var unit string
 	switch {
 	case n < kb:
-		return plural(int(n), "byte", "bytes")
+		return l.T("size.bytes", int(n))
 	case n < mb:
-		v, unit = float64(n)/kb, "KB"
+		v, unit = float64(n)/kb, "size.kb"
 	default:
-		v, unit = float64(n)/mb, "MB"
+		v, unit = float64(n)/mb, "size.mb"
 	}
+	num := strconv.FormatFloat(v, 'f', 1, 64)
 	if v >= 10 || v == float64(int64(v)) {
-		return fmt.Sprintf("%d %s", int64(v+0.5), unit)
+		num = l.Number(int(v + 0.5))
+	} else if strings.Contains(l.Number(1000), ".") {
+		num = strings.Replace(num, ".", ",", 1) // a language writing 1.000 writes 1,5
 	}
-	return strconv.FormatFloat(v, 'f', 1, 64) + " " + unit
+	return l.T(unit, "N", num)
 }
 
 // problemID is the id of a form's problem message, which describes the field

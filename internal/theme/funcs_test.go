@@ -5,14 +5,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/themes"
 )
+
+// defaultLang is the default theme's catalog in one language.
+func defaultLang(tb testing.TB, tag string) *i18n.Lang {
+	tb.Helper()
+	c, err := i18n.Load(themes.FS, "default/i18n")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c.Lang(tag)
+}
 
 func TestDates(t *testing.T) {
 	// A commit made late in the evening west of UTC is shown on its UTC day.
 	d := time.Date(2025, time.March, 1, 22, 30, 0, 0, time.FixedZone("", -5*3600))
-	if got, want := formatDate(d), "2 March 2025"; got != want {
-		t.Errorf("formatDate = %q, want %q", got, want)
+	en := defaultLang(t, "en")
+	if got, want := en.Date(d), "2 March 2025"; got != want {
+		t.Errorf("Date = %q, want %q", got, want)
 	}
 	if got, want := isoTime(d), "2025-03-02T03:30:00Z"; got != want {
 		t.Errorf("isoTime = %q, want %q", got, want)
@@ -20,7 +33,7 @@ func TestDates(t *testing.T) {
 	if got, want := clock(d), "03:30 UTC"; got != want {
 		t.Errorf("clock = %q, want %q", got, want)
 	}
-	if formatDate(time.Time{}) != "" || isoTime(time.Time{}) != "" {
+	if en.Date(time.Time{}) != "" || isoTime(time.Time{}) != "" {
 		t.Error("a zero time must format as empty")
 	}
 }
@@ -30,7 +43,7 @@ func TestGroupByDay(t *testing.T) {
 	if len(days) != 2 || len(days[0].Changes) != 2 || len(days[1].Changes) != 1 {
 		t.Fatalf("got %d days, want 2 (2 changes, then 1)", len(days))
 	}
-	if got := formatDate(days[1].Date); got != "2 March 2025" {
+	if got := defaultLang(t, "en").Date(days[1].Date); got != "2 March 2025" {
 		t.Errorf("second day = %q", got)
 	}
 }
@@ -39,16 +52,16 @@ func TestLanguages(t *testing.T) {
 	tests := []struct{ tag, name, dir string }{
 		{"es", "Español", "ltr"},
 		{"pt-BR", "Português (Brasil)", "ltr"},
-		{"fa-IR", "فارسی", "rtl"},
+		{"fa-IR", "فارسی (ایران)", "rtl"},
 		{"ar", "العربية", "rtl"},
 		{"xx", "xx", "ltr"},
 	}
 	for _, tc := range tests {
-		if got := langName(tc.tag); got != tc.name {
-			t.Errorf("langName(%q) = %q, want %q", tc.tag, got, tc.name)
+		if got := i18n.SelfName(tc.tag); got != tc.name {
+			t.Errorf("SelfName(%q) = %q, want %q", tc.tag, got, tc.name)
 		}
-		if got := textDir(tc.tag); got != tc.dir {
-			t.Errorf("textDir(%q) = %q, want %q", tc.tag, got, tc.dir)
+		if got := i18n.Dir(tc.tag); got != tc.dir {
+			t.Errorf("Dir(%q) = %q, want %q", tc.tag, got, tc.dir)
 		}
 	}
 }
@@ -87,8 +100,9 @@ func TestByteSize(t *testing.T) {
 		{1, "1 byte"}, {900, "900 bytes"}, {1536, "1.5 KB"}, {200 << 10, "200 KB"},
 		{5 << 20, "5 MB"}, {5<<20 + 300<<10, "5.3 MB"}, {25 << 20, "25 MB"},
 	}
+	en := defaultLang(t, "en")
 	for _, tc := range tests {
-		if got := byteSize(tc.n); got != tc.want {
+		if got := byteSize(en, tc.n); got != tc.want {
 			t.Errorf("byteSize(%d) = %q, want %q", tc.n, got, tc.want)
 		}
 	}

@@ -5,16 +5,21 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+
+	"github.com/gitwiki/gitwiki/internal/i18n"
 )
 
 // RenderNav renders the sidebar navigation tree on its own, exactly as the
 // layout does, so a caller that shows one tree on many pages (the static
 // export) renders it once and sets Base.NavHTML. The theme must have the
 // "page" view; "nav-tree" is a partial every view shares.
-func (t *Theme) RenderNav(links Links, items []*NavItem) (template.HTML, error) {
-	tmpl, ok := t.views["page"]
-	if !ok {
-		return "", fmt.Errorf("theme: no view %q", "page")
+func (t *Theme) RenderNav(l *i18n.Lang, links Links, items []*NavItem) (template.HTML, error) {
+	if l == nil {
+		l = t.catalog.Lang(i18n.Source)
+	}
+	tmpl, err := t.view(l, "page")
+	if err != nil {
+		return "", err
 	}
 	var buf bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&buf, "nav-tree", tree(links, items)); err != nil {

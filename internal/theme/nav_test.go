@@ -21,11 +21,11 @@ func TestMarkCurrentMatchesTemplate(t *testing.T) {
 		}
 	}
 	for _, cur := range []wikipath.Page{"Guides/Café & co", "Guides/Backups", "Guides"} {
-		want, err := th.RenderNav(links, tree(cur))
+		want, err := th.RenderNav(nil, links, tree(cur))
 		if err != nil {
 			t.Fatal(err)
 		}
-		plain, _ := th.RenderNav(links, tree(""))
+		plain, _ := th.RenderNav(nil, links, tree(""))
 		got, ok := MarkCurrent(plain, links.Page(cur))
 		if !ok || got != want {
 			t.Errorf("current %q:\ngot  %s\nwant %s", cur, got, want)

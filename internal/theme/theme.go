@@ -17,15 +17,22 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/gitwiki/gitwiki/internal/i18n"
 )
 
 // Theme is a parsed theme. It is immutable after Load and safe for
 // concurrent use.
 type Theme struct {
-	views  map[string]*template.Template
-	assets map[string]*Asset // by hashed name
-	names  map[string]string // source name → hashed name
-	list   []Asset           // sorted by source name
+	// views are the parsed templates, never executed: each language runs
+	// its own clone (langViews), whose message functions speak it.
+	views   map[string]*template.Template
+	catalog *i18n.Catalog
+	mu      sync.Mutex
+	byLang  map[string]map[string]*template.Template // Lang.ID → view → clone
+	assets  map[string]*Asset                        // by hashed name
+	names   map[string]string                        // source name → hashed name
+	list    []Asset                                  // sorted by source name
 }
 
 // Asset is one file from static/, served under its content-hashed name so it
@@ -39,10 +46,11 @@ type Asset struct {
 
 // requiredViews are the views the wiki renders; a theme without one of them
 // fails at Load rather than on the first request that needs it.
-var requiredViews = [...]string{"page", "history", "diff", "pages", "recent", "tags", "search", "error", "check",
+var requiredViews = [...]string{"page", "history", "diff", "pages", "recent", "tags", "search", "error", "check", "translations",
 	"edit", "move", "delete", "proposals", "proposal", "login", "setup"}
 
 const (
+	catalogDir  = "i18n"
 	layoutFile  = "templates/layout.html"
 	partialsDir = "templates/partials"
 	viewsGlob   = "templates/*.html"
@@ -52,15 +60,32 @@ const (
 // "layout", templates/partials/*.html are shared by every view, and every
 // other templates/*.html is a view named after its file that defines
 // "content". For the embedded default use fs.Sub(themes.FS, "default").
-func Load(fsys fs.FS) (*Theme, error) {
+//
+// Its message catalogs are i18n/<tag>.toml; a theme without them uses
+// fallback's (the default theme's), so a custom theme need not translate.
+func Load(fsys fs.FS) (*Theme, error) { return LoadWith(fsys, nil) }
+
+// LoadWith is Load with the catalog a theme without its own falls back to.
+func LoadWith(fsys fs.FS, fallback *i18n.Catalog) (*Theme, error) {
 	t := &Theme{
 		views:  make(map[string]*template.Template),
+		byLang: make(map[string]map[string]*template.Template),
 		assets: make(map[string]*Asset),
 		names:  make(map[string]string),
 	}
 	if err := t.loadTemplates(fsys); err != nil {
 		return nil, fmt.Errorf("load theme: %w", err)
 	}
+	if names, _ := fs.Glob(fsys, catalogDir+"/*.toml"); len(names) > 0 || fallback == nil {
+		c, err := i18n.Load(fsys, catalogDir)
+		if err != nil {
+			return nil, fmt.Errorf("load theme: %w", err)
+		}
+		t.catalog = c
+	} else {
+		t.catalog = fallback
+	}
+
 	if err := t.loadStatic(fsys); err != nil {
 		return nil, fmt.Errorf("load theme: %w", err)
 	}
@@ -218,12 +243,16 @@ func contentType(name string) string {
 	return "application/octet-stream"
 }
 
-// Execute renders view with data. It renders into a buffer first so a
-// template error never leaves half a page on the wire.
+// Catalog is the theme's message catalog.
+func (t *Theme) Catalog() *i18n.Catalog { return t.catalog }
+
+// Execute renders view with data, in the language of data's Base (English
+// without one). It renders into a buffer first so a template error never
+// leaves half a page on the wire.
 func (t *Theme) Execute(w io.Writer, view string, data any) error {
-	tmpl, ok := t.views[view]
-	if !ok {
-		return fmt.Errorf("theme: no view %q", view)
+	tmpl, err := t.view(langOf(data, t.catalog), view)
+	if err != nil {
+		return err
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
@@ -231,13 +260,58 @@ func (t *Theme) Execute(w io.Writer, view string, data any) error {
 	if err := tmpl.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("theme: render %s: %w", view, err)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 
 // bufPool keeps Execute from growing a new buffer for every page, which
 // the static export does thousands of times.
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// langOf is the language a view is written in.
+func langOf(data any, c *i18n.Catalog) *i18n.Lang {
+	if v, ok := data.(interface{ Language() *i18n.Lang }); ok {
+		if l := v.Language(); l != nil {
+			return l
+		}
+	}
+	return c.Lang(i18n.Source)
+}
+
+// view is the template of a view that speaks l, cloned from the parsed one
+// on first use: html/template cannot clone a template that has run, so the
+// parsed ones never run.
+func (t *Theme) view(l *i18n.Lang, view string) (*template.Template, error) {
+	base, ok := t.views[view]
+	if !ok {
+		return nil, fmt.Errorf("theme: no view %q", view)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	byView := t.byLang[l.ID()]
+	if byView == nil {
+		if len(t.byLang) > maxLangClones {
+			t.byLang = map[string]map[string]*template.Template{}
+		}
+		byView = map[string]*template.Template{}
+		t.byLang[l.ID()] = byView
+	}
+	if tmpl, ok := byView[view]; ok {
+		return tmpl, nil
+	}
+	tmpl, err := base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("theme: %s: %w", view, err)
+	}
+	tmpl.Funcs(langFuncs(l))
+	byView[view] = tmpl
+	return tmpl, nil
+}
+
+// maxLangClones bounds the languages (with their catalogs) kept cloned; a
+// wiki that changes its _i18n/ files often would otherwise keep every old
+// catalog's clones.
+const maxLangClones = 64
 
 // HasView reports whether the theme has a view, for optional views a custom
 // theme may add.

@@ -232,8 +232,8 @@ func TestPageVariants(t *testing.T) {
 		{
 			name: "right-to-left page",
 			mode: "server",
-			edit: func(v *PageView) { v.Doc.FrontMatter.Lang = "ar" },
-			want: []string{`lang="ar" dir="rtl"`},
+			edit: func(v *PageView) { v.I18n = defaultLang(t, "ar") },
+			want: []string{`<html lang="ar" dir="rtl">`},
 		},
 	}
 	for _, tc := range tests {
@@ -441,6 +441,7 @@ func TestLoadRejectsBrokenThemes(t *testing.T) {
 			"templates/partials/bits.html": {Data: []byte(`{{define "bit"}}x{{end}}`)},
 			"static/style.css":             {Data: []byte(`body{}`)},
 			"static/.DS_Store":             {Data: []byte(`junk`)},
+			"i18n/en.toml":                 {Data: []byte("[edit]\nsave = \"Save\"\n")},
 		}
 		for _, v := range requiredViews {
 			m["templates/"+v+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{template "bit"}}{{end}}`)}
@@ -465,6 +466,11 @@ func TestLoadRejectsBrokenThemes(t *testing.T) {
 		{"syntax error", func(m fstest.MapFS) { m["templates/page.html"].Data = []byte(`{{define "content"}}{{if}}{{end}}`) }, "page.html"},
 		{"no content", func(m fstest.MapFS) { m["templates/search.html"].Data = []byte(`hello`) }, `does not define "content"`},
 		{"unknown function", func(m fstest.MapFS) { m["templates/partials/bits.html"].Data = []byte(`{{nope}}`) }, "nope"},
+		{"broken catalog", func(m fstest.MapFS) {
+			m["i18n/es.toml"] = &fstest.MapFile{Data: []byte("[edit]\nsave = \"Guardar\"\ncancel = \n")}
+		}, "i18n/es.toml:3"},
+		{"catalog named badly", func(m fstest.MapFS) { m["i18n/spanish.toml"] = &fstest.MapFile{Data: []byte("")} }, "spanish.toml"},
+		{"no English catalog", func(m fstest.MapFS) { delete(m, "i18n/en.toml"); m["i18n/es.toml"] = &fstest.MapFile{Data: []byte("")} }, "en.toml"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

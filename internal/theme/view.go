@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"time"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
+
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
@@ -58,6 +60,14 @@ const (
 	ActionProposals     Action = "proposals"
 	ActionProposalsFeed Action = "proposals-feed"
 	ActionCheck         Action = "check" // the link and page report, for maintainers
+	// ActionTranslations is the report of translations behind their source.
+	ActionTranslations Action = "translations"
+	// ActionTranslate (page) opens the editor for a new translation of the
+	// page; the template adds ?lang=. The export has none.
+	ActionTranslate Action = "translate"
+	// ActionLang is the target of the interface-language picker, a POST
+	// form that sets a cookie. The export has none.
+	ActionLang Action = "lang"
 
 	// Account actions; logout is a POST form. The export has none.
 	ActionLogin  Action = "login"
@@ -72,7 +82,7 @@ const (
 // Actions lists every action, for tests of templates and link schemes.
 var Actions = []Action{ActionEdit, ActionHistory, ActionRaw, ActionDiff, ActionMove, ActionDelete, ActionPreview, ActionNew,
 	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionFeed, ActionTags, ActionProposals, ActionProposalsFeed, ActionCheck,
-	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex}
+	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex, ActionTranslations, ActionTranslate, ActionLang}
 
 // Site is the part of wiki.yaml a template shows.
 type Site struct {
@@ -83,6 +93,9 @@ type Site struct {
 	LicenseURL  string
 	Footer      string // wiki.yaml footer: one line of plain text
 	Revision    string // short commit id of what is shown
+	// Multilingual is set when the wiki is written in more than one
+	// language: the footer links the translations report.
+	Multilingual bool
 }
 
 // NavItem is one node of the sidebar tree.
@@ -117,9 +130,19 @@ type Change struct {
 
 // Base is shared by every view.
 type Base struct {
-	Site  Site
-	Links Links
-	Nav   []*NavItem
+	// I18n is the language the view is written in: the page's, or the
+	// reader's choice. Templates translate with it (t, date, num); <html
+	// lang dir> follow it.
+	I18n *i18n.Lang
+	// Picker lists the interface languages a reader can choose, on views
+	// whose language follows the reader's choice (search, all pages, a
+	// new page's editor); empty on a page, which speaks its own. Chosen is
+	// the reader's choice ("" for their browser's).
+	Picker []LangOption
+	Chosen string
+	Site   Site
+	Links  Links
+	Nav    []*NavItem
 	// NavHTML, when set, is shown instead of rendering Nav: a caller that
 	// shows the same tree on many pages renders it once with RenderNav.
 	NavHTML template.HTML
@@ -136,7 +159,19 @@ type Base struct {
 	// in a role="status" banner, e.g. "Your change was published." after a
 	// redirect with ?saved=1. Plain text; "" shows nothing.
 	Notice string
+	// Here is this view's address, for forms that come back to it (the
+	// language picker); "" in the export.
+	Here string
 }
+
+// LangOption is one language of the interface-language picker.
+type LangOption struct {
+	Tag      string
+	Selected bool
+}
+
+// Language is the view's language, for Execute.
+func (b *Base) Language() *i18n.Lang { return b.I18n }
 
 // PageView shows one page.
 type PageView struct {
@@ -150,6 +185,49 @@ type PageView struct {
 	Backlinks    []PageRef
 	Children     []PageRef // pages in this folder, for folder pages
 	Translations []Translation
+	// Translation is how this page stands as a translation of its source;
+	// nil on a source page and on pages without translations.
+	Translation *TranslationState
+	// Untranslated are the wiki's languages this page has no translation
+	// into, to offer "Translate into …" links.
+	Untranslated []string
+}
+
+// TranslationState is a translation compared with its source page.
+type TranslationState struct {
+	Source     PageRef
+	SourceLang string
+	Outdated   bool
+	// DiffURL shows what the source changed since the revision the
+	// translation follows; "" when unknown or in the export.
+	DiffURL                 string
+	Commits, Added, Deleted int
+	// Problem says why translationOf was set aside, for maintainers.
+	Problem string
+}
+
+// TranslationsView is the report of every language's translations.
+type TranslationsView struct {
+	Base
+	SourceLang string
+	Languages  []LanguageTranslations
+	Findings   []CheckItem
+}
+
+// LanguageTranslations is one language's column of the report.
+type LanguageTranslations struct {
+	Lang                        string
+	UpToDate, Outdated, Missing []TranslationRow
+}
+
+// TranslationRow is one source page and its translation into a language.
+type TranslationRow struct {
+	Source      PageRef
+	Translation PageRef // zero when missing
+	Commits     int
+	Added       int
+	Deleted     int
+	DiffURL     string // what the translation lacks, when outdated
 }
 
 // TOCItem is a nested table of contents entry.

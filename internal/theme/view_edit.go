@@ -46,6 +46,23 @@ type EditView struct {
 	Accept      string // the file input's accept attribute
 	// Merge conflict resolution of a proposal (form posts to the proposal's merge action).
 	Resolving int
+	// Translating is set when the page is a translation: new (the text
+	// starts as the source's) or existing (the translator may mark it up
+	// to date with the source's current revision).
+	Translating *EditTranslation
+}
+
+// EditTranslation is what the editor says about a translation.
+type EditTranslation struct {
+	Source     PageRef
+	SourceLang string
+	Lang       string
+	New        bool
+	// Rev is the source's last change; ticking "up to date" saves it as
+	// translationOf. Following is the revision the page follows now.
+	Rev, Following string
+	Outdated       bool
+	CaughtUp       bool // the box is ticked
 }
 
 // EditConflict explains a conflict: the person's edit overlaps a change

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/gitwiki/gitwiki/internal/i18n"
 )
 
 // Sentinel errors. Errors returned by Store wrap one of them with a sentence
@@ -34,14 +36,45 @@ var (
 // errors.Is finds the sentinel.
 type reasonError struct {
 	kind   error
+	key    string
+	args   []any
 	reason string
 }
 
 func (e *reasonError) Error() string { return e.reason }
 func (e *reasonError) Unwrap() error { return e.kind }
 
-func invalid(format string, a ...any) error {
-	return &reasonError{ErrInvalid, fmt.Sprintf(format, a...)}
+// Say is the refusal in the catalog's words, for the web.
+func (e *reasonError) Say() (string, []any, string) {
+	if e.key == "" {
+		return "", nil, e.reason
+	}
+	return "account." + e.key, e.args, e.reason
+}
+
+// reasons are the English of every refusal by key; the theme's catalog
+// says the same as account.<key> (a test holds them equal).
+var reasons = map[string]string{
+	"name_empty":     "A user name cannot be empty.",
+	"name_too_long":  "A user name can have at most {{.N}} characters.",
+	"name_chars":     "A user name may only contain letters a–z, digits, dots, underscores and hyphens.",
+	"name_start":     "A user name must start with a letter or a digit.",
+	"password_short": "A password needs at least {{.N}} characters.",
+	"password_long":  "A password can have at most {{.N}} bytes.",
+	"exists":         "There is already a user called “{{.Name}}”.",
+}
+
+// Messages are the English refusals by catalog key, for that test.
+func Messages() map[string]string {
+	out := make(map[string]string, len(reasons))
+	for k, v := range reasons {
+		out["account."+k] = v
+	}
+	return out
+}
+
+func invalid(key string, args ...any) error {
+	return &reasonError{kind: ErrInvalid, key: key, args: args, reason: i18n.Fill(reasons[key], args...)}
 }
 
 // Limits on names and passwords.
@@ -131,20 +164,20 @@ func mapKey(name string) string { return strings.ToLower(name) }
 // ValidName reports why name cannot be an account name, or nil.
 func ValidName(name string) error {
 	if name == "" {
-		return invalid("a user name cannot be empty")
+		return invalid("name_empty")
 	}
 	if len(name) > MaxNameLen {
-		return invalid("a user name can have at most %d characters", MaxNameLen)
+		return invalid("name_too_long", "N", MaxNameLen)
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-'
 		if !ok {
-			return invalid("a user name may only contain letters a–z, digits, dots, underscores and hyphens")
+			return invalid("name_chars")
 		}
 	}
 	if c := name[0]; c == '.' || c == '_' || c == '-' {
-		return invalid("a user name must start with a letter or a digit")
+		return invalid("name_start")
 	}
 	return nil
 }
@@ -152,10 +185,10 @@ func ValidName(name string) error {
 // ValidPassword reports why password cannot be used, or nil.
 func ValidPassword(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordChars {
-		return invalid("a password needs at least %d characters", MinPasswordChars)
+		return invalid("password_short", "N", MinPasswordChars)
 	}
 	if len(password) > MaxPasswordBytes {
-		return invalid("a password can have at most %d bytes", MaxPasswordBytes)
+		return invalid("password_long", "N", MaxPasswordBytes)
 	}
 	return nil
 }
@@ -189,11 +222,11 @@ func (s *Store) Add(name, password string, maintainer bool) error {
 }
 
 func exists(name string) error {
-	return &reasonError{ErrExists, fmt.Sprintf("there is already a user called %q", name)}
+	return &reasonError{kind: ErrExists, key: "exists", args: []any{"Name", name}, reason: i18n.Fill(reasons["exists"], "Name", name)}
 }
 
 func notFound(name string) error {
-	return &reasonError{ErrNotFound, fmt.Sprintf("there is no user called %q", name)}
+	return &reasonError{kind: ErrNotFound, reason: fmt.Sprintf("there is no user called %q", name)}
 }
 
 // Remove deletes an account; its sessions end with it.

@@ -96,12 +96,14 @@ func templateText(r *http.Request, st *site.Site, tmpl string) (text, name strin
 
 // editView fills what every editor shows.
 func (s *Server) editView(r *http.Request, st *site.Site, name wikipath.Page) *theme.EditView {
-	title := "Edit " + name.Title()
-	if name == "" {
-		title = "New page"
+	b := s.baseT(r, st, name, "title.edit", "Title", name.Title())
+	if p, ok := st.Page(name); ok {
+		b.Title = b.I18n.T("title.edit", "Title", p.Title)
+	} else if name == "" {
+		b.Title = b.I18n.T("title.new")
 	}
 	v := &theme.EditView{
-		Base:       s.base(r, st, title, name),
+		Base:       b,
 		Page:       name,
 		Policy:     st.Settings.EditPolicy,
 		Maintainer: s.isMaintainer(r),
@@ -115,5 +117,34 @@ func (s *Server) editView(r *http.Request, st *site.Site, name wikipath.Page) *t
 			v.Templates = append(v.Templates, theme.PageRef{Title: p.Title, Page: p.Name})
 		}
 	}
+	v.Translating = editTranslation(r, st, name)
 	return v
+}
+
+// editTranslation is what the editor says about a translation: for one
+// that exists, the source revision it could be marked up to date with; for
+// a new one (the form carries translate_from), which page it translates.
+func editTranslation(r *http.Request, st *site.Site, name wikipath.Page) *theme.EditTranslation {
+	if p, ok := st.Page(name); ok {
+		state, err := st.TranslationStatus(r.Context(), p)
+		if err != nil || state.Self == nil {
+			return nil
+		}
+		t := state.Self
+		return &theme.EditTranslation{
+			Source: theme.PageRef{Title: state.Source.Title, Page: state.Source.Name}, SourceLang: state.SourceLang, Lang: t.Lang,
+			Rev: t.To.String(), Following: t.From.String(), Outdated: t.Status == site.Outdated,
+			CaughtUp: r.Method == http.MethodPost && r.PostFormValue("translation_of") == t.To.String(),
+		}
+	}
+	from, err := wikipath.Parse(r.PostFormValue("translate_from"))
+	if err != nil || r.Method != http.MethodPost {
+		return nil
+	}
+	src, ok := st.Page(from)
+	if !ok {
+		return nil
+	}
+	lang, _ := site.NormalizeLang(r.PostFormValue("translate_lang"))
+	return &theme.EditTranslation{Source: theme.PageRef{Title: src.Title, Page: src.Name}, SourceLang: st.Lang(src), Lang: lang, New: true}
 }

@@ -78,6 +78,7 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 		Page: name, Title: v.PageTitle, Content: v.Content, Summary: v.Summary, Base: v.BaseRev,
 		Name: v.Name, Email: v.Email, Uploads: uploads, Propose: v.Propose,
 		Proposal: v.Proposal, Token: v.Token, Cleaned: r.FormValue("cleaned") != "",
+		TranslationOf: caughtUp(v),
 	}, s.who(r))
 	if err != nil {
 		return editRefused(v, err)

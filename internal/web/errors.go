@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/review"
@@ -44,22 +45,48 @@ var (
 	errBadRevisionField = errors.New("the form names a revision that is not a commit id")
 )
 
-// notFoundError is a 404 with a sentence about what is missing.
-type notFoundError struct{ message string }
+// notFoundError is a 404 with a sentence about what is missing: a key of
+// the catalog's error texts, with its arguments.
+type notFoundError struct {
+	key  string
+	args []any
+}
 
-func (e *notFoundError) Error() string { return e.message }
+func (e *notFoundError) Error() string { return "not found: " + e.key }
 func (e *notFoundError) Unwrap() error { return store.ErrNotFound }
 
-func errNotFound(msg string) error { return &notFoundError{msg} }
+// errNotFound is a 404 saying error.<key>.text, with name-value args.
+func errNotFound(key string, args ...any) error { return &notFoundError{key, args} }
 
 // errAccountsOff answers the account pages of a wiki without accounts.
-var errAccountsOff = errNotFound("There is no page at this address.")
+var errAccountsOff = errNotFound("no_page")
 
-// answer is what a reader is told about an error.
+// answer is what a reader is told about an error: error.<id>.title and
+// .text from the catalog, in the reader's language. A domain error that
+// says why itself (a Sayer) is told in its own words instead of .text.
 type answer struct {
-	status           int
-	heading, message string
-	field            string // the form field at fault, if any
+	status int
+	id     string
+	field  string // the form field at fault, if any
+	text   string // the key of the text, when not error.<id>.text
+	args   []any
+	say    i18n.Sayer
+	quiet  bool // the view explains it (an edit conflict): no text
+}
+
+// words are the heading and message of a in l's language.
+func (a answer) words(l *i18n.Lang) (heading, message string) {
+	heading = l.T("error." + a.id + ".title")
+	switch {
+	case a.quiet:
+	case a.say != nil:
+		message = l.Say(a.say)
+	case a.text != "":
+		message = l.T(a.text, a.args...)
+	default:
+		message = l.T("error." + a.id + ".text")
+	}
+	return heading, message
 }
 
 // statuses maps the kinds of refusal the domain packages return.
@@ -78,45 +105,44 @@ var sentinels = []struct {
 	err error
 	answer
 }{
-	{review.ErrNotFound, answer{http.StatusNotFound, "No such proposal", "There is no proposal with this number. It may have been numbered differently, or the link is incomplete.", ""}},
-	{errBadSetupToken, answer{http.StatusForbidden, "This setup link is not valid", "Use the whole link the server printed when it started, or create the first maintainer on the server with: gitwiki user add NAME --maintainer.", ""}},
-	{store.ErrNotFound, answer{http.StatusNotFound, "Not found", "There is nothing at this address in the wiki, at least not at this revision.", ""}},
-	{store.ErrBadRevision, answer{http.StatusBadRequest, "Invalid revision", "The revision in this address is not a commit id or branch name.", ""}},
-	{store.ErrTooLarge, answer{http.StatusRequestEntityTooLarge, "Too large", "This file is too large to be shown.", ""}},
-	{search.ErrBadQuery, answer{http.StatusBadRequest, "Search not understood", "", ""}},
-	{pages.ErrEditingClosed, answer{http.StatusForbidden, "Editing is closed", "This wiki is read-only at the moment: its maintainers have closed editing.", ""}},
-	{pages.ErrCheckedOut, answer{http.StatusForbidden, "Editing on the web is off", "This wiki is served from a git working copy, and a web edit would be undone by the next commit made there. Its maintainers can turn editing on by serving a bare clone of the repository instead.", ""}},
-	{pages.ErrNoProposals, answer{http.StatusForbidden, "Proposals are off", "This wiki does not take proposals, so this change cannot be saved.", ""}},
-	{pages.ErrBusy, answer{http.StatusServiceUnavailable, "The wiki is busy", "The wiki is very busy and could not save this. Nothing was lost: please save again.", ""}},
-	{review.ErrClosed, answer{http.StatusConflict, "Already decided", "This proposal has been merged or rejected already, so it cannot be changed.", ""}},
-	{review.ErrBadToken, answer{http.StatusForbidden, "Not your proposal", "This link does not allow revising the proposal. Use the private link you were given when you proposed it.", ""}},
-	{review.ErrEmptyText, answer{http.StatusBadRequest, "Empty comment", "The comment is empty or too long (at most 20,000 characters).", ""}},
-	{review.ErrChanged, answer{http.StatusConflict, "Revised meanwhile", "The contributor revised this proposal after you loaded it, so it was not merged. Review the new version below, then merge again.", ""}},
-	{users.ErrBusy, answer{http.StatusServiceUnavailable, "Please try again", "Many people are logging in at this moment. Please try again in a minute.", ""}},
-	{users.ErrBadCredentials, answer{http.StatusUnauthorized, "Not logged in", "Wrong name or password.", ""}},
-	{errMaintainersOnly, answer{http.StatusForbidden, "Not allowed", "Only maintainers can do this. Log in first.", ""}},
-	{errTooManyWrites, answer{http.StatusTooManyRequests, "Please wait", "You have saved many changes in a short time. Nothing was lost: wait a few minutes and save again.", ""}},
-	{errTooManyPreviews, answer{http.StatusTooManyRequests, "Please wait", "You have asked for many previews in a short time. Your text is kept: wait a minute, then preview again.", ""}},
-	{render.ErrBusy, answer{http.StatusServiceUnavailable, "The wiki is busy", "The wiki is showing many pages at this moment. Nothing was lost: please try again in a moment.", ""}},
-	{render.ErrTooComplex, answer{http.StatusUnprocessableEntity, "Too complex to show", "This text takes too long to show: it may hold very long runs of brackets or emphasis marks. Shorten those runs and try again.", "content"}},
-	{errTooManyLogins, answer{http.StatusTooManyRequests, "Please wait", "Too many failed attempts to log in. Wait a minute, then try again.", ""}},
-	{errBusyFiles, answer{http.StatusServiceUnavailable, "Please try again", "Many large files are being sent at this moment. Please try again in a minute.", ""}},
-	{errHoneypot, answer{http.StatusBadRequest, "Not saved", "The form was filled in by software, so it was not saved. If you are a person, clear the field labelled “Leave this empty” and try again.", ""}},
-	{errBadForm, answer{http.StatusBadRequest, "Bad request", "The form could not be read. Reload the page and try again.", ""}},
-	{users.ErrInvalid, answer{http.StatusBadRequest, "Not accepted", "", ""}},
-	{users.ErrExists, answer{http.StatusBadRequest, "Not accepted", "", ""}},
-	{errBadRevisionField, answer{http.StatusBadRequest, "Bad request", "The form names a revision that is not a commit id. Reload the page and try again.", ""}},
-	{errNoPageName, answer{http.StatusBadRequest, "Not saved", "Give the new page a name, such as Guides/My-new-page.", "path"}},
-	{errTooManyFiles, answer{http.StatusBadRequest, "Not saved", "At most three files can be attached to one edit.", "attachment"}},
-	{errDamagedUpload, answer{http.StatusBadRequest, "Not saved", "An attached file was damaged in the form. Please attach it again.", "attachment"}},
-	{errPasswordsDiffer, answer{http.StatusBadRequest, "Passwords differ", "The two passwords are not the same.", ""}},
-	{site.ErrLoadPanic, answer{http.StatusInternalServerError, "Something went wrong", serverFault, ""}},
+	{review.ErrNotFound, answer{status: http.StatusNotFound, id: "no_proposal"}},
+	{errBadSetupToken, answer{status: http.StatusForbidden, id: "bad_setup_token"}},
+	{store.ErrNotFound, answer{status: http.StatusNotFound, id: "not_found"}},
+	{store.ErrBadRevision, answer{status: http.StatusBadRequest, id: "bad_revision"}},
+	{store.ErrTooLarge, answer{status: http.StatusRequestEntityTooLarge, id: "file_too_large"}},
+	{search.ErrBadQuery, answer{status: http.StatusBadRequest, id: "bad_query"}},
+	{pages.ErrEditingClosed, answer{status: http.StatusForbidden, id: "editing_closed"}},
+	{pages.ErrCheckedOut, answer{status: http.StatusForbidden, id: "checked_out"}},
+	{pages.ErrNoProposals, answer{status: http.StatusForbidden, id: "no_proposals"}},
+	{pages.ErrBusy, answer{status: http.StatusServiceUnavailable, id: "busy_save"}},
+	{review.ErrClosed, answer{status: http.StatusConflict, id: "decided"}},
+	{review.ErrBadToken, answer{status: http.StatusForbidden, id: "bad_token"}},
+	{review.ErrEmptyText, answer{status: http.StatusBadRequest, id: "empty_comment"}},
+	{review.ErrChanged, answer{status: http.StatusConflict, id: "revised"}},
+	{users.ErrBusy, answer{status: http.StatusServiceUnavailable, id: "busy_login"}},
+	{users.ErrBadCredentials, answer{status: http.StatusUnauthorized, id: "bad_credentials"}},
+	{errMaintainersOnly, answer{status: http.StatusForbidden, id: "maintainers_only"}},
+	{errTooManyWrites, answer{status: http.StatusTooManyRequests, id: "too_many_writes"}},
+	{errTooManyPreviews, answer{status: http.StatusTooManyRequests, id: "too_many_previews"}},
+	{render.ErrBusy, answer{status: http.StatusServiceUnavailable, id: "busy_render"}},
+	{render.ErrTooComplex, answer{status: http.StatusUnprocessableEntity, id: "too_complex", field: "content"}},
+	{errTooManyLogins, answer{status: http.StatusTooManyRequests, id: "too_many_logins"}},
+	{errBusyFiles, answer{status: http.StatusServiceUnavailable, id: "busy_files"}},
+	{errHoneypot, answer{status: http.StatusBadRequest, id: "honeypot"}},
+	{errBadForm, answer{status: http.StatusBadRequest, id: "bad_form"}},
+	{users.ErrInvalid, answer{status: http.StatusBadRequest, id: "not_accepted"}},
+	{users.ErrExists, answer{status: http.StatusBadRequest, id: "not_accepted"}},
+	{errBadRevisionField, answer{status: http.StatusBadRequest, id: "bad_revision_field"}},
+	{errNoPageName, answer{status: http.StatusBadRequest, id: "no_page_name", field: "path"}},
+	{errTooManyFiles, answer{status: http.StatusBadRequest, id: "too_many_files", field: "attachment"}},
+	{errDamagedUpload, answer{status: http.StatusBadRequest, id: "damaged_upload", field: "attachment"}},
+	{errPasswordsDiffer, answer{status: http.StatusBadRequest, id: "passwords_differ"}},
+	{site.ErrLoadPanic, answer{status: http.StatusInternalServerError, id: "fault"}},
 }
 
-const (
-	serverFault = "Something went wrong on our side. The error has been logged; please try again later."
-	formFault   = "Something went wrong on our side, and this was not saved. Everything you sent is kept below: copy your text somewhere safe, then try again in a while."
-)
+// serverFault is the answer when even the error page cannot be rendered,
+// so it cannot be translated either.
+const serverFault = "Something went wrong on our side. The error has been logged; please try again later."
 
 // classify maps an error to what the reader is told. Only unexpected errors
 // become a 500, and only those are logged in detail.
@@ -130,38 +156,39 @@ func classify(err error) answer {
 		mc  *review.MergeConflict
 		un  *review.Unresolved
 		mbe *http.MaxBytesError
+		say i18n.Sayer
 	)
 	switch {
 	case errors.As(err, &nf):
-		return answer{http.StatusNotFound, "Not found", nf.message, ""}
+		return answer{status: http.StatusNotFound, id: "not_found", text: "error." + nf.key + ".text", args: nf.args}
 	case errors.As(err, &pe):
-		return answer{http.StatusBadRequest, "Invalid address", "This address cannot be a wiki page: " + pe.Reason + ".", "path"}
+		return answer{status: http.StatusBadRequest, id: "invalid_address", field: "path", text: "error.invalid_address.text", args: []any{"Reason", pe}}
 	case errors.As(err, &pr):
-		return answer{kindStatus[pr.Kind], "Not saved", pr.Reason, pr.Field}
+		return answer{status: kindStatus[pr.Kind], id: "not_saved", field: pr.Field, say: pr}
 	case errors.As(err, &cl):
-		return answer{http.StatusUnprocessableEntity, "Check the text", "Some HTML in your text is not allowed on this wiki and was removed (see the list below). Check the text and save again.", "content"}
+		return answer{status: http.StatusUnprocessableEntity, id: "cleaned", field: "content"}
 	case errors.As(err, &cf):
-		return answer{http.StatusConflict, "Edit conflict", "", "content"}
+		return answer{status: http.StatusConflict, id: "conflict", field: "content", quiet: true}
 	case errors.As(err, &un):
-		return answer{http.StatusConflict, "Conflict markers left", sentence(err), "content"}
+		return answer{status: http.StatusConflict, id: "unresolved", field: "content", text: "problem.conflict_markers"}
 	case errors.As(err, &mc):
-		return answer{http.StatusConflict, "Merge conflict", "This proposal changes lines that were also changed on the main branch since it was made. Resolve each file below, then merge.", ""}
+		return answer{status: http.StatusConflict, id: "merge_conflict"}
 	case errors.As(err, &mbe):
-		return answer{http.StatusRequestEntityTooLarge, "Too large", "What you sent is larger than the wiki accepts. Pages are limited to 1 MB of text and files to 10 MB each.", ""}
+		return answer{status: http.StatusRequestEntityTooLarge, id: "too_large"}
 	}
 	for _, s := range sentinels {
 		if errors.Is(err, s.err) {
 			a := s.answer
-			if a.message == "" {
-				a.message = sentence(err)
+			if errors.As(err, &say) {
+				a.say = say
 			}
 			return a
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return answer{http.StatusServiceUnavailable, "Too slow", "The wiki took too long to answer. Please try again.", ""}
+		return answer{status: http.StatusServiceUnavailable, id: "too_slow"}
 	}
-	return answer{http.StatusInternalServerError, "Something went wrong", serverFault, ""}
+	return answer{status: http.StatusInternalServerError, id: "fault"}
 }
 
 // formError shows a form again, with everything the person sent, and the
@@ -197,26 +224,40 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	// person typed is never lost to an error page.
 	var fe *formError
 	if errors.As(err, &fe) {
+		l := s.formLang(r, fe.data)
+		_, msg := a.words(l)
 		if a.status >= 500 {
-			a.message = formFault
+			msg = l.T("error.form_fault.text")
 		}
-		fe.set(a.field, a.message)
+		fe.set(a.field, msg)
 		s.render(w, r, a.status, fe.view, fe.data)
 		return
 	}
-	s.renderError(w, r, &theme.ErrorView{Status: a.status, Heading: a.heading, Message: a.message})
+	s.renderAnswer(w, r, a)
 }
 
-// renderError shows an error page in the wiki's chrome when the head can be
-// read, and as plain text when even that fails.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *theme.ErrorView) {
+// formLang is the language of a form shown again: its view's.
+func (s *Server) formLang(r *http.Request, data any) *i18n.Lang {
+	if v, ok := data.(interface{ Language() *i18n.Lang }); ok && v.Language() != nil {
+		return v.Language()
+	}
+	return s.theme.Catalog().Lang(s.theme.Catalog().Choose(readerChoice(r), r.Header.Get("Accept-Language"), ""))
+}
+
+// renderAnswer shows an error page in the wiki's chrome, in the reader's
+// language, when the head can be read, and as plain text when even that
+// fails.
+func (s *Server) renderAnswer(w http.ResponseWriter, r *http.Request, a answer) {
 	w.Header().Set("Cache-Control", "no-store")
 	st, err := s.loader.Head(r.Context())
 	if err != nil {
-		http.Error(w, v.Message, v.Status)
+		http.Error(w, serverFault, a.status)
 		return
 	}
-	v.Base = s.base(r, st, v.Heading, "")
+	v := &theme.ErrorView{Status: a.status}
+	v.Base = s.base(r, st, "", "")
+	v.Heading, v.Message = a.words(v.I18n)
+	v.Title = v.Heading
 	v.NoIndex = true
 	s.render(w, r, v.Status, "error", v)
 }

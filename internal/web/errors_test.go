@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/review"
@@ -16,6 +17,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/users"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
+	"github.com/gitwiki/gitwiki/themes"
 )
 
 // TestErrorStatuses maps every domain sentinel and error type to the status
@@ -77,17 +79,27 @@ func TestErrorStatuses(t *testing.T) {
 		{errDamagedUpload, 400},
 		{errAccountsOff, 404},
 		{errSetupDone, 404},
-		{errNotFound("x"), 404},
+		{errNotFound("no_page_named", "Name", "x"), 404},
 		{context.DeadlineExceeded, 503},
 		{errors.New("disk on fire"), 500},
 	}
+	cat, err := i18n.Load(themes.FS, "default/i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range cases {
 		for _, err := range []error{tc.err, wrap(tc.err), &formError{err: wrap(tc.err)}} {
-			if got := classify(err); got.status != tc.want {
+			got := classify(err)
+			if got.status != tc.want {
 				t.Errorf("%T %v: status %d, want %d", err, err, got.status, tc.want)
 			}
-			if got := classify(err); got.message == "" && tc.want != 409 {
-				t.Errorf("%v: no message for the reader", err)
+			// Every language says something: no key is shown, and none is
+			// missing (the catalog test checks that each is translated).
+			for _, tag := range cat.Languages() {
+				heading, message := got.words(cat.Lang(tag))
+				if heading == "" || message == "" && !got.quiet {
+					t.Errorf("%v in %s: heading %q, message %q", err, tag, heading, message)
+				}
 			}
 		}
 	}

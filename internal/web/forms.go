@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/gitwiki/gitwiki/internal/theme"
 )
 
 // parseForm reads urlencoded and multipart bodies alike; a body over the
@@ -75,4 +77,13 @@ func (s *Server) proposalURL(id int, token string, opened bool) string {
 		u += "?" + strings.Join(q, "&")
 	}
 	return u
+}
+
+// caughtUp is the source revision a translator marked their translation
+// up to date with, "" when they did not tick the box.
+func caughtUp(v *theme.EditView) string {
+	if t := v.Translating; t != nil && !t.New && t.CaughtUp {
+		return t.Rev
+	}
+	return ""
 }

@@ -44,8 +44,13 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 	case theme.ActionHome:
 		return l.Page(wikipath.Root)
 	case theme.ActionPages, theme.ActionRecent, theme.ActionSearch, theme.ActionFeed, theme.ActionTags,
-		theme.ActionProposals, theme.ActionProposalsFeed, theme.ActionNew, theme.ActionCheck:
+		theme.ActionProposals, theme.ActionProposalsFeed, theme.ActionNew, theme.ActionCheck, theme.ActionTranslations, theme.ActionLang:
 		return l.s.urlFor(string(a))
+	case theme.ActionTranslate:
+		if l.policy == site.PolicyClosed {
+			return ""
+		}
+		return l.s.urlFor(string(a), "page", string(p))
 	case theme.ActionPreview:
 		u := l.s.urlFor(string(a))
 		if p != "" {

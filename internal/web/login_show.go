@@ -26,7 +26,7 @@ func (s *Server) loginView(r *http.Request, v *theme.LoginView) (*theme.LoginVie
 	if err != nil {
 		return nil, err
 	}
-	v.Base = s.base(r, st, "Log in", "")
+	v.Base = s.baseT(r, st, "", "title.login")
 	v.NoIndex = true
 	return v, nil
 }

@@ -37,7 +37,7 @@ func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if toFile == "" && from.IsZero() {
-		return errNotFound("There is no page called “" + string(name) + "” at this revision, so there is nothing to compare.")
+		return errNotFound("no_page_to_compare", "Name", string(name))
 	}
 	fromText := ""
 	if !from.IsZero() {
@@ -53,7 +53,7 @@ func (s *Server) pageDiff(w http.ResponseWriter, r *http.Request) error {
 		title = p.Title
 	}
 	v := &theme.DiffView{
-		Base:    s.base(r, head, "Changes to "+title, name),
+		Base:    s.baseT(r, head, name, "title.diff", "Title", title),
 		Page:    name,
 		Unified: q.Get("view") == "unified",
 		Same:    fromText == toText,

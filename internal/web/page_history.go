@@ -22,7 +22,7 @@ func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, ok := st.Page(name)
 	if !ok {
-		return errNotFound("There is no page called “" + string(name) + "”, so it has no history.")
+		return errNotFound("no_history", "Name", string(name))
 	}
 	if notModified(w, r, s.etag(r, "history", st.Commit.String(), string(name), rev)) {
 		return nil
@@ -31,7 +31,7 @@ func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := &theme.HistoryView{Base: s.base(r, st, "History of "+p.Title, name), Page: name}
+	v := &theme.HistoryView{Base: s.baseT(r, st, name, "title.history", "Title", p.Title), Page: name}
 	v.NoIndex = true
 	for _, c := range commits {
 		v.Entries = append(v.Entries, *present.Change(c))

@@ -40,14 +40,14 @@ func (s *Server) moveView(r *http.Request) (*theme.MoveView, error) {
 	}
 	p, ok := st.Page(name)
 	if !ok {
-		return nil, errNotFound("There is no page called “" + string(name) + "”.")
+		return nil, errNotFound("no_page_named", "Name", string(name))
 	}
-	verb := "Move "
+	key := "title.move"
 	if moveAction(r) == "delete" {
-		verb = "Delete "
+		key = "title.delete"
 	}
 	v := &theme.MoveView{
-		Base:       s.base(r, st, verb+p.Title, name),
+		Base:       s.baseT(r, st, name, key, "Title", p.Title),
 		Page:       name,
 		PageTitle:  p.Title,
 		NewPath:    string(name),

@@ -16,7 +16,7 @@ func (s *Server) pageRaw(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, ok := st.Page(name)
 	if !ok {
-		return errNotFound("There is no page called “" + string(name) + "” to show the source of.")
+		return errNotFound("no_source", "Name", string(name))
 	}
 	if notModified(w, r, `"`+p.Blob.String()+`"`) {
 		return nil

@@ -67,24 +67,30 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 	if err != nil {
 		return err
 	}
-	v := s.model(st).Page(s.output(r, st), p, doc, last)
+	o := s.output(r, st)
+	v := s.model(st).Page(o, p, doc, last)
 	s.withReader(r, &v.Base)
+	if rev == "" {
+		state, err := st.TranslationStatus(ctx, p)
+		if err != nil {
+			return err
+		}
+		s.model(st).PageTranslation(o, v, state)
+	}
 	v.Rev = rev
 	v.NoIndex = rev != "" || doc.FrontMatter.Draft || saved
 	if saved {
-		v.Notice = "Your change was published."
+		v.Notice = v.I18n.T("notice.published")
 	}
 	// ?rev= can name any commit, an unreviewed proposal's included: say so,
 	// or a link to one would pass for the wiki's own page.
 	if rev != "" {
 		if in, err := s.loader.Published(ctx, st.Commit); err == nil && !in {
-			v.Notice = "This version is not part of the published wiki: it may be an unreviewed proposal. Read the published page to see what the wiki says."
+			v.Notice = v.I18n.T("notice.unpublished")
 		}
 	}
 	w.Header().Set("Cache-Control", "no-cache")
-	if lang := doc.FrontMatter.Lang; lang != "" {
-		w.Header().Set("Content-Language", lang)
-	}
+	w.Header().Set("Content-Language", v.I18n.Tag())
 	s.render(w, r, http.StatusOK, "page", v)
 	return nil
 }
@@ -94,13 +100,12 @@ func (s *Server) pageMissing(w http.ResponseWriter, r *http.Request, st *site.Si
 	m := s.model(st)
 	v := &theme.ErrorView{
 		Status:      http.StatusNotFound,
-		Heading:     "This page does not exist yet",
-		Message:     "There is no page called “" + string(name) + "” in this wiki.",
 		Suggestions: m.Refs(st.Near(name, 5)),
 		Create:      name,
 		CanCreate:   st.Settings.EditPolicy != site.PolicyClosed && name != wikipath.Root,
 	}
-	v.Base = s.base(r, st, v.Heading, "")
+	v.Base = s.baseT(r, st, name, "missing.title")
+	v.Heading, v.Message = v.Title, v.I18n.T("missing.text", "Name", string(name))
 	v.NoIndex = true
 	s.render(w, r, http.StatusNotFound, "error", v)
 	return nil
@@ -114,13 +119,6 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to wikipath.Pa
 	}
 	http.Redirect(w, r, u, http.StatusMovedPermanently)
 	return nil
-}
-
-// withReader adds who is reading to a view's base.
-func (s *Server) withReader(r *http.Request, b *theme.Base) {
-	if u := s.user(r); u != nil {
-		b.User, b.Maintainer = u.Name, u.Maintainer
-	}
 }
 
 // confluencePageID follows Confluence's page-id address,

@@ -22,7 +22,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request) error {
 	}
 	content := r.FormValue("content")
 	if len(content) > pages.MaxPageBytes {
-		return &pages.Problem{Field: "content", Kind: pages.TooLarge, Reason: "The text is larger than 1 MB."}
+		return pages.Refusal("content", pages.TooLarge, "preview_too_large")
 	}
 	raw := r.FormValue("path")
 	if raw == "" {

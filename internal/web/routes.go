@@ -59,6 +59,9 @@ func (s *Server) routes() *mux.Router {
 		{"/-/setup", get, "setup", s.setupShow},
 		{"/-/setup", post, "setup-submit", s.setupSubmit},
 		{"/-/git", get, "git-base", s.gitHelp},
+		{"/-/lang", post, "lang", s.langSubmit},
+		{"/-/translations", get, "translations", s.translationsShow},
+		{"/-/translate/{page:.*}", get, "translate", s.translateShow},
 	} {
 		r.HandleFunc(rt.path, s.handle(rt.h)).Methods(rt.methods...).Name(rt.name)
 	}

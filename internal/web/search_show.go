@@ -27,6 +27,9 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 	qerr := s.runSearch(r, st, &req, page)
 	v := s.model(st).Search(s.output(r, st), req)
 	s.withReader(r, &v.Base)
+	if qe := (*search.QueryError)(nil); errors.As(qerr, &qe) {
+		v.Problem = v.I18n.Say(qe)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	if q.Get("format") == "json" {
 		return s.searchJSON(w, v, qerr)

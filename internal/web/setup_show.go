@@ -8,7 +8,7 @@ import (
 )
 
 // errSetupDone answers the setup link once a maintainer exists, however made.
-var errSetupDone = errNotFound("This setup link has been used already: the wiki has a maintainer. Log in instead, or ask a maintainer for an account.")
+var errSetupDone = errNotFound("setup_done")
 
 // setupShow serves GET /-/setup?token=: the form creating the first
 // maintainer. It exists only until a maintainer does, however made.
@@ -72,7 +72,7 @@ func (s *Server) setupView(r *http.Request, v *theme.SetupView) (*theme.SetupVie
 	if err != nil {
 		return nil, err
 	}
-	v.Base = s.base(r, st, "Create the first maintainer", "")
+	v.Base = s.baseT(r, st, "", "title.setup")
 	v.NoIndex = true
 	v.Command = s.setupCommand()
 	return v, nil

@@ -10,7 +10,7 @@ import (
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.theme.Asset(routeVar(r, "name"))
 	if !ok {
-		return errNotFound("There is no such file in the wiki's theme.")
+		return errNotFound("no_theme_file")
 	}
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")

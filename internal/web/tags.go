@@ -24,7 +24,10 @@ func (s *Server) tagShow(w http.ResponseWriter, r *http.Request) error {
 	kind, name := routeVar(r, "kind"), routeVar(r, "name")
 	v, ok := s.model(st).Tag(s.output(r, st), kind, name)
 	if !ok {
-		return errNotFound("No page has the " + kind + " “" + name + "”.")
+		if kind == "category" {
+			return errNotFound("no_category", "Name", name)
+		}
+		return errNotFound("no_tag", "Name", name)
 	}
 	s.withReader(r, &v.Base)
 	w.Header().Set("Cache-Control", "no-cache")

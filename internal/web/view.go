@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gitwiki/gitwiki/internal/i18n"
 	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/theme"
@@ -43,7 +44,8 @@ func (s *Server) model(st *site.Site) *present.Model {
 // output is the server's link scheme for st, with the sidebar and footer
 // pages rendered with it.
 func (s *Server) output(r *http.Request, st *site.Site) present.Output {
-	o := present.Output{Links: links{s: s, policy: st.Settings.EditPolicy}, Key: "server:" + st.Settings.EditPolicy}
+	o := present.Output{Links: links{s: s, policy: st.Settings.EditPolicy}, Key: "server:" + st.Settings.EditPolicy,
+		Choice: readerChoice(r), Accept: r.Header.Get("Accept-Language")}
 	if doc, ok := st.RenderSpecial(r.Context(), site.SidebarPage, s.contentURLs, urlsKey); ok {
 		o.Sidebar = doc.HTML
 	}
@@ -61,6 +63,32 @@ func (s *Server) base(r *http.Request, st *site.Site, title string, current wiki
 	return b
 }
 
+// baseT is base with a title from the catalog: key, with its arguments.
+func (s *Server) baseT(r *http.Request, st *site.Site, current wikipath.Page, key string, args ...any) theme.Base {
+	b := s.model(st).BaseT(s.output(r, st), current, key, args...)
+	s.withReader(r, &b)
+	return b
+}
+
+// langCookie holds the interface language a reader picked, for the views
+// that have no language of their own. It is not a session: it names a
+// language and nothing else.
+const langCookie = "gitwiki_lang"
+
+// readerChoice is the language the reader picked, "" for none (or for a
+// cookie that names no language).
+func readerChoice(r *http.Request) string {
+	c, err := r.Cookie(langCookie)
+	if err != nil {
+		return ""
+	}
+	tag, ok := i18n.NormalizeLang(c.Value)
+	if !ok {
+		return ""
+	}
+	return tag
+}
+
 // render executes a view into a buffer, so a template error sends a clean
 // 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view string, data any) {
@@ -71,6 +99,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// The interface of a view without a language of its own follows the
+	// reader's picker and browser; the account menu follows the session.
+	w.Header().Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
@@ -83,6 +114,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 func (s *Server) etag(r *http.Request, parts ...string) string {
 	h := sha256.New()
 	h.Write([]byte(s.themeID))
+	// The interface language may follow these; a validator must change
+	// with them, or a cache would hand one reader another's language.
+	h.Write([]byte("\x00lang " + readerChoice(r) + "\x00" + r.Header.Get("Accept-Language")))
 	if u := s.user(r); u != nil {
 		h.Write([]byte{0})
 		h.Write([]byte("user " + u.Name))
@@ -132,4 +166,22 @@ func (s *Server) siteAt(r *http.Request) (*site.Site, string, error) {
 // page reads the {page} route variable as a page name.
 func page(r *http.Request) (wikipath.Page, error) {
 	return wikipath.Parse(routeVar(r, "page"))
+}
+
+// withReader adds who is reading to a view's base.
+func (s *Server) withReader(r *http.Request, b *theme.Base) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		// The picker comes back here; a login form's own next= is left
+		// out, so no address from a link is carried into another form.
+		u := *r.URL
+		q := u.Query()
+		if q.Has("next") {
+			q.Del("next")
+			u.RawQuery = q.Encode()
+		}
+		b.Here = u.RequestURI()
+	}
+	if u := s.user(r); u != nil {
+		b.User, b.Maintainer = u.Name, u.Maintainer
+	}
 }

@@ -23,13 +23,41 @@ var ErrInvalid = errors.New("invalid path")
 // Error explains a rejected path in words a reader understands.
 type Error struct {
 	Path   string
+	Code   string // the reason's key in the theme's catalog: path.<code>
 	Reason string
 }
 
 func (e *Error) Error() string { return "invalid path: " + e.Reason }
 func (e *Error) Unwrap() error { return ErrInvalid }
 
-func invalid(p, reason string) error { return &Error{Path: p, Reason: reason} }
+// Say is the reason in the catalog's words, for the web.
+func (e *Error) Say() (string, []any, string) { return "path." + e.Code, nil, e.Reason }
+
+// reasons are the English of every rejection by code; the theme's catalog
+// says the same as path.<code> (a test holds them equal).
+var reasons = map[string]string{
+	"too_long":      "the path is longer than 1024 bytes",
+	"not_utf8":      "the path is not valid UTF-8",
+	"control":       "the path contains a control character",
+	"backslash":     "the path contains a backslash",
+	"dots":          "the path contains “.” or “..”",
+	"dot_name":      "names starting with a dot (such as .git) are not served",
+	"part_too_long": "a part of the path is longer than 255 bytes",
+	"space":         "a part of the path starts or ends with a space",
+	"reserved":      "paths starting with “-” are reserved for the wiki itself",
+	"climbs":        "the link climbs above the wiki root",
+}
+
+// Messages are the English reasons by catalog key, for that test.
+func Messages() map[string]string {
+	out := make(map[string]string, len(reasons))
+	for k, v := range reasons {
+		out["path."+k] = v
+	}
+	return out
+}
+
+func invalid(p, code string) error { return &Error{Path: p, Code: code, Reason: reasons[code]} }
 
 // Page is a clean page name: slash-separated segments, no leading or trailing
 // slash, no ".md". The empty Page is the root folder page.
@@ -60,17 +88,17 @@ func Parse(s string) (Page, error) {
 // is allowed and means the root.
 func CleanFile(s string) (string, error) {
 	if len(s) > MaxPath {
-		return "", invalid(s, "the path is longer than 1024 bytes")
+		return "", invalid(s, "too_long")
 	}
 	if !utf8.ValidString(s) {
-		return "", invalid(s, "the path is not valid UTF-8")
+		return "", invalid(s, "not_utf8")
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
-			return "", invalid(s, "the path contains a control character")
+			return "", invalid(s, "control")
 		}
 		if r == '\\' {
-			return "", invalid(s, "the path contains a backslash")
+			return "", invalid(s, "backslash")
 		}
 	}
 	s = strings.TrimPrefix(s, "/")
@@ -80,18 +108,18 @@ func CleanFile(s string) (string, error) {
 		case seg == "":
 			continue
 		case seg == "." || seg == "..":
-			return "", invalid(s, "the path contains \".\" or \"..\"")
+			return "", invalid(s, "dots")
 		case strings.HasPrefix(seg, "."):
-			return "", invalid(s, "names starting with a dot (such as .git) are not served")
+			return "", invalid(s, "dot_name")
 		case len(seg) > MaxSegment:
-			return "", invalid(s, "a part of the path is longer than 255 bytes")
+			return "", invalid(s, "part_too_long")
 		case strings.TrimSpace(seg) != seg:
-			return "", invalid(s, "a part of the path starts or ends with a space")
+			return "", invalid(s, "space")
 		}
 		segs = append(segs, seg)
 	}
 	if len(segs) > 0 && strings.HasPrefix(segs[0], "-") {
-		return "", invalid(s, "paths starting with \"-\" are reserved for the wiki itself")
+		return "", invalid(s, "reserved")
 	}
 	return strings.Join(segs, "/"), nil
 }
@@ -216,7 +244,7 @@ func Join(dir, target string) (string, error) {
 				depth++
 			}
 			if depth < 0 {
-				return "", invalid(target, "the link climbs above the wiki root")
+				return "", invalid(target, "climbs")
 			}
 		}
 	}
