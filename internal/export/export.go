@@ -479,7 +479,14 @@ func (b *build) jobs() []job {
 				return nil, err
 			}
 			b.linkProblems(p, missing)
-			return b.execute(buf, "page", b.model.Page(b.output(ctx, sc), p, doc, b.hist.Last[p.File]))
+			o := b.output(ctx, sc)
+			v := b.model.Page(o, p, doc, b.hist.Last[p.File])
+			state, err := pl.st.TranslationStatus(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			b.model.PageTranslation(o, v, state)
+			return b.execute(buf, "page", v)
 		}})
 	}
 	if pl.pages[wikipath.Root] == nil {
@@ -541,6 +548,15 @@ func (b *build) listJobs() []job {
 		{file: pagesDir + indexFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
 			return b.execute(buf, "pages", b.model.Pages(b.output(ctx, sc)))
 		}},
+	}
+	if len(pl.st.Languages()) > 1 {
+		jobs = append(jobs, job{file: translationsDir + indexFile, make: func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error) {
+			rep, err := pl.st.TranslationReport(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return b.execute(buf, "translations", b.model.Translations(b.output(ctx, sc), rep))
+		}})
 	}
 	if len(pl.tagList) == 0 {
 		return jobs

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/present"
@@ -47,12 +49,22 @@ func (b *build) publicURL(p wikipath.Page) string {
 
 type urlSet struct {
 	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	XHTML   string       `xml:"xmlns:xhtml,attr,omitempty"`
 	URLs    []sitemapURL `xml:"url"`
 }
 
 type sitemapURL struct {
 	Loc     string `xml:"loc"`
 	LastMod string `xml:"lastmod,omitempty"`
+	// Alternates are the page in every language, itself included, as
+	// Google's sitemap extension for localized pages has them.
+	Alternates []sitemapAlternate `xml:"xhtml:link"`
+}
+
+type sitemapAlternate struct {
+	Rel      string `xml:"rel,attr"`
+	HrefLang string `xml:"hreflang,attr"`
+	Href     string `xml:"href,attr"`
 }
 
 // sitemap lists every published page; only written with a base URL, since
@@ -62,10 +74,23 @@ func (b *build) sitemap() ([]byte, error) {
 	if b.plan.pages[wikipath.Root] == nil {
 		s.URLs = append(s.URLs, sitemapURL{Loc: b.publicURL(wikipath.Root)})
 	}
+	st := b.plan.st
 	for _, p := range b.plan.list {
 		u := sitemapURL{Loc: b.publicURL(p.Name)}
 		if c := b.hist.Last[p.File]; c != nil {
 			u.LastMod = rfc3339(c.Author.When)
+		}
+		var alts []sitemapAlternate
+		for _, t := range st.Translations(p) {
+			if b.plan.pages[t.Name] != nil {
+				alts = append(alts, sitemapAlternate{Rel: "alternate", HrefLang: st.Lang(t), Href: b.publicURL(t.Name)})
+			}
+		}
+		if len(alts) > 0 {
+			alts = append(alts, sitemapAlternate{Rel: "alternate", HrefLang: st.Lang(p), Href: u.Loc})
+			slices.SortFunc(alts, func(a, b sitemapAlternate) int { return strings.Compare(a.HrefLang, b.HrefLang) })
+			u.Alternates = alts
+			s.XHTML = "http://www.w3.org/1999/xhtml"
 		}
 		s.URLs = append(s.URLs, u)
 	}

@@ -15,6 +15,8 @@ const (
 	searchDir = "-/search/"
 	pagesDir  = "-/pages/"
 	tagsDir   = "-/tags/"
+	// translationsDir holds the translations report, for multilingual wikis.
+	translationsDir = "-/translations/"
 )
 
 // scheme builds the URLs of one output file. Every URL is prefix plus a
@@ -158,6 +160,11 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 			return ""
 		}
 		return l.root(tagsDir + "index.html")
+	case theme.ActionTranslations:
+		if len(l.plan.st.Languages()) < 2 {
+			return ""
+		}
+		return l.root(translationsDir + "index.html")
 	}
 	return ""
 }

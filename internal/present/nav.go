@@ -34,7 +34,7 @@ func (m *Model) buildNav(nodes []*site.Node) []*navNode {
 		}
 		title := n.Title
 		if !published {
-			title = n.Name.Title()
+			title = m.folderTitle(n.Name)
 		}
 		nn := &navNode{name: n.Name, title: title, children: kids}
 		nn.bare = &theme.NavItem{Title: title, Page: n.Name}
@@ -45,6 +45,21 @@ func (m *Model) buildNav(nodes []*site.Node) []*navNode {
 		out = append(out, nn)
 	}
 	return out
+}
+
+// folderTitle names a folder without a page of its own: a language's
+// folder (en/, es/) after the language, as it calls itself, else after its
+// name.
+func (m *Model) folderTitle(name wikipath.Page) string {
+	for _, l := range m.Site.Languages() {
+		if l.Folder == name {
+			if l.Name != "" {
+				return l.Name
+			}
+			return i18n.SelfName(l.Code)
+		}
+	}
+	return name.Title()
 }
 
 // Nav is the sidebar tree for a view of current ("" for none): the folders

@@ -221,7 +221,7 @@ func (m *Model) Crumbs(l *i18n.Lang, name wikipath.Page) []theme.PageRef {
 		case n.Name == wikipath.Root:
 			t = l.T("nav.home")
 		case n.Page == nil || !m.published(n.Page):
-			t = n.Name.Title()
+			t = m.folderTitle(n.Name)
 		}
 		out = append(out, theme.PageRef{Title: t, Page: n.Name})
 	}

@@ -71,12 +71,12 @@ func TestEditForm(t *testing.T) {
 	out := mustExecute(t, th, "edit", sampleEditViews(t, l)["edit"])
 	form := formWith(t, out, `class="edit-form"`)
 	checkOutput(t, form, []string{
-		`<form class="edit-form" method="post" action="/-/edit/Facilitation/Activities/Mapping%20information%20assets" enctype="multipart/form-data" data-preview-url="/-/preview">`,
+		`<form class="edit-form" method="post" action="/-/edit/Facilitation/Activities/Mapping%20information%20assets" enctype="multipart/form-data" data-i18n-lang="en"`, `data-preview-url="/-/preview">`,
 		`<input type="hidden" name="base" value="` + sampleHashA + `">`,
 		`<label for="edit-title">Title</label>`,
 		`<label for="edit-content">Text`,
-		`<textarea class="code-input" id="edit-content" name="content" rows="24"`,
-		"<textarea class=\"code-input\" id=\"edit-content\" name=\"content\" rows=\"24\" >\n---\ntitle: Mapping information assets\n",
+		`<textarea class="code-input" dir="auto" id="edit-content" name="content" rows="24"`,
+		"<textarea class=\"code-input\" dir=\"auto\" id=\"edit-content\" name=\"content\" rows=\"24\" >\n---\ntitle: Mapping information assets\n",
 		`<details class="syntax-help">`, `[[Other page]]`, `## Heading`, `| Name | Role |`, `![what it shows](photo.png)`,
 		`<label for="edit-summary">What did you change?</label>`,
 		`A pseudonym is fine.`, `anyone can read`,
@@ -365,7 +365,7 @@ func TestProposalView(t *testing.T) {
 			`<strong>Your proposal was sent for review.</strong>`,
 			`<textarea class="revise-url" id="revise-url" rows="3" readonly spellcheck="false" autocapitalize="off" aria-describedby="revise-url-help">` +
 				strings.ReplaceAll(sampleReviseURL, "&", "&amp;") + `</textarea>`,
-			`<button class="button copy-button" type="button" data-copy="revise-url" hidden>`,
+			`<button class="button copy-button" type="button" data-copy="revise-url" data-i18n-lang="en"`,
 			`<span class="copy-status" role="status"></span>`,
 			`Anyone who has it can revise your proposal, and it is shown only once.`,
 			`No comments yet.`,
@@ -377,7 +377,7 @@ func TestProposalView(t *testing.T) {
 		checkOutput(t, out, []string{
 			`role="alert" id="form-problem"`,
 			`This proposal conflicts with the current version`,
-			"<textarea class=\"code-input\" id=\"conflict-0\" name=\"content\" rows=\"18\">\n## Before the session\n\n&lt;&lt;&lt;&lt;&lt;&lt;&lt; your edit",
+			"<textarea class=\"code-input\" dir=\"auto\" id=\"conflict-0\" name=\"content\" rows=\"18\">\n## Before the session\n\n&lt;&lt;&lt;&lt;&lt;&lt;&lt; your edit",
 			`>Resolve and merge</button>`,
 			`This file is not text, so it cannot be merged here.`,
 			"git checkout --theirs -- 'Facilitation/Activities/asset-map.png'",

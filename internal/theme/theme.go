@@ -268,14 +268,22 @@ func (t *Theme) Execute(w io.Writer, view string, data any) error {
 // the static export does thousands of times.
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// langOf is the language a view is written in.
+// langOf is the language a view is written in: its Base's, else English,
+// which is then set in the Base so templates can always use .I18n.
 func langOf(data any, c *i18n.Catalog) *i18n.Lang {
-	if v, ok := data.(interface{ Language() *i18n.Lang }); ok {
-		if l := v.Language(); l != nil {
-			return l
-		}
+	v, ok := data.(interface {
+		Language() *i18n.Lang
+		setLanguage(*i18n.Lang)
+	})
+	if !ok {
+		return c.Lang(i18n.Source)
 	}
-	return c.Lang(i18n.Source)
+	if l := v.Language(); l != nil {
+		return l
+	}
+	l := c.Lang(i18n.Source)
+	v.setLanguage(l)
+	return l
 }
 
 // view is the template of a view that speaks l, cloned from the parsed one

@@ -173,6 +173,8 @@ type LangOption struct {
 // Language is the view's language, for Execute.
 func (b *Base) Language() *i18n.Lang { return b.I18n }
 
+func (b *Base) setLanguage(l *i18n.Lang) { b.I18n = l }
+
 // PageView shows one page.
 type PageView struct {
 	Base

@@ -2,12 +2,15 @@
 // internal/e2e that need to look at pages they made (an imported wiki, a
 // page in Arabic):
 //
-//   node pages.mjs BASE_URL SCREENSHOT_DIR NAME=PATH@WIDTH[,dark][,lang=xx][,dir=rtl][,text=…] ...
+//   node pages.mjs BASE_URL SCREENSHOT_DIR NAME=PATH@WIDTH[,dark][,lang=xx][,dir=rtl][,text=…][,locale=xx][,click=CSS][,at=…][,then=…] ...
 //
 // Each page is opened at its width in the system Chromium, and checked:
 // it answers 200; every image loaded; no script errors; no request leaves
 // the server; no Liquid ({{ or {%) and no block of escaped HTML shows as
 // text; the <html> lang and dir, and a text, when the spec names them. A
+// right-to-left page wide enough for the sidebar has it on the right. With
+// click=, the first link the selector finds is followed, and the page it
+// leads to must have at= in its address and then= in its text. A
 // screenshot of each goes to SCREENSHOT_DIR/NAME.png for a person to look
 // at. One PASS/FAIL line per check; exit 1 on any FAIL.
 import { chromium } from "playwright-core";
@@ -78,9 +81,32 @@ async function visit(browser, spec) {
         return [text.includes(spec.text), `${text.length} characters`];
       });
     }
+    if (spec.dir === "rtl" && spec.width >= 1000) {
+      await attempt(scope, "the sidebar is on the right, the text right-aligned", async () => {
+        const got = await page.evaluate(() => {
+          const side = document.querySelector(".sidebar").getBoundingClientRect();
+          const main = document.querySelector("main").getBoundingClientRect();
+          const p = document.querySelector("main .prose p");
+          return { side: side.left, main: main.left, align: p ? getComputedStyle(p).textAlign : "" };
+        });
+        return [got.side > got.main && (got.align === "start" || got.align === "right"), `sidebar at x=${Math.round(got.side)}, main at x=${Math.round(got.main)}, text-align ${got.align}`];
+      });
+    }
     const file = path.join(shotDir, `${spec.name}.png`);
     await page.screenshot({ path: file, fullPage: false });
     console.log(`SHOT [${scope}] ${file}`);
+    if (spec.click) {
+      await attempt(scope, `following ${spec.click}`, async () => {
+        const before = page.url();
+        await Promise.all([page.waitForURL((u) => u.href !== before, { waitUntil: "load" }), page.locator(spec.click).first().click()]);
+        const text = await page.locator("body").innerText();
+        const url = decodeURIComponent(page.url());
+        return [(!spec.at || url.includes(spec.at)) && (!spec.then || text.includes(spec.then)), url.replace(origin, "")];
+      });
+      const after = path.join(shotDir, `${spec.name}-after.png`);
+      await page.screenshot({ path: after, fullPage: false });
+      console.log(`SHOT [${scope}] ${after}`);
+    }
   }
   check(scope, "no console errors", problems.console.length === 0, problems.console.slice(0, 3).join(" | "));
   check(scope, "no uncaught page errors", problems.pageerror.length === 0, problems.pageerror.slice(0, 3).join(" | "));

@@ -1,4 +1,46 @@
 // Progressive enhancement only: every page reads and navigates without it.
+
+// Messages for the scripts, in the reader's language. The server writes
+// them into the page as JSON in data-i18n="…" (with data-i18n-lang, the
+// language they are in) on the element a script works on; a message is
+// text with {words} to fill in, or for a count, its CLDR plural forms.
+// Without them (a page cached before they existed) the English given by
+// the script is used.
+window.gitwiki = window.gitwiki || {};
+window.gitwiki.msg = function (el, key, vars, english) {
+  "use strict";
+  var lang = (el && el.getAttribute("data-i18n-lang")) || document.documentElement.lang || "en";
+  var all = {};
+  try {
+    all = JSON.parse((el && el.getAttribute("data-i18n")) || "{}");
+  } catch (e) {
+    all = {};
+  }
+  var m = all.hasOwnProperty(key) ? all[key] : english;
+  vars = vars || {};
+  if (m && typeof m === "object") {
+    var form = "other";
+    try {
+      form = new Intl.PluralRules(lang).select(vars.count);
+    } catch (e) {
+      form = vars.count === 1 ? "one" : "other";
+    }
+    m = m[form] || m.other;
+  }
+  return String(m).replace(/\{([a-z]+)\}/g, function (whole, name) {
+    if (!vars.hasOwnProperty(name)) {
+      return whole;
+    }
+    if (typeof vars[name] === "number") {
+      try {
+        return new Intl.NumberFormat(lang).format(vars[name]);
+      } catch (e) {
+        return String(vars[name]);
+      }
+    }
+    return String(vars[name]);
+  });
+};
 // On screens wide enough to show them, the sidebar and the side table of
 // contents are open <details>. CSS keeps them visible where ::details-content
 // is supported; this also sets their open state, so browsers without it show
@@ -58,12 +100,12 @@
       } catch (e) {
         ok = false;
       }
-      say(ok ? "Copied." : "Selected. Copy it with your device's copy command.");
+      say(ok ? window.gitwiki.msg(button, "js.copied", null, "Copied.") : window.gitwiki.msg(button, "js.selected", null, "Selected. Copy it with your device's copy command."));
     }
     button.addEventListener("click", function () {
       say("");
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(field.value).then(function () { say("Copied."); }, copyBySelecting);
+        navigator.clipboard.writeText(field.value).then(function () { say(window.gitwiki.msg(button, "js.copied", null, "Copied.")); }, copyBySelecting);
       } else {
         copyBySelecting();
       }

@@ -7,6 +7,9 @@
 (function () {
   "use strict";
   var form = document.querySelector("form.edit-form");
+  function msg(key, vars, english) {
+    return window.gitwiki && window.gitwiki.msg ? window.gitwiki.msg(form, key, vars, english) : english;
+  }
   var content = form && form.elements.namedItem("content");
   if (!content) {
     return;
@@ -71,7 +74,9 @@
       });
       insertAtCursor((pdf ? "" : "!") + "[" + label + "](" + target + ")");
       if (attachStatus) {
-        attachStatus.textContent = "Added " + (pdf ? "a link to " : "") + name + " to the text. It is uploaded when you preview or save.";
+        attachStatus.textContent = pdf ?
+          msg("js.attached_link", { name: name }, "Added a link to {name} to the text. It is uploaded when you preview or save.") :
+          msg("js.attached", { name: name }, "Added {name} to the text. It is uploaded when you preview or save.");
       }
     });
   }
@@ -135,19 +140,20 @@
       notice.className = "edit-live-notice";
       var p = document.createElement("p");
       var strong = document.createElement("strong");
-      strong.textContent = "Resolve the conflict markers to see a preview.";
+      strong.textContent = msg("js.markers", null, "Resolve the conflict markers to see a preview.");
       p.appendChild(strong);
       var more = document.createElement("p");
-      more.appendChild(document.createTextNode("In each place, keep the text that is right, and delete the rest and the marker lines (those starting with "));
+      var help = msg("js.markers_help", null, "In each place, keep the text that is right, and delete the rest and the marker lines (those starting with {markers}). The preview comes back when they are gone.").split("{markers}");
+      more.appendChild(document.createTextNode(help[0]));
       ["<<<<<<<", "|||||||", "=======", ">>>>>>>"].forEach(function (marker, i) {
         if (i) {
-          more.appendChild(document.createTextNode(i === 3 ? " and " : ", "));
+          more.appendChild(document.createTextNode(" "));
         }
         var code = document.createElement("code");
         code.textContent = marker;
         more.appendChild(code);
       });
-      more.appendChild(document.createTextNode("). The preview comes back when they are gone."));
+      more.appendChild(document.createTextNode(help.slice(1).join("")));
       notice.appendChild(p);
       notice.appendChild(more);
     }
@@ -218,7 +224,7 @@
         return;
       }
       live.classList.remove("is-updating");
-      status.textContent = "Could not update the preview. The Preview button below still works.";
+      status.textContent = msg("js.preview_failed", null, "Could not update the preview. The Preview button below still works.");
     });
   }
   // Only a visible pane is kept up to date, to spare the server.

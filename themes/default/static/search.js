@@ -971,6 +971,9 @@
   if (!out) {
     return;
   }
+  function msg(key, vars, english) {
+    return root.gitwiki && root.gitwiki.msg ? root.gitwiki.msg(out, key, vars, english) : english;
+  }
   var inputs = ["search-q", "site-search-q"].map(function (id) {
     return doc.getElementById(id);
   }).filter(Boolean);
@@ -1027,7 +1030,7 @@
     var q = text.trim();
     if (q === "") {
       clear();
-      out.appendChild(el("p", "empty", "Type a few words to search the titles and text of every page."));
+      out.appendChild(el("p", "empty", msg("js.search_empty", null, "Type a few words to search the titles and text of every page.")));
       return;
     }
     var per = manifest ? manifest.rules.perPage : 10;
@@ -1037,10 +1040,10 @@
       }
       clear();
       if (r.total === 0) {
-        out.appendChild(status("No page matches “" + q + "”."));
+        out.appendChild(status(msg("js.search_none", { q: q }, "No page matches “{q}”.")));
         return;
       }
-      out.appendChild(status(r.total + (r.total === 1 ? " page matches" : " pages match") + " “" + q + "”."));
+      out.appendChild(status(msg("js.search_count", { count: r.total, q: q }, { one: "{count} page matches “{q}”.", other: "{count} pages match “{q}”." })));
       var list = el("ol", "results");
       out.appendChild(list);
       var shown = 0;
@@ -1065,7 +1068,7 @@
         });
         shown += pages.length;
         if (shown < r.total) {
-          var more = el("button", "button search-more", "Show more results");
+          var more = el("button", "button search-more", msg("js.search_more", null, "Show more results"));
           more.type = "button";
           more.addEventListener("click", function () {
             more.disabled = true;
@@ -1085,7 +1088,7 @@
         return;
       }
       clear();
-      out.appendChild(status(err && err.code ? "This search cannot be run: " + err.message + "." : "The search index could not be read."));
+      out.appendChild(status(err && err.code ? msg("js.search_refused", { reason: err.message }, "This search cannot be run: {reason}.") : msg("js.search_broken", null, "The search index could not be read.")));
     });
   }
 
