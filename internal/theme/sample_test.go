@@ -77,7 +77,7 @@ func (f *fakeLinks) Action(a Action, p wikipath.Page) string {
 		return ""
 	case "readonly":
 		switch name {
-		case "edit", "raw", "feed", "search", "diff", "searchindex", "new", "move", "delete", "preview":
+		case "edit", "raw", "feed", "search", "diff", "searchindex", "new", "move", "delete", "preview", "lang":
 			return ""
 		}
 	}
@@ -121,6 +121,13 @@ func (f *fakeLinks) PageAt(p wikipath.Page, rev string) string {
 		return ""
 	}
 	return f.rec(p.URL() + "?rev=" + rev)
+}
+
+func (f *fakeLinks) Translate(p wikipath.Page, lang string) string {
+	if f.mode != "server" {
+		return ""
+	}
+	return f.rec("/-/translate/" + wikipath.EscapePath(string(p)) + "?lang=" + url.QueryEscape(lang))
 }
 
 func (f *fakeLinks) Proposal(id int, action string) string {
@@ -318,6 +325,14 @@ func sampleViews(tb testing.TB, l Links) map[string]any {
 		}},
 		"search": search,
 		"error":  errView,
+		"translations": &TranslationsView{Base: base("Translations"), SourceLang: "en", Languages: []LanguageTranslations{{
+			Lang: "es",
+			Outdated: []TranslationRow{{Source: PageRef{Title: "Mapping information assets", Page: samplePage},
+				Translation: PageRef{Title: "Mapeo de activos de información", Page: "es/" + samplePage}, Commits: 2, Added: 14, Deleted: 3,
+				DiffURL: l.Diff(samplePage, "1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222")}},
+			Missing:  []TranslationRow{{Source: PageRef{Title: "Glossary", Page: "Glossary"}}},
+			UpToDate: []TranslationRow{{Source: PageRef{Title: "Welcome", Page: ""}, Translation: PageRef{Title: "Bienvenida", Page: "es"}}},
+		}}, Findings: []CheckItem{{File: "es/Glossary.md", Message: `lang "espanol" is not a language tag such as en, es or pt-BR; the page is shown as es`}}},
 	}
 	for name, v := range sampleEditViews(tb, l) {
 		views[name] = v

@@ -349,6 +349,15 @@ func TestGolden(t *testing.T) {
 	static := samplePageView(t, newFakeLinks("static"))
 	static.Static = true
 	cases["page-static"] = sampleVariant{"page", static}
+	// A Spanish translation behind its English source, seen by a maintainer
+	// (translationOf set aside), with a language still to translate into.
+	outdated := samplePageView(t, newFakeLinks("server"))
+	outdated.I18n = defaultLang(t, "es")
+	outdated.Maintainer = true
+	outdated.Translation = &TranslationState{Source: PageRef{Title: "Mapping information assets", Page: samplePage}, SourceLang: "en", Outdated: true,
+		DiffURL: outdated.Links.Diff(samplePage, "1111111", "2222222"), Commits: 3, Added: 12, Deleted: 4, Problem: `translationOf "abc" names no commit`}
+	outdated.Untranslated = []string{"fr", "ar"}
+	cases["page-translation-outdated"] = sampleVariant{"page", outdated}
 	// In the static export proposal links are "", and so is every action
 	// but edit, which leads to the live wiki.
 	for name, data := range sampleEditViews(t, newFakeLinks("static")) {

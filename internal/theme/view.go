@@ -30,6 +30,9 @@ type Links interface {
 	Diff(p wikipath.Page, from, to string) string
 	// PageAt is the URL of page p as it was at commit rev. "" hides it.
 	PageAt(p wikipath.Page, rev string) string
+	// Translate is the editor of a new translation of page p into lang.
+	// "" hides it (the export, a wiki closed to edits).
+	Translate(p wikipath.Page, lang string) string
 	// Proposal is the URL of proposal id; action "" is its page, or one of
 	// "comment", "merge", "reject". "" hides proposal links (static export).
 	Proposal(id int, action string) string
@@ -62,9 +65,6 @@ const (
 	ActionCheck         Action = "check" // the link and page report, for maintainers
 	// ActionTranslations is the report of translations behind their source.
 	ActionTranslations Action = "translations"
-	// ActionTranslate (page) opens the editor for a new translation of the
-	// page; the template adds ?lang=. The export has none.
-	ActionTranslate Action = "translate"
 	// ActionLang is the target of the interface-language picker, a POST
 	// form that sets a cookie. The export has none.
 	ActionLang Action = "lang"
@@ -82,7 +82,7 @@ const (
 // Actions lists every action, for tests of templates and link schemes.
 var Actions = []Action{ActionEdit, ActionHistory, ActionRaw, ActionDiff, ActionMove, ActionDelete, ActionPreview, ActionNew,
 	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionFeed, ActionTags, ActionProposals, ActionProposalsFeed, ActionCheck,
-	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex, ActionTranslations, ActionTranslate, ActionLang}
+	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex, ActionTranslations, ActionLang}
 
 // Site is the part of wiki.yaml a template shows.
 type Site struct {

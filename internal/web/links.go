@@ -46,11 +46,6 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 	case theme.ActionPages, theme.ActionRecent, theme.ActionSearch, theme.ActionFeed, theme.ActionTags,
 		theme.ActionProposals, theme.ActionProposalsFeed, theme.ActionNew, theme.ActionCheck, theme.ActionTranslations, theme.ActionLang:
 		return l.s.urlFor(string(a))
-	case theme.ActionTranslate:
-		if l.policy == site.PolicyClosed {
-			return ""
-		}
-		return l.s.urlFor(string(a), "page", string(p))
 	case theme.ActionPreview:
 		u := l.s.urlFor(string(a))
 		if p != "" {
@@ -64,6 +59,13 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 		return l.s.urlFor(string(a))
 	}
 	return "" // the export's own, such as the offline search index
+}
+
+func (l links) Translate(p wikipath.Page, lang string) string {
+	if l.policy == site.PolicyClosed {
+		return ""
+	}
+	return l.s.urlFor("translate", "page", string(p)) + "?lang=" + url.QueryEscape(lang)
 }
 
 func (l links) Tag(kind, name string) string {
