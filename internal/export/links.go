@@ -180,7 +180,7 @@ func (l links) Tag(kind, name string) string {
 func (l links) Diff(wikipath.Page, string, string) string { return "" }
 func (l links) PageAt(wikipath.Page, string) string       { return "" }
 func (l links) Proposal(int, string) string               { return "" }
-func (l links) Translate(wikipath.Page, string) string     { return "" }
+func (l links) Translate(wikipath.Page, string) string    { return "" }
 
 // editURL is the live wiki's editor for p, or "" without a base URL, when
 // the wiki takes no edits, or when the build was not told the server's
