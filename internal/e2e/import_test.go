@@ -101,5 +101,5 @@ func TestImportedCorporaInBrowser(t *testing.T) {
 	runBrowserScript(t, dir, "pages.mjs", nil, s.URL, shots,
 		"import-sda-stage-1280=/en/01-research-and-objectives@1280,lang=en",
 		"import-sda-activity-1280=/en/activities/0103-data-mapping-and-classification@1280",
-		"import-sda-stage-es-1280=/es/01-research-and-objectives@1280")
+		"import-sda-stage-es-1280=/es/01-research-and-objectives@1280,lang=es,text=Buscar")
 }
