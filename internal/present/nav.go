@@ -33,8 +33,10 @@ func (m *Model) buildNav(nodes []*site.Node) []*navNode {
 			continue
 		}
 		title := n.Title
-		if !published {
-			title = m.folderTitle(n.Name)
+		if lt, ok := m.langFolderTitle(n.Name); ok {
+			title = lt // each language's home is often titled "Home": name it after its language
+		} else if !published {
+			title = n.Name.Title()
 		}
 		nn := &navNode{name: n.Name, title: title, children: kids}
 		nn.bare = &theme.NavItem{Title: title, Page: n.Name}
@@ -47,19 +49,18 @@ func (m *Model) buildNav(nodes []*site.Node) []*navNode {
 	return out
 }
 
-// folderTitle names a folder without a page of its own: a language's
-// folder (en/, es/) after the language, as it calls itself, else after its
-// name.
-func (m *Model) folderTitle(name wikipath.Page) string {
+// langFolderTitle names a language's folder (en/, es/) after the language,
+// as wiki.yaml names it or as it calls itself; ok is false for any other.
+func (m *Model) langFolderTitle(name wikipath.Page) (string, bool) {
 	for _, l := range m.Site.Languages() {
-		if l.Folder == name {
+		if l.Folder != "" && l.Folder == name {
 			if l.Name != "" {
-				return l.Name
+				return l.Name, true
 			}
-			return i18n.SelfName(l.Code)
+			return i18n.SelfName(l.Code), true
 		}
 	}
-	return name.Title()
+	return "", false
 }
 
 // Nav is the sidebar tree for a view of current ("" for none): the folders

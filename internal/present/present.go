@@ -217,11 +217,14 @@ func (m *Model) Crumbs(l *i18n.Lang, name wikipath.Page) []theme.PageRef {
 	var out []theme.PageRef
 	for _, n := range m.Site.Breadcrumbs(name) {
 		t := n.Title
+		lt, isLang := m.langFolderTitle(n.Name)
 		switch {
 		case n.Name == wikipath.Root:
 			t = l.T("nav.home")
+		case isLang:
+			t = lt
 		case n.Page == nil || !m.published(n.Page):
-			t = m.folderTitle(n.Name)
+			t = n.Name.Title()
 		}
 		out = append(out, theme.PageRef{Title: t, Page: n.Name})
 	}
