@@ -407,8 +407,6 @@ func (d *delta) resolve() {
 		return
 	}
 	s.links = maps.Clone(prev.links)
-	// Each source whose links are redone, old and new.
-	type source struct{ old, new *Page }
 	var sources []source
 	isNew := map[*Page]bool{}
 	for _, r := range d.replaced {
@@ -427,42 +425,51 @@ func (d *delta) resolve() {
 			}
 		}
 	}
+	resolved := s.resolveAll(sources)
 	targets := map[wikipath.Page]bool{}
-	for _, src := range sources {
+	for i, src := range sources {
 		if src.old != nil {
 			for _, t := range prev.links[src.old] {
 				targets[t] = true
 			}
 		}
 		if src.new != nil {
-			ls := s.resolveLinks(src.new)
-			if len(ls) > 0 {
+			if ls := resolved[i]; len(ls) > 0 {
 				s.links[src.new] = ls
 			} else {
 				delete(s.links, src.new)
 			}
-			for _, t := range ls {
+			for _, t := range resolved[i] {
 				targets[t] = true
 			}
 		}
 	}
+	d.backlinks(sources, targets)
+}
+
+// source is a page whose links were resolved again: its previous version
+// (nil when new) and its version now (nil when gone).
+type source struct{ old, new *Page }
+
+// backlinks redoes the backlinks of every target a redone source linked
+// to before or links to now.
+func (d *delta) backlinks(sources []source, targets map[wikipath.Page]bool) {
+	s, prev := d.s, d.prev
 	s.backlinks = maps.Clone(prev.backlinks)
 	redone := map[wikipath.Page]bool{}
+	added := map[wikipath.Page][]*Page{}
 	for _, src := range sources {
 		if src.old != nil {
 			redone[src.old.Name] = true
 		}
-		if src.new != nil {
-			redone[src.new.Name] = true
-		}
-	}
-	added := map[wikipath.Page][]*Page{}
-	for _, src := range sources {
-		if src.new == nil || src.new.Hidden {
+		if src.new == nil {
 			continue
 		}
-		for _, t := range s.links[src.new] {
-			added[t] = append(added[t], src.new)
+		redone[src.new.Name] = true
+		if !src.new.Hidden {
+			for _, t := range s.links[src.new] {
+				added[t] = append(added[t], src.new)
+			}
 		}
 	}
 	for t := range targets {
@@ -480,6 +487,26 @@ func (d *delta) resolve() {
 		sortByTitle(list)
 		s.backlinks[t] = list
 	}
+}
+
+// resolveAll resolves the links of every source that still exists, on
+// all cores when there are many: the model is only read meanwhile.
+func (s *Site) resolveAll(sources []source) [][]wikipath.Page {
+	out := make([][]wikipath.Page, len(sources))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(sources)/256)
+	var g errgroup.Group
+	for w := range workers {
+		g.Go(func() error {
+			for i := w; i < len(sources); i += workers {
+				if p := sources[i].new; p != nil {
+					out[i] = s.resolveLinks(p)
+				}
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	return out
 }
 
 // resolveLinks is a page's outgoing page links, resolved in this model,
