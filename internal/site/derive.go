@@ -46,8 +46,8 @@ func emptySite(l *Loader) *Site {
 		tags:      map[string][]*Page{},
 		cats:      map[string][]*Page{},
 		aliases:   map[string]wikipath.Page{},
-		byKey:     map[string][]*Page{},
-		byPath:    map[string][]*Page{},
+		byKey:     map[string][]wikipath.Page{},
+		byPath:    map[string][]wikipath.Page{},
 		l10n:      &l10n{languages: []Language{{Code: DefaultSettings().Language}}, pages: map[*Page]*pageLang{}, status: map[*group]*groupStatus{}},
 		empty:     true,
 	}
@@ -349,35 +349,42 @@ func (d *delta) order() {
 	s.fingerprint = hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// lookups updates the name, base name and title lookups of FindWiki.
+// lookups updates the name, base name and title lookups of FindWiki. An
+// edit that keeps a page's title leaves them as they were.
 func (d *delta) lookups() {
 	s, prev := d.s, d.prev
-	if len(d.replaced) == 0 {
+	var todo []pagePair
+	for _, r := range d.replaced {
+		if r.old == nil || r.new == nil || !slices.Equal(r.old.keys, r.new.keys) || r.old.pathKey != r.new.pathKey {
+			todo = append(todo, r)
+		}
+	}
+	if len(todo) == 0 {
 		s.byKey, s.byPath = prev.byKey, prev.byPath
 		return
 	}
 	s.byKey, s.byPath = maps.Clone(prev.byKey), maps.Clone(prev.byPath)
-	for _, r := range d.replaced {
+	for _, r := range todo {
 		if o := r.old; o != nil {
-			removeFrom(s.byPath, o.pathKey, o)
+			removeName(s.byPath, o.pathKey, o.Name)
 			for _, k := range o.keys {
-				removeFrom(s.byKey, k, o)
+				removeName(s.byKey, k, o.Name)
 			}
 		}
 		if p := r.new; p != nil {
-			insertByName(s.byPath, p.pathKey, p)
+			insertName(s.byPath, p.pathKey, p.Name)
 			for _, k := range p.keys {
-				insertByName(s.byKey, k, p)
+				insertName(s.byKey, k, p.Name)
 			}
 		}
 	}
 }
 
-// removeFrom drops p from m[k], copying the list (the previous model's
+// removeName drops n from m[k], copying the list (the previous model's
 // maps share it).
-func removeFrom(m map[string][]*Page, k string, p *Page) {
+func removeName(m map[string][]wikipath.Page, k string, n wikipath.Page) {
 	list := m[k]
-	i := slices.Index(list, p)
+	i := slices.Index(list, n)
 	if i < 0 {
 		return
 	}
@@ -388,13 +395,14 @@ func removeFrom(m map[string][]*Page, k string, p *Page) {
 	m[k] = slices.Delete(slices.Clone(list), i, i+1)
 }
 
-// insertByName adds p to m[k], kept in name order, copying the list.
-func insertByName(m map[string][]*Page, k string, p *Page) {
+// insertName adds n to m[k], kept in name order, copying the list.
+func insertName(m map[string][]wikipath.Page, k string, n wikipath.Page) {
 	list := m[k]
-	i, _ := slices.BinarySearchFunc(list, p.Name, func(q *Page, n wikipath.Page) int { return strings.Compare(string(q.Name), string(n)) })
-	out := make([]*Page, 0, len(list)+1)
-	out = append(append(append(out, list[:i]...), p), list[i:]...)
-	m[k] = out
+	i, found := slices.BinarySearch(list, n)
+	if found {
+		return
+	}
+	m[k] = slices.Insert(slices.Clone(list), i, n)
 }
 
 // resolve resolves the outgoing links of new pages, and, when lookups
@@ -767,4 +775,11 @@ func sameLangFacts(a, b *Page) bool {
 	vb, okb := translationOf(b)
 	return fa.Lang == fb.Lang && fa.TranslationKey == fb.TranslationKey && oka == okb && fmt.Sprint(va) == fmt.Sprint(vb) &&
 		a.File == b.File && a.Title == b.Title
+}
+
+// insertByName adds p to m[k], kept in name order, copying the list.
+func insertByName(m map[string][]*Page, k string, p *Page) {
+	list := m[k]
+	i, _ := slices.BinarySearchFunc(list, p.Name, func(q *Page, n wikipath.Page) int { return strings.Compare(string(q.Name), string(n)) })
+	m[k] = slices.Insert(slices.Clone(list), i, p)
 }

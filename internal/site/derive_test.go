@@ -82,10 +82,10 @@ func dump(s *Site) string {
 	}
 	nav(s.Nav(), 0)
 	for _, k := range sortedKeys(s.byKey) {
-		w("key %q %q", k, names(s.byKey[k]))
+		w("key %q %q", k, s.byKey[k])
 	}
 	for _, k := range sortedKeys(s.byPath) {
-		w("path %q %q", k, names(s.byPath[k]))
+		w("path %q %q", k, s.byPath[k])
 	}
 	w("languages %+v", s.Languages())
 	for _, f := range s.LanguageFindings() {

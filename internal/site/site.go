@@ -88,8 +88,8 @@ type Site struct {
 	tags         map[string][]*Page
 	cats         map[string][]*Page
 	aliases      map[string]wikipath.Page
-	byKey        map[string][]*Page // normalised name, base name or title → pages
-	byPath       map[string][]*Page // normalised name → pages, hidden ones too
+	byKey        map[string][]wikipath.Page // normalised name, base name or title → pages, by name
+	byPath       map[string][]wikipath.Page // normalised name → pages, hidden ones too
 	nav          []*Node
 	fingerprint  string
 	report       report // Check's, made once
