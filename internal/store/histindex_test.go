@@ -140,3 +140,34 @@ func TestHistoryIndex(t *testing.T) {
 		t.Fatal("the damaged index was not rewritten")
 	}
 }
+
+// BenchmarkFileHistory: a page's first 50 changes among 2,000 commits,
+// walked and from the index.
+//
+//	go test ./internal/store -run '^$' -bench FileHistory -benchtime 20x
+func BenchmarkFileHistory(b *testing.B) {
+	r := MustInit(b, map[string]string{"a/hot.md": "0", "a/cold.md": "0"})
+	head, _ := r.Head(ctx)
+	for i := range 2000 {
+		p := fmt.Sprintf("f/%d.md", i%97)
+		if i%20 == 0 {
+			p = "a/hot.md"
+		}
+		head = mustCommit(b, r, head, "c", FileWrite{Path: p, Content: []byte(fmt.Sprint(i))})
+	}
+	for _, name := range []string{"walk", "index"} {
+		if name == "index" {
+			r.IndexHistory("", nil)
+			r.WaitHistory()
+		}
+		for _, p := range []string{"a/hot.md", "a/cold.md"} {
+			b.Run(name+"/"+p, func(b *testing.B) {
+				for range b.N {
+					if _, err := r.FileHistory(ctx, head, p, 50); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
