@@ -196,7 +196,7 @@ if [[ $skip != *" build "* ]]; then
 		runs=5
 		[ "$n" = 10000 ] && runs=3
 		BENCH_BIN=$bin "$root/bench/export-vs-hugo.sh" "$n" "$runs" | tee "$work/build-$n.txt" | grep -E '^(mean|RATIO)'
-		read -r _ _ _ mean _ fastest < <(grep '^RATIO' "$work/build-$n.txt" | tr -d ',()')
+		read -r _ _ _ mean _ fastest _ < <(grep '^RATIO' "$work/build-$n.txt" | tr -d ',()')
 		fig "build_${n}_vs_hugo_mean" "$mean" ×
 		fig "build_${n}_vs_hugo_fastest" "$fastest" ×
 	done

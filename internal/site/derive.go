@@ -418,7 +418,7 @@ func (d *delta) resolve() {
 	var sources []source
 	isNew := map[*Page]bool{}
 	for _, r := range d.replaced {
-		sources = append(sources, source{r.old, r.new})
+		sources = append(sources, source(r))
 		if r.old != nil {
 			delete(s.links, r.old)
 		}

@@ -89,7 +89,9 @@ func TestHistoryIndex(t *testing.T) {
 		head = c
 		commits = append(commits, c)
 	}
-	got := answers(t, r, commits, paths)
+	if got := answers(t, r, commits, paths); got == "" {
+		t.Fatal("no answers")
+	}
 	// Rewritten: the branch goes back to commit 10 and on another way.
 	if err := r.UpdateRef(ctx, "refs/heads/main", commits[10], head); err != nil {
 		t.Fatal(err)
@@ -101,7 +103,7 @@ func TestHistoryIndex(t *testing.T) {
 		commits = append(commits, c)
 	}
 	r.WaitHistory()
-	got = answers(t, r, commits, paths)
+	got := answers(t, r, commits, paths)
 	r.closeHistory()
 	want = answers(t, r, commits, paths)
 	if got != want {
