@@ -137,7 +137,7 @@ if [[ $skip != *" gitit "* ]]; then
 		cache-dir: $g/cache
 		log-level: WARNING
 	EOF
-	(cd "$g" && gitit -f gitit.conf >/dev/null 2>&1) &
+	(cd "$g" && exec gitit -f gitit.conf >/dev/null 2>&1) &
 	pids+=("$!")
 	for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$gititport/$hot" && break; sleep 0.1; done
 fi
