@@ -10,7 +10,8 @@
 # with hyperfine when it is installed (else a bash loop with date +%s.%N),
 # and prints the ratio of the mean times, gitwiki/hugo (below 1: gitwiki is
 # faster), and of the fastest runs, which a busy machine disturbs less.
-# BENCH_NO_HYPERFINE=1 uses the bash loop, which alternates the two.
+# BENCH_NO_HYPERFINE=1 uses the bash loop, which alternates the two;
+# BENCH_BIN=path times that gitwiki binary instead of one built from the tree.
 set -euo pipefail
 
 pages=${1:-2000}
@@ -22,7 +23,12 @@ trap 'rm -rf "$work"' EXIT
 command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 2; }
 echo "== $pages pages, $runs runs; $(nproc) cores; $(hugo version | cut -d' ' -f1-2); $(go version | cut -d' ' -f3)"
 
-(cd "$root" && go build -o "$work/gitwiki" ./cmd/gitwiki && go run ./bench/gencorpus -n "$pages" "$work/corpus")
+if [ -n "${BENCH_BIN:-}" ]; then
+	cp "$BENCH_BIN" "$work/gitwiki"
+else
+	(cd "$root" && go build -o "$work/gitwiki" ./cmd/gitwiki)
+fi
+(cd "$root" && go run ./bench/gencorpus -n "$pages" "$work/corpus")
 git -C "$work/corpus/wiki" init -q -b main
 git -C "$work/corpus/wiki" add -A
 git -C "$work/corpus/wiki" -c user.name=bench -c user.email=bench@invalid commit -q -m "generated corpus"

@@ -8,12 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -96,6 +94,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &exitError{2, err}
 	}
 	a.greet(stdout, ln.Addr().String())
+	// Listening comes first: /-/health answers at once, and the first
+	// requests wait only for the head's read model, which the caches in
+	// DATA make quick to build.
+	go func() {
+		if err := a.srv.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Error("read the wiki", "repo", c.Repo, "branch", a.repo.Branch(), "err", err)
+		}
+	}()
 	return a.serve(ctx, ln, log)
 }
 
@@ -103,6 +109,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 type app struct {
 	c       config.Config
 	repo    *store.Repo
+	loader  *site.Loader
 	srv     *web.Server
 	created bool // the repository was created with the starter wiki
 }
@@ -132,6 +139,14 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Caches in DATA: what each page says, by blob, and the branch's
+	// history by path, so a restart reads only what changed meanwhile.
+	cache := filepath.Join(c.Data, "cache")
+	if err := loader.UseCache(filepath.Join(cache, "site")); err != nil {
+		log.Warn("page cache off: every start reads every page", "err", err)
+	}
+	a.loader = loader
+	a.repo.IndexHistory(cache, log)
 	if err := checkCatalogs(ctx, loader); err != nil {
 		return err
 	}
@@ -146,7 +161,9 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if err := a.srv.Warm(ctx); err != nil {
+	// The branch must be readable; the rest of the warm-up happens
+	// after the server listens (cmdServe).
+	if _, err := a.repo.Head(ctx); err != nil {
 		return fmt.Errorf("read %s (branch %s): %w", c.Repo, a.repo.Branch(), err)
 	}
 	// Merges and proposals made with plain git on disk are written down
@@ -158,6 +175,9 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 func (a *app) close() {
 	if a.srv != nil {
 		a.srv.Close()
+	}
+	if a.loader != nil {
+		a.loader.Close()
 	}
 	a.repo.Close()
 }
@@ -233,16 +253,27 @@ func openOrCreate(c config.Config) (*store.Repo, bool, error) {
 // not parse, naming its file, line and key. One pushed later is left out of
 // the interface and reported by gitwiki check: requests never fail on it.
 func checkCatalogs(ctx context.Context, loader *site.Loader) error {
-	st, err := loader.Head(ctx)
+	// The head's file list, not its read model: the model loads after the
+	// server listens.
+	repo := loader.Repo()
+	head, err := repo.Head(ctx)
 	if err != nil {
 		return nil // an empty repository has no catalogs; serving reports the rest
 	}
-	files, err := st.CatalogFiles(ctx)
+	tree, err := repo.Tree(ctx, head)
 	if err != nil {
 		return err
 	}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		if err := i18n.CheckFile(name, files[name]); err != nil {
+	for _, e := range tree.Entries() {
+		name, ok := loader.ContentFile(e.Path)
+		if !ok || !strings.HasPrefix(name, site.CatalogDir+"/") || !strings.HasSuffix(name, ".toml") {
+			continue
+		}
+		b, err := repo.ReadBlob(ctx, e.Blob, 256<<10)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		if err := i18n.CheckFile(name, b); err != nil {
 			return fmt.Errorf("interface catalog: %w", err)
 		}
 	}

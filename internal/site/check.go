@@ -282,7 +282,7 @@ func (c *checker) pages() {
 		if p.Summary.Untitled {
 			c.add(p.File, 0, Warning, "no title: give it a title in front matter or a first # heading; it is shown as %q", p.Title)
 		}
-		if c.inbound[p.Name] == 0 && !c.st.folders[p.Name] {
+		if c.inbound[p.Name] == 0 && !c.st.IsFolder(p.Name) {
 			c.add(p.File, 0, Warning, "no page links here (an orphan): readers find it only in the page list")
 		}
 	}

@@ -78,7 +78,7 @@ func lessNode(a, b *Node) bool {
 		}
 		return wa < wb
 	}
-	ta, tb := strings.ToLower(a.Title), strings.ToLower(b.Title)
+	ta, tb := nodeLower(a), nodeLower(b)
 	if ta != tb {
 		return ta < tb
 	}
@@ -105,4 +105,11 @@ func (s *Site) Breadcrumbs(name wikipath.Page) []*Node {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out
+}
+
+func nodeLower(n *Node) string {
+	if n.Page != nil {
+		return n.Page.lowerTitle()
+	}
+	return strings.ToLower(n.Title)
 }

@@ -73,11 +73,11 @@ func (s *Site) FindWiki(from wikipath.Page, target string) (wikipath.Page, bool)
 	}
 	best, bestScore := cands[0], -1
 	for _, c := range cands {
-		if sc := commonPrefix(from, c.Name); sc > bestScore {
+		if sc := commonPrefix(from, c); sc > bestScore {
 			best, bestScore = c, sc
 		}
 	}
-	return best.Name, true
+	return best, true
 }
 
 func commonPrefix(a, b wikipath.Page) int {

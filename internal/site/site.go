@@ -5,17 +5,13 @@ package site
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"path"
-	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/gitwiki/gitwiki/internal/render"
@@ -59,8 +55,13 @@ type Page struct {
 	Blob    store.Hash
 	Title   string
 	Summary *render.Summary
-	Links   []wikipath.Page // resolved outgoing page links, without duplicates
-	Hidden  bool            // templates, sidebar and footer: not listed
+	Hidden  bool // templates, sidebar and footer: not listed
+
+	// Derived once from the name and summary (see settle).
+	lower   string   // Title in lower case, for ordering
+	pathKey string   // key(Name)
+	keys    []string // lookupKeys, for listed pages
+	probes  []uint64 // the lookups its links make; under Loader.probeMu
 }
 
 // FrontMatter is shorthand for the page's parsed front matter.
@@ -75,21 +76,25 @@ type Site struct {
 	// that does not parse.
 	Problems []string
 
-	loader      *Loader
-	pages       map[wikipath.Page]*Page
-	sorted      []*Page // by name
-	files       map[string]store.Entry
-	folders     map[wikipath.Page]bool // every folder that holds a page
-	backlinks   map[wikipath.Page][]*Page
-	tags        map[string][]*Page
-	cats        map[string][]*Page
-	aliases     map[string]wikipath.Page
-	byKey       map[string][]*Page // normalised name, base name or title → pages
-	byPath      map[string][]*Page // normalised name → pages, hidden ones too
-	nav         []*Node
-	fingerprint string
-	report      report // Check's, made once
-	l10n        *l10n  // languages and translations (lang.go, translations.go)
+	loader       *Loader
+	settingsBlob store.Hash
+	pages        map[wikipath.Page]*Page
+	sorted       []*Page // by name
+	files        map[string]store.Entry
+	tops         map[string]int        // top-level folder → files in it
+	folders      map[wikipath.Page]int // every folder that holds a page → pages below it
+	links        map[*Page][]wikipath.Page
+	backlinks    map[wikipath.Page][]*Page
+	tags         map[string][]*Page
+	cats         map[string][]*Page
+	aliases      map[string]wikipath.Page
+	byKey        map[string][]wikipath.Page // normalised name, base name or title → pages, by name
+	byPath       map[string][]wikipath.Page // normalised name → pages, hidden ones too
+	nav          []*Node
+	fingerprint  string
+	report       report // Check's, made once
+	l10n         *l10n  // languages and translations (lang.go, translations.go)
+	empty        bool   // the model of no commit, which derivations start from
 }
 
 // Loader builds Sites from commits and keeps the few most recent ones.
@@ -98,13 +103,18 @@ type Loader struct {
 	renderer *render.Renderer
 	dir      string // content root inside the repository, "" for the root
 
-	mu     sync.Mutex
-	recent []*Site // most recent first
-	flight singleflight.Group
-	last   lastChanges
-	steps  changeSteps // history facts for translation status (translations.go)
-	// loadHook, when set by a test, runs at the start of every load.
-	loadHook func(store.Hash)
+	mu      sync.Mutex
+	recent  []*Site // most recent first
+	flight  singleflight.Group
+	last    lastChanges
+	steps   changeSteps    // history facts for translation status (translations.go)
+	facts   *facts         // summaries by blob, kept in DATA (facts.go); nil: none
+	probeMu sync.Mutex     // guards Page.probes
+	bg      sync.WaitGroup // the cache's upkeep after the first load
+	// loadHook, when set by a test, runs at the start of every load;
+	// summarizeHook before each blob is read and parsed.
+	loadHook      func(store.Hash)
+	summarizeHook func(file string)
 }
 
 // keepSites is how many commits' read models stay in memory: the head, and
@@ -118,6 +128,29 @@ func NewLoader(repo *store.Repo, r *render.Renderer, dir string) (*Loader, error
 		return nil, fmt.Errorf("content dir: %w", err)
 	}
 	return &Loader{repo: repo, renderer: r, dir: clean}, nil
+}
+
+// UseCache keeps what the loader learns of each page in dir (in DATA), so
+// that a restart reads only the pages that changed. It is a cache:
+// deleting dir loses nothing. An error leaves the cache off (every start
+// reads every page) and is worth a warning, not a failure.
+func (l *Loader) UseCache(dir string) error {
+	fc, err := openFacts(dir)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.facts != nil {
+		l.facts.close()
+	}
+	l.facts = fc
+	return err
+}
+
+// Close writes nothing more to the cache and closes it.
+func (l *Loader) Close() {
+	l.bg.Wait()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.facts.close()
 }
 
 // Repo is the repository the loader reads.
@@ -195,198 +228,21 @@ func (l *Loader) loadAndKeep(ctx context.Context, commit store.Hash) (st *Site, 
 		return nil, err
 	}
 	l.mu.Lock()
+	first := len(l.recent) == 0
 	l.recent = append([]*Site{st}, l.recent...)
 	if len(l.recent) > keepSites {
 		l.recent = l.recent[:keepSites]
 	}
+	fc := l.facts
 	l.mu.Unlock()
+	if first && fc != nil {
+		l.bg.Go(func() { fc.settle(st.sorted) })
+	}
 	return st, nil
-}
-
-func (l *Loader) load(ctx context.Context, commit store.Hash, prev *Site) (*Site, error) {
-	tree, err := l.repo.Tree(ctx, commit)
-	if err != nil {
-		return nil, err
-	}
-	s := &Site{
-		Commit:    commit,
-		Settings:  DefaultSettings(),
-		loader:    l,
-		pages:     map[wikipath.Page]*Page{},
-		files:     map[string]store.Entry{},
-		folders:   map[wikipath.Page]bool{},
-		backlinks: map[wikipath.Page][]*Page{},
-		tags:      map[string][]*Page{},
-		cats:      map[string][]*Page{},
-		aliases:   map[string]wikipath.Page{},
-		byKey:     map[string][]*Page{},
-		byPath:    map[string][]*Page{},
-	}
-	var settings store.Entry
-	for _, e := range tree.Entries() {
-		rel, ok := l.ContentFile(e.Path)
-		if !ok {
-			continue
-		}
-		// Names git accepts but the wiki never serves (dotfiles, odd bytes).
-		if clean, err := wikipath.CleanFile(rel); err != nil || clean != rel {
-			continue
-		}
-		if rel == SettingsFile {
-			settings = e // settings, not content: never served or exported
-			continue
-		}
-		s.files[rel] = e
-		name, ok := wikipath.FromFile(rel)
-		if !ok {
-			continue
-		}
-		if old, dup := s.pages[name]; dup && preferred(old.File, rel) {
-			continue
-		}
-		s.pages[name] = &Page{Name: name, File: rel, Blob: e.Blob, Hidden: hidden(name)}
-	}
-	if e := settings; !e.Blob.IsZero() {
-		b, err := l.repo.ReadBlob(ctx, e.Blob, 256<<10)
-		if err == nil {
-			s.Settings, err = ParseSettings(b)
-		}
-		if err != nil {
-			s.Problems = append(s.Problems, err.Error())
-		}
-	}
-	if err := s.summarize(ctx, prev); err != nil {
-		return nil, err
-	}
-	s.index()
-	return s, nil
-}
-
-// preferred reports whether file a wins over b for the same page: "x.md"
-// beats "x/index.md", and folder page names follow FolderPageNames order.
-func preferred(a, b string) bool {
-	rank := func(f string) int {
-		base := path.Base(f)
-		for i, n := range wikipath.FolderPageNames {
-			if base == n {
-				return i + 1
-			}
-		}
-		return 0
-	}
-	return rank(a) <= rank(b)
 }
 
 func hidden(p wikipath.Page) bool {
 	return p == SidebarPage || p == FooterPage || p == TemplatesDir || strings.HasPrefix(string(p), TemplatesDir+"/")
-}
-
-// summarize reads and parses every page, reusing the previous commit's
-// summaries for blobs that did not change, on all cores.
-func (s *Site) summarize(ctx context.Context, prev *Site) error {
-	var todo []*Page
-	for _, p := range s.pages {
-		if prev != nil {
-			if old, ok := prev.pages[p.Name]; ok && old.Blob == p.Blob && old.File == p.File {
-				p.Summary = old.Summary
-				continue
-			}
-		}
-		todo = append(todo, p)
-	}
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, p := range todo {
-		g.Go(func() error { return s.summarizePage(ctx, p) })
-	}
-	return g.Wait()
-}
-
-func (s *Site) summarizePage(ctx context.Context, p *Page) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("read %s: %w: %v", p.File, ErrLoadPanic, v)
-		}
-	}()
-	b, err := s.loader.repo.ReadBlob(ctx, p.Blob, MaxPageBytes)
-	if errors.Is(err, store.ErrTooLarge) {
-		p.Summary = &render.Summary{Title: p.Name.Title(), Warnings: []string{"This page is larger than 4 MiB and is not shown."}}
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read %s: %w", p.File, err)
-	}
-	p.Summary = s.loader.renderer.Summarize(b, p.File)
-	return nil
-}
-
-// index derives titles, lookups, backlinks, tags, aliases and navigation.
-func (s *Site) index() {
-	for _, p := range s.pages {
-		p.Title = p.Summary.Title
-		if p.Title == "" {
-			p.Title = p.Name.Title()
-		}
-		s.sorted = append(s.sorted, p)
-		for d := p.Name.Dir(); ; d = d.Dir() {
-			s.folders[d] = true
-			if d == wikipath.Root {
-				break
-			}
-		}
-	}
-	sort.Slice(s.sorted, func(i, j int) bool { return s.sorted[i].Name < s.sorted[j].Name })
-	h := sha256.New()
-	for _, p := range s.sorted {
-		fmt.Fprintf(h, "%s\x00%s\x00", p.Name, p.Title)
-		k := key(string(p.Name))
-		s.byPath[k] = append(s.byPath[k], p)
-		if p.Hidden {
-			continue
-		}
-		for _, k := range lookupKeys(p) {
-			s.byKey[k] = append(s.byKey[k], p)
-		}
-	}
-	s.fingerprint = hex.EncodeToString(h.Sum(nil))[:16]
-	for _, p := range s.sorted {
-		seen := map[wikipath.Page]bool{}
-		for _, l := range p.Summary.Links {
-			t, ok := render.ResolveLink(s, p.Name, p.File, l)
-			if !ok || t == p.Name || seen[t] {
-				continue
-			}
-			seen[t] = true
-			p.Links = append(p.Links, t)
-			if !p.Hidden {
-				s.backlinks[t] = append(s.backlinks[t], p)
-			}
-		}
-		if p.Hidden {
-			continue
-		}
-		fm := p.FrontMatter()
-		for _, t := range fm.Tags {
-			if t = strings.TrimSpace(t); t != "" {
-				s.tags[t] = append(s.tags[t], p)
-			}
-		}
-		if c := strings.TrimSpace(fm.Category); c != "" {
-			s.cats[c] = append(s.cats[c], p)
-		}
-		for _, a := range fm.Aliases {
-			if clean, err := wikipath.Parse(strings.TrimSuffix(strings.TrimSuffix(a, "/"), ".md")); err == nil && clean != "" {
-				if _, taken := s.pages[wikipath.Page(clean)]; !taken {
-					s.aliases[string(clean)] = p.Name
-				}
-			}
-		}
-	}
-	for _, list := range s.backlinks {
-		sortByTitle(list)
-	}
-	s.nav = s.buildNav()
-	s.indexLanguages()
 }
 
 // Fingerprint changes whenever the set of pages or their titles changes,
@@ -409,7 +265,16 @@ func (s *Site) Exists(name wikipath.Page) bool {
 }
 
 // IsFolder reports whether pages live under name.
-func (s *Site) IsFolder(name wikipath.Page) bool { return s.folders[name] }
+func (s *Site) IsFolder(name wikipath.Page) bool { return s.folders[name] > 0 }
+
+// Links lists the pages p links to that exist, resolved in this model,
+// without duplicates or p itself.
+func (s *Site) Links(p *Page) []wikipath.Page {
+	if q, ok := s.pages[p.Name]; ok && q == p {
+		return s.links[p]
+	}
+	return nil
+}
 
 // File finds any file (page source or attachment) by content-relative path.
 func (s *Site) File(p string) (store.Entry, bool) {
@@ -504,13 +369,21 @@ func (s *Site) Translations(p *Page) []*Page { return s.translations(p) }
 func (s *Site) Lang(p *Page) string { return s.lang(p) }
 
 func sortByTitle(ps []*Page) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		a, b := strings.ToLower(ps[i].Title), strings.ToLower(ps[j].Title)
-		if a != b {
-			return a < b
+	slices.SortStableFunc(ps, func(a, b *Page) int {
+		if c := strings.Compare(a.lowerTitle(), b.lowerTitle()); c != 0 {
+			return c
 		}
-		return ps[i].Name < ps[j].Name
+		return strings.Compare(string(a.Name), string(b.Name))
 	})
+}
+
+// lowerTitle is the title in lower case, as sorted; pages made outside the
+// loader have it computed here.
+func (p *Page) lowerTitle() string {
+	if p.lower == "" && p.Title != "" {
+		return strings.ToLower(p.Title)
+	}
+	return p.lower
 }
 
 // sortPages orders siblings by weight, then title, as the navigation does.
@@ -524,7 +397,7 @@ func sortPages(ps []*Page) {
 			}
 			return wi < wj
 		}
-		a, b := strings.ToLower(ps[i].Title), strings.ToLower(ps[j].Title)
+		a, b := ps[i].lowerTitle(), ps[j].lowerTitle()
 		if a != b {
 			return a < b
 		}

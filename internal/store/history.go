@@ -25,31 +25,27 @@ func (r *Repo) FileHistory(ctx context.Context, from Hash, p string, limit int) 
 	segs := strings.Split(p, "/")
 	var out []*Commit
 	err := r.with(ctx, func(g *git.Repository) error {
-		c, err := g.CommitObject(from.p())
-		if err != nil {
-			return fmt.Errorf("commit %s: %w", from.Short(), notFound(err))
-		}
-		for n := 0; c != nil && n < maxWalk && (limit <= 0 || len(out) < limit); n++ {
-			if n%256 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			var parent *object.Commit
-			parentTree := plumbing.ZeroHash
-			if len(c.ParentHashes) > 0 {
-				parent, err = g.CommitObject(c.ParentHashes[0])
-				if err != nil {
-					return fmt.Errorf("commit %s: %w", c.ParentHashes[0].String()[:10], notFound(err))
-				}
-				parentTree = parent.TreeHash
-			}
-			changed, err := pathChanged(g, c.TreeHash, parentTree, segs)
-			if err != nil {
-				return err
-			}
+		h, at, ok, err := r.walk(ctx, g, from, p, func(c, parent *object.Commit) (bool, error) {
+			changed, err := pathChanged(g, c.TreeHash, treeOf(parent), segs)
 			if changed {
 				out = append(out, convCommit(c))
 			}
-			c = parent
+			return err == nil && (limit <= 0 || len(out) < limit), err
+		})
+		if err != nil || !ok {
+			return err
+		}
+		rest := 0
+		if limit > 0 {
+			rest = limit - len(out)
+		}
+		for _, i := range h.changedAt(p, at, rest) {
+			id, _ := h.commitAt(i)
+			c, err := g.CommitObject(id.p())
+			if err != nil {
+				return fmt.Errorf("commit %s: %w", id.Short(), notFound(err))
+			}
+			out = append(out, convCommit(c))
 		}
 		return nil
 	})
@@ -124,29 +120,29 @@ type LogEntry struct {
 // proportion to what changed, not to the size of the wiki.
 func (r *Repo) Log(ctx context.Context, from Hash, limit int) ([]LogEntry, error) {
 	var out []LogEntry
+	more := func() bool { return limit <= 0 || len(out) < limit }
 	err := r.with(ctx, func(g *git.Repository) error {
-		c, err := g.CommitObject(from.p())
-		if err != nil {
-			return fmt.Errorf("commit %s: %w", from.Short(), notFound(err))
+		h, at, ok, err := r.walk(ctx, g, from, "", func(c, parent *object.Commit) (bool, error) {
+			var changes []FileChange
+			if err := diffTrees(g, treeOf(parent), c.TreeHash, "", &changes); err != nil {
+				return false, err
+			}
+			out = append(out, LogEntry{Commit: convCommit(c), Changes: changes})
+			return more(), nil
+		})
+		if err != nil || !ok {
+			return err
 		}
-		for n := 0; c != nil && n < maxWalk && (limit <= 0 || len(out) < limit); n++ {
+		for i := at; i >= 0 && more(); i-- {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			var parent *object.Commit
-			parentTree := plumbing.ZeroHash
-			if len(c.ParentHashes) > 0 {
-				if parent, err = g.CommitObject(c.ParentHashes[0]); err != nil {
-					return fmt.Errorf("parent of %s: %w", c.Hash.String()[:10], notFound(err))
-				}
-				parentTree = parent.TreeHash
-			}
-			var changes []FileChange
-			if err := diffTrees(g, parentTree, c.TreeHash, "", &changes); err != nil {
-				return err
+			id, changes := h.commitAt(i)
+			c, err := g.CommitObject(id.p())
+			if err != nil {
+				return fmt.Errorf("commit %s: %w", id.Short(), notFound(err))
 			}
 			out = append(out, LogEntry{Commit: convCommit(c), Changes: changes})
-			c = parent
 		}
 		return nil
 	})
@@ -260,35 +256,27 @@ func diffTrees(g *git.Repository, a, b plumbing.Hash, prefix string, out *[]File
 func (r *Repo) LastChange(ctx context.Context, from Hash, p string, stop Hash) (c *Commit, reachedStop bool, err error) {
 	segs := strings.Split(p, "/")
 	err = r.with(ctx, func(g *git.Repository) error {
-		cur, err := g.CommitObject(from.p())
-		if err != nil {
-			return fmt.Errorf("commit %s: %w", from.Short(), notFound(err))
-		}
-		for n := 0; cur != nil && n < maxWalk; n++ {
+		h, at, ok, err := r.walk(ctx, g, from, p, func(cur, parent *object.Commit) (bool, error) {
 			if !stop.IsZero() && cur.Hash == stop.p() {
 				reachedStop = true
-				return nil
+				return false, nil
 			}
-			if n%256 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			var parent *object.Commit
-			parentTree := plumbing.ZeroHash
-			if len(cur.ParentHashes) > 0 {
-				if parent, err = g.CommitObject(cur.ParentHashes[0]); err != nil {
-					return fmt.Errorf("parent of %s: %w", cur.Hash.String()[:10], notFound(err))
-				}
-				parentTree = parent.TreeHash
-			}
-			changed, err := pathChanged(g, cur.TreeHash, parentTree, segs)
-			if err != nil {
-				return err
-			}
+			changed, err := pathChanged(g, cur.TreeHash, treeOf(parent), segs)
 			if changed {
 				c = convCommit(cur)
-				return nil
 			}
-			cur = parent
+			return err == nil && !changed, err
+		})
+		if err != nil || !ok {
+			return err
+		}
+		if found := h.changedAt(p, at, 1); len(found) > 0 {
+			id, _ := h.commitAt(found[0])
+			co, err := g.CommitObject(id.p())
+			if err != nil {
+				return fmt.Errorf("commit %s: %w", id.Short(), notFound(err))
+			}
+			c = convCommit(co)
 		}
 		return nil
 	})

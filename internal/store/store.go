@@ -101,6 +101,9 @@ type Repo struct {
 
 	blobs *blobCache
 	gens  genCache
+	// hist is the history index, when IndexHistory started one.
+	histMu sync.Mutex
+	hist   *histIndex
 	// openLock is held shared while the Repo is open (see cleanDebris).
 	openLock *os.File
 }
@@ -179,6 +182,7 @@ func (r *Repo) open() (*handle, error) {
 
 // Close releases every open packfile descriptor.
 func (r *Repo) Close() error {
+	r.closeHistory()
 	if r.openLock != nil {
 		r.openLock.Close()
 		r.openLock = nil

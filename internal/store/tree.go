@@ -175,3 +175,115 @@ func (r *Repo) ReadFileAt(ctx context.Context, commit Hash, p string, max int64)
 	})
 	return content, blob, ok, err
 }
+
+// EntryChange is one file that differs between two trees: Old is zero
+// (Blob.IsZero) when the file was added, New when it was deleted.
+type EntryChange struct {
+	Path     string
+	Old, New Entry
+}
+
+// DiffEntries lists the regular files that differ between two commits'
+// trees, with their entries on both sides, sorted by path. from may be
+// ZeroHash (every file is added). Subtrees with equal ids are skipped, so
+// the cost is in proportion to what changed, not to the size of the trees:
+// it is how a commit's read model is derived from another's.
+func (r *Repo) DiffEntries(ctx context.Context, from, to Hash) ([]EntryChange, error) {
+	var out []EntryChange
+	err := r.with(ctx, func(g *git.Repository) error {
+		var ft, tt plumbing.Hash
+		for i, c := range []Hash{from, to} {
+			if c.IsZero() {
+				continue
+			}
+			co, err := g.CommitObject(c.p())
+			if err != nil {
+				return fmt.Errorf("commit %s: %w", c.Short(), notFound(err))
+			}
+			if i == 0 {
+				ft = co.TreeHash
+			} else {
+				tt = co.TreeHash
+			}
+		}
+		return diffEntries(ctx, g, ft, tt, "", &out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// fileItems lists a tree's folders and regular files by name.
+func fileItems(g *git.Repository, h plumbing.Hash) (dirs map[string]plumbing.Hash, files map[string]Entry, err error) {
+	dirs, files = map[string]plumbing.Hash{}, map[string]Entry{}
+	if h.IsZero() {
+		return dirs, files, nil
+	}
+	t, err := g.TreeObject(h)
+	if err != nil {
+		return nil, nil, fmt.Errorf("tree %s: %w", h.String()[:10], notFound(err))
+	}
+	for _, e := range t.Entries {
+		switch e.Mode {
+		case filemode.Dir:
+			dirs[e.Name] = e.Hash
+		case filemode.Regular, filemode.Executable, filemode.Deprecated:
+			files[e.Name] = Entry{Blob: toHash(e.Hash), Exec: e.Mode == filemode.Executable}
+		}
+	}
+	return dirs, files, nil
+}
+
+func diffEntries(ctx context.Context, g *git.Repository, a, b plumbing.Hash, prefix string, out *[]EntryChange) error {
+	if a == b {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ad, af, err := fileItems(g, a)
+	if err != nil {
+		return err
+	}
+	bd, bf, err := fileItems(g, b)
+	if err != nil {
+		return err
+	}
+	join := func(n string) string {
+		if prefix == "" {
+			return n
+		}
+		return prefix + "/" + n
+	}
+	for n, ea := range af {
+		eb := bf[n]
+		if ea != eb {
+			ea.Path, eb.Path = join(n), ""
+			if !eb.Blob.IsZero() {
+				eb.Path = ea.Path
+			}
+			*out = append(*out, EntryChange{Path: ea.Path, Old: ea, New: eb})
+		}
+	}
+	for n, eb := range bf {
+		if _, ok := af[n]; !ok {
+			eb.Path = join(n)
+			*out = append(*out, EntryChange{Path: eb.Path, New: eb})
+		}
+	}
+	for n, ha := range ad {
+		if err := diffEntries(ctx, g, ha, bd[n], join(n), out); err != nil {
+			return err
+		}
+	}
+	for n, hb := range bd {
+		if _, ok := ad[n]; !ok {
+			if err := diffEntries(ctx, g, plumbing.ZeroHash, hb, join(n), out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
