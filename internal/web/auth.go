@@ -224,16 +224,3 @@ func (w *privateWriter) Write(b []byte) (int, error) {
 }
 
 func (w *privateWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// sentence turns a users error ("a password needs ...") into one to show.
-func sentence(err error) string {
-	m := err.Error()
-	if m == "" {
-		return m
-	}
-	m = strings.ToUpper(m[:1]) + m[1:]
-	if !strings.HasSuffix(m, ".") {
-		m += "."
-	}
-	return m
-}
