@@ -40,6 +40,9 @@ func (m *Model) Feed(l FeedLinks, changes []site.Change) *atom.Feed {
 			Updated: rfc3339(c.Author.When),
 			Author:  atom.Author{Name: c.Author.Name},
 		}
+		if ch := Change(c.Commit); ch.Reviewer != "" {
+			e.Author.Name = ch.Author // a merged proposal: its authors
+		}
 		if e.Author.Name == "" {
 			e.Author.Name = tr.T("author.anonymous")
 		}

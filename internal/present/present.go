@@ -7,6 +7,7 @@ package present
 import (
 	"context"
 	"html/template"
+	"strings"
 	"sync"
 	"time"
 
@@ -335,6 +336,16 @@ func Change(c *store.Commit) *theme.Change {
 		Unverified: !pages.Verified(c.Author, c.Committer),
 		Date:       c.Author.When,
 		Summary:    c.Subject(),
+	}
+	// A merged proposal is its authors' change, reviewed by whoever merged it.
+	if co := c.CoAuthors(); len(co) > 0 && len(c.Parents) > 1 {
+		names := make([]string, 0, len(co))
+		ch.Unverified = false
+		for _, a := range co {
+			names = append(names, a.Name)
+			ch.Unverified = ch.Unverified || !pages.IsAccountEmail(a.Email)
+		}
+		ch.Author, ch.Reviewer = strings.Join(names, ", "), c.Author.Name
 	}
 	if len(c.Parents) > 0 {
 		ch.Parent = c.Parents[0].String()

@@ -94,6 +94,15 @@ func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message
 	if m := strings.TrimSpace(message); m != "" {
 		msg += "\n" + m + "\n"
 	}
+	// The merge is the maintainer's; the trailers credit the people who
+	// wrote the proposal, so the page, its history and the feed name them.
+	authors, err := s.proposalAuthors(ctx, prop, branchHead, by)
+	if err != nil {
+		return store.ZeroHash, err
+	}
+	if t := store.CoAuthorTrailers(authors); t != "" {
+		msg += "\n" + t
+	}
 	done, err := s.repo.Turn(ctx, ref)
 	if err != nil {
 		return store.ZeroHash, err
@@ -138,6 +147,31 @@ func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message
 		return c, err
 	}
 	return store.ZeroHash, ErrBusy
+}
+
+// maxProposalCommits bounds the walk for a proposal's authors; a proposal
+// of more commits credits the authors of its newest ones.
+const maxProposalCommits = 200
+
+// proposalAuthors are the authors of a proposal's own commits, from its
+// head back to where it forked, newest first, but the merging maintainer.
+func (s *Service) proposalAuthors(ctx context.Context, prop *Proposal, head store.Hash, by store.Signature) ([]store.Signature, error) {
+	base := prop.BaseHash()
+	var out []store.Signature
+	for h, n := head, 0; !h.IsZero() && h != base && n < maxProposalCommits; n++ {
+		c, err := s.repo.Commit(ctx, h)
+		if err != nil {
+			return nil, err
+		}
+		if !strings.EqualFold(c.Author.Email, by.Email) || c.Author.Name != by.Name {
+			out = append(out, store.Signature{Name: c.Author.Name, Email: c.Author.Email})
+		}
+		if len(c.Parents) == 0 {
+			break
+		}
+		h = c.Parents[0]
+	}
+	return out, nil
 }
 
 // mergeTrees computes the file writes that bring the proposal's changes

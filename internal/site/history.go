@@ -207,8 +207,88 @@ func (l *Loader) Published(ctx context.Context, commit store.Hash) (bool, error)
 
 // PageHistory lists the commits that changed a page's file, newest first,
 // at most limit.
+//
+// It walks the branch's first parents, and opens each merge of a proposal:
+// the proposal's own commits that changed the file follow the merge, so a
+// contributor's edits stay in the page's history under their name.
 func (s *Site) PageHistory(ctx context.Context, p *Page, limit int) ([]*store.Commit, error) {
-	return s.loader.repo.FileHistory(ctx, s.Commit, s.loader.RepoPath(p.File), limit)
+	repo, file := s.loader.repo, s.loader.RepoPath(p.File)
+	main, err := repo.FileHistory(ctx, s.Commit, file, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*store.Commit, 0, len(main))
+	for _, c := range main {
+		out = append(out, c)
+		if len(c.Parents) < 2 || len(out) >= limit {
+			continue
+		}
+		merged, err := s.mergedChanges(ctx, c, file, limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, merged...)
+	}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// maxMergedWalk bounds the commits read on a merged branch.
+const maxMergedWalk = 200
+
+// mergedChanges are the commits a merge brought in from its second parent
+// that changed file: the merged branch's first parents down to where it
+// forked from the first parent, at most limit of them.
+func (s *Site) mergedChanges(ctx context.Context, merge *store.Commit, file string, limit int) ([]*store.Commit, error) {
+	repo := s.loader.repo
+	base, err := repo.MergeBase(ctx, merge.Parents[0], merge.Parents[1])
+	if err != nil {
+		return nil, err
+	}
+	var out []*store.Commit
+	for h, n := merge.Parents[1], 0; !h.IsZero() && h != base && n < maxMergedWalk && len(out) < limit; n++ {
+		c, err := repo.Commit(ctx, h)
+		if err != nil {
+			return nil, err
+		}
+		var parent store.Hash
+		if len(c.Parents) > 0 {
+			parent = c.Parents[0]
+		}
+		changed, err := s.changedFile(ctx, parent, h, file)
+		if err != nil {
+			return nil, err
+		}
+		if changed {
+			out = append(out, c)
+		}
+		h = parent
+	}
+	return out, nil
+}
+
+// changedFile reports whether file differs between two commits (a zero
+// from is the empty tree).
+func (s *Site) changedFile(ctx context.Context, from, to store.Hash, file string) (bool, error) {
+	blob := func(c store.Hash) (store.Hash, error) {
+		if c.IsZero() {
+			return store.ZeroHash, nil
+		}
+		t, err := s.loader.repo.Tree(ctx, c)
+		if err != nil {
+			return store.ZeroHash, err
+		}
+		e, _ := t.Lookup(file)
+		return e.Blob, nil
+	}
+	a, err := blob(from)
+	if err != nil {
+		return false, err
+	}
+	b, err := blob(to)
+	return a != b, err
 }
 
 // PageText reads a page's source at a commit without loading its read

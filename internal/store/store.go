@@ -421,3 +421,47 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// CoAuthors are the people a commit's message credits with
+// "Co-authored-by: Name <email>" trailers in its last paragraph: the
+// authors of a proposal, on the commit that merged it.
+func (c *Commit) CoAuthors() []Signature {
+	msg := strings.TrimRight(c.Message, "\n ")
+	if i := strings.LastIndex(msg, "\n\n"); i >= 0 {
+		msg = msg[i+2:]
+	} else {
+		return nil // a message of one paragraph has no trailers
+	}
+	var out []Signature
+	for _, line := range strings.Split(msg, "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "Co-authored-by") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		name, email := v, ""
+		if i := strings.LastIndexByte(v, '<'); i >= 0 && strings.HasSuffix(v, ">") {
+			name, email = strings.TrimSpace(v[:i]), v[i+1:len(v)-1]
+		}
+		if name != "" {
+			out = append(out, Signature{Name: name, Email: email})
+		}
+	}
+	return out
+}
+
+// CoAuthorTrailers are the trailers that credit people on a commit, one
+// per distinct person, in order.
+func CoAuthorTrailers(people []Signature) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, p := range people {
+		k := strings.ToLower(p.Name + "\x00" + p.Email)
+		if p.Name == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		b.WriteString("Co-authored-by: " + p.Name + " <" + p.Email + ">\n")
+	}
+	return b.String()
+}

@@ -121,8 +121,11 @@ type Change struct {
 	// Unverified: the author is a name typed by someone without an
 	// account, which anyone could type; templates say so next to it.
 	Unverified bool
-	Date       time.Time
-	Summary    string // first line of the message
+	// Reviewer is the maintainer who merged a proposal, when Author names
+	// the proposal's authors (from the merge's Co-authored-by trailers).
+	Reviewer string
+	Date     time.Time
+	Summary  string // first line of the message
 	Parent     string // first parent, "" for a root commit
 	Pages      []PageRef
 	Files      []string // changed attachments and other files
