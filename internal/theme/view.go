@@ -126,9 +126,9 @@ type Change struct {
 	Reviewer string
 	Date     time.Time
 	Summary  string // first line of the message
-	Parent     string // first parent, "" for a root commit
-	Pages      []PageRef
-	Files      []string // changed attachments and other files
+	Parent   string // first parent, "" for a root commit
+	Pages    []PageRef
+	Files    []string // changed attachments and other files
 }
 
 // Base is shared by every view.
