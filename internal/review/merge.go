@@ -90,18 +90,9 @@ func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message
 		return store.ZeroHash, fmt.Errorf("proposal %d: %w", id, ErrChanged)
 	}
 	ref := "refs/heads/" + s.repo.Branch()
-	msg := fmt.Sprintf("Merge proposal %d: %s\n", id, prop.Title)
-	if m := strings.TrimSpace(message); m != "" {
-		msg += "\n" + m + "\n"
-	}
-	// The merge is the maintainer's; the trailers credit the people who
-	// wrote the proposal, so the page, its history and the feed name them.
-	authors, err := s.proposalAuthors(ctx, prop, branchHead, by)
+	msg, err := s.mergeMessage(ctx, prop, branchHead, by, message)
 	if err != nil {
 		return store.ZeroHash, err
-	}
-	if t := store.CoAuthorTrailers(authors); t != "" {
-		msg += "\n" + t
 	}
 	done, err := s.repo.Turn(ctx, ref)
 	if err != nil {
@@ -147,6 +138,24 @@ func (s *Service) Merge(ctx context.Context, id int, by store.Signature, message
 		return c, err
 	}
 	return store.ZeroHash, ErrBusy
+}
+
+// mergeMessage names the proposal and carries the maintainer's note. The
+// merge is the maintainer's; its Co-authored-by trailers credit the people
+// who wrote the proposal, so the page, its history and the feed name them.
+func (s *Service) mergeMessage(ctx context.Context, prop *Proposal, head store.Hash, by store.Signature, note string) (string, error) {
+	msg := fmt.Sprintf("Merge proposal %d: %s\n", prop.ID, prop.Title)
+	if m := strings.TrimSpace(note); m != "" {
+		msg += "\n" + m + "\n"
+	}
+	authors, err := s.proposalAuthors(ctx, prop, head, by)
+	if err != nil {
+		return "", err
+	}
+	if t := store.CoAuthorTrailers(authors); t != "" {
+		msg += "\n" + t
+	}
+	return msg, nil
 }
 
 // maxProposalCommits bounds the walk for a proposal's authors; a proposal

@@ -68,8 +68,9 @@ async function main() {
         await page.goto(new URL("-/search/index.html?q=" + encodeURIComponent(w.q), root).href, { waitUntil: "load" });
         await page.locator("#search-results .search-count").waitFor();
         const status = await page.locator("#search-results .search-count").innerText();
-        const m = /^(\d+) pages? match/.exec(status);
-        const total = /^No page matches/.test(status) ? 0 : m ? Number(m[1]) : -1;
+        // The count is written as the interface language writes numbers (1,207).
+        const m = /^([\d,.\u00a0\u202f]+) pages? match/.exec(status);
+        const total = /^No page matches/.test(status) ? 0 : m ? Number(m[1].replace(/[^\d]/g, "")) : -1;
         const hrefs = await page.locator("#search-results .result h2 a").evaluateAll((as) => as.map((a) => a.href));
         const files = await page.evaluate(() => window.gitwikiSearch.files.slice());
         got = { total, top: hrefs.slice(0, 5).map(rel), files };
