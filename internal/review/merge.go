@@ -19,6 +19,18 @@ type FileConflict struct {
 	Path   string // relative to the content root
 	Merged string
 	Binary bool // cannot be resolved on the web; use git
+	// Blocks are the conflicting regions of Merged in order, each with
+	// the proposal's, the common ancestor's and main's text; none when one
+	// side deleted the file, which is resolved as a whole.
+	Blocks []Block
+}
+
+// Block is one region of a file the proposal and main changed differently.
+// Start and End are its lines in Merged, markers included, 0-based and
+// half-open.
+type Block struct {
+	Start, End           int
+	Proposal, Base, Main string
 }
 
 // MergeConflict is returned when a proposal cannot merge cleanly. Head is
@@ -239,12 +251,16 @@ func (s *Service) mergeTrees(ctx context.Context, main, prop store.Hash, res *Re
 			conflict.Files = append(conflict.Files, FileConflict{Path: rel, Binary: !utf8.Valid(m) || !utf8.Valid(p), Merged: string(p)})
 			continue
 		}
-		out, _, ok := merge.Merge3Labels(string(b), string(p), string(m), merge.Labels{Ours: "proposal", Base: "common ancestor", Theirs: "main"})
+		out, blocks, ok := merge.Merge3Labels(string(b), string(p), string(m), merge.Labels{Ours: "proposal", Base: "common ancestor", Theirs: "main"})
 		if ok {
 			writes = append(writes, store.FileWrite{Path: fc.Path, Content: []byte(out)})
 			continue
 		}
-		conflict.Files = append(conflict.Files, FileConflict{Path: rel, Merged: out})
+		f := FileConflict{Path: rel, Merged: out}
+		for _, c := range blocks {
+			f.Blocks = append(f.Blocks, Block{Start: c.Start, End: c.End, Proposal: c.Ours, Base: c.Base, Main: c.Theirs})
+		}
+		conflict.Files = append(conflict.Files, f)
 	}
 	if len(conflict.Files) > 0 {
 		return nil, conflict, nil

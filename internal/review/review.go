@@ -37,6 +37,8 @@ type Service struct {
 	// refreshed is the state of refs the last Refresh saw; nothing to do
 	// while it is unchanged.
 	refreshed string
+	// checks remembers merge checks and changed files by commit ids.
+	checks memo
 }
 
 // New makes a Service; committer is the wiki's own identity. It hands pg

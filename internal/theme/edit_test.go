@@ -377,7 +377,11 @@ func TestProposalView(t *testing.T) {
 		checkOutput(t, out, []string{
 			`role="alert" id="form-problem"`,
 			`This proposal conflicts with the current version`,
-			"<textarea class=\"code-input\" dir=\"auto\" id=\"conflict-0\" name=\"content\" rows=\"18\">\n## Before the session\n\n&lt;&lt;&lt;&lt;&lt;&lt;&lt; your edit",
+			"<textarea class=\"code-input\" dir=\"auto\" id=\"conflict-0\" name=\"content-0\" rows=\"18\">\n## Before the session\n\n&lt;&lt;&lt;&lt;&lt;&lt;&lt; your edit",
+			`<input type="radio" name="keep-0-0" value="proposal" required> Keep the proposed text</label>`,
+			`<input type="radio" name="keep-0-0" value="main"> Keep the current text</label>`,
+			`This proposal no longer merges cleanly.`,
+			`<a href="/-/proposals/11">#11 Shorter checklist</a> · Quiet Otter — <strong>it changes the same lines differently`,
 			`>Resolve and merge</button>`,
 			`This file is not text, so it cannot be merged here.`,
 			"git checkout --theirs -- 'Facilitation/Activities/asset-map.png'",
@@ -399,8 +403,8 @@ func TestProposalView(t *testing.T) {
 			t.Fatalf("%d resolve forms, want 1 (the binary file has none)", len(resolve))
 		}
 		checkOutput(t, resolve[0], []string{`action="/-/proposals/9/merge"`, `name="head" value="` + sampleHashC + `"`,
-			`name="path" value="Facilitation/Activities/Mapping information assets.md"`}, nil)
-		checkNames(t, resolve[0], "head", "path", "content", "reviewed")
+			`name="path-0" value="Facilitation/Activities/Mapping information assets.md"`}, nil)
+		checkNames(t, resolve[0], "head", "path-0", "keep-0-0", "text-0-0", "content-0", "reviewed")
 		checkNames(t, formWith(t, out, `class="form decide-merge"`), "message", "reviewed")
 		checkNames(t, formWith(t, out, `class="form decide-reject"`), "reason")
 	})

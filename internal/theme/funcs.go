@@ -45,6 +45,8 @@ func funcs() template.FuncMap {
 		"gitReview": gitReview,
 		"proposals": proposalRows,
 		"checkRows": checkRows,
+		"inc":       func(n int) int { return n + 1 },
+		"rows":      textRows,
 		"staticCSP": func() string { return StaticCSP },
 	}
 }
@@ -244,3 +246,10 @@ type CheckRows struct {
 }
 
 func checkRows(l Links, items []CheckItem) CheckRows { return CheckRows{Links: l, Items: items} }
+
+// textRows sizes a textarea to its text, between lo and hi lines, so a
+// one-line block is not a tall box and a long one does not take the page.
+func textRows(text string, lo, hi int) int {
+	n := strings.Count(text, "\n") + 1
+	return max(lo, min(hi, n))
+}

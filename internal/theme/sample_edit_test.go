@@ -200,9 +200,20 @@ func sampleEditVariants(tb testing.TB, l Links) map[string]sampleVariant {
 	review.CanRevise, review.ReviseURL = false, ""
 	review.Problem = "The proposal could not be merged: the same lines were changed on the wiki since it was made."
 	review.Conflict = &MergeConflictView{Head: sampleHashC, Files: []ConflictFile{
-		{Path: "Facilitation/Activities/Mapping information assets.md", Merged: sampleConflict},
+		{Path: "Facilitation/Activities/Mapping information assets.md", Merged: sampleConflict, Blocks: []ConflictBlock{{
+			Before:   "## Before the session\n\n",
+			Proposal: "- Agree with the organisation's lead who will be in the room, and who must not be.\n",
+			Main:     "- Agree with the organisation's director who will be in the room.\n",
+			Edited:   "- Agree with the organisation's lead who will be in the room, and who must not be.\n",
+		}}},
 		{Path: "Facilitation/Activities/asset-map.png", Binary: true},
 	}}
+
+	review.Standing = &ProposalStanding{
+		Conflicts: []string{"Facilitation/Activities/Mapping information assets.md"},
+		Overlaps: []ProposalOverlap{{Proposal: ProposalItem{ID: 11, Title: "Shorter checklist", Author: "Quiet Otter", State: "open"},
+			Paths: []string{"Facilitation/Activities/Mapping information assets.md"}, Conflicts: true}},
+	}
 
 	maintainerP := clone("proposal").(*ProposalView)
 	maintainerP.Maintainer, maintainerP.User, maintainerP.Base.Maintainer = true, "maria", true

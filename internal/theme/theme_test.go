@@ -358,6 +358,15 @@ func TestGolden(t *testing.T) {
 		DiffURL: outdated.Links.Diff(samplePage, "1111111", "2222222"), Commits: 3, Added: 12, Deleted: 4, Problem: `translationOf "abc" names no commit`}
 	outdated.Untranslated = []string{"fr", "ar"}
 	cases["page-translation-outdated"] = sampleVariant{"page", outdated}
+	// A page with proposals waiting, seen by a maintainer with the count
+	// in the header.
+	waiting := samplePageView(t, accountLinks{newFakeLinks("server")})
+	waiting.User, waiting.Maintainer, waiting.Waiting = "maria", true, 3
+	waiting.Proposals = sampleWaiting()
+	cases["page-proposals"] = sampleVariant{"page", waiting}
+	edit := sampleEditViews(t, newFakeLinks("server"))["edit"].(*EditView)
+	edit.Proposals = sampleWaiting()[:1]
+	cases["edit-proposals"] = sampleVariant{"edit", edit}
 	// In the static export proposal links are "", and so is every action
 	// but edit, which leads to the live wiki.
 	for name, data := range sampleEditViews(t, newFakeLinks("static")) {
@@ -493,5 +502,12 @@ func TestLoadRejectsBrokenThemes(t *testing.T) {
 	}
 	if _, err := Load(fstest.MapFS{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("empty theme: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func sampleWaiting() []ProposalItem {
+	return []ProposalItem{
+		{ID: 11, Title: "Shorter checklist", Author: "Quiet Otter", State: "open", Created: sampleDate(14, 9)},
+		{ID: 12, Title: "Add a note on phones", State: "open", Created: sampleDate(15, 11)},
 	}
 }

@@ -165,6 +165,9 @@ type Base struct {
 	// Here is this view's address, for forms that come back to it (the
 	// language picker); "" in the export.
 	Here string
+	// Waiting counts the open proposals, shown to maintainers in the
+	// header; 0 for everyone else.
+	Waiting int
 }
 
 // LangOption is one language of the interface-language picker.
@@ -196,6 +199,9 @@ type PageView struct {
 	// Untranslated are the wiki's languages this page has no translation
 	// into, to offer "Translate into …" links.
 	Untranslated []string
+	// Proposals are the open proposals that change this page, so a reader
+	// about to propose a change sees them first; none in the export.
+	Proposals []ProposalItem
 }
 
 // TranslationState is a translation compared with its source page.

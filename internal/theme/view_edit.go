@@ -12,6 +12,8 @@ import (
 // carried in it, so a refused or conflicting submission loses nothing.
 type EditView struct {
 	Base
+	// Proposals are the open proposals that already change this page.
+	Proposals []ProposalItem
 	Page      wikipath.Page
 	New       bool   // the page does not exist yet
 	AskPath   bool   // show the path field (a new page whose name is not in the URL)
@@ -126,6 +128,7 @@ type ProposalView struct {
 	JustOpened bool
 	Problem    string // e.g. why a merge failed
 	Conflict   *MergeConflictView
+	Standing   *ProposalStanding // open proposals only
 	Honeypot   string
 	GitURL     string // clone URL for the git instructions
 }
@@ -162,6 +165,33 @@ type ConflictFile struct {
 	Path   string
 	Merged string // both versions between conflict markers
 	Binary bool
+	// Blocks are offered one by one: keep the proposal's text, the
+	// current one, both, or edit; none when the file is resolved whole.
+	Blocks []ConflictBlock
+}
+
+// ConflictBlock is one conflicting region of a file.
+type ConflictBlock struct {
+	Before   string // a few lines of the text just above it, for context
+	Proposal string // the contributor's text
+	Main     string // the text on the wiki now
+	Choice   string // the answer sent before, when the form comes back
+	Edited   string // the text for "edit": sent before, or the proposal's
+}
+
+// ProposalStanding is where an open proposal stands now: whether it still
+// merges into the current text, and which other open proposals change the
+// same files.
+type ProposalStanding struct {
+	Conflicts []string // files that conflict with the current text
+	Overlaps  []ProposalOverlap
+}
+
+// ProposalOverlap is another open proposal changing the same files.
+type ProposalOverlap struct {
+	Proposal  ProposalItem
+	Paths     []string
+	Conflicts bool // the two change the same lines differently
 }
 
 // MoveView asks where to move a page, or confirms deleting it.

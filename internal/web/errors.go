@@ -119,6 +119,7 @@ var sentinels = []struct {
 	{review.ErrBadToken, answer{status: http.StatusForbidden, id: "bad_token"}},
 	{review.ErrEmptyText, answer{status: http.StatusBadRequest, id: "empty_comment"}},
 	{review.ErrChanged, answer{status: http.StatusConflict, id: "revised"}},
+	{review.ErrUnchosen, answer{status: http.StatusUnprocessableEntity, id: "unchosen"}},
 	{users.ErrBusy, answer{status: http.StatusServiceUnavailable, id: "busy_login"}},
 	{users.ErrBadCredentials, answer{status: http.StatusUnauthorized, id: "bad_credentials"}},
 	{errMaintainersOnly, answer{status: http.StatusForbidden, id: "maintainers_only"}},

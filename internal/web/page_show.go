@@ -56,7 +56,9 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 	saved := r.URL.Query().Get("saved") == "1"
 	// The head is part of it too: a past revision's notice depends on it.
 	head, _ := s.loader.HeadCommit(ctx)
-	if notModified(w, r, s.etag(r, "page", st.Commit.String(), head.String(), p.File, rev, strconv.FormatBool(saved))) {
+	// So are the open proposals it lists.
+	proposals := s.proposalsVersion(r)
+	if notModified(w, r, s.etag(r, "page", st.Commit.String(), head.String(), p.File, rev, strconv.FormatBool(saved), proposals)) {
 		return nil
 	}
 	doc, err := st.Render(ctx, p, s.contentURLs, urlsKey)
@@ -76,6 +78,7 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 			return err
 		}
 		s.model(st).PageTranslation(o, v, state)
+		v.Proposals = s.openProposals(r, s.model(st), v.I18n, p.Name)
 	}
 	v.Rev = rev
 	v.NoIndex = rev != "" || doc.FrontMatter.Draft || saved

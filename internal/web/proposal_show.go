@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/review"
 	"github.com/gitwiki/gitwiki/internal/theme"
 )
@@ -70,6 +71,15 @@ func (s *Server) proposalView(r *http.Request, id int) (*theme.ProposalView, err
 	v.CanRevise = p.State == review.Open && p.CheckToken(r.URL.Query().Get("token"))
 	v.Honeypot = honeypotField
 	v.GitURL = s.gitURL(r)
+	standing, err := s.review.Standing(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	v.Standing = s.model(st).Standing(v.I18n, standing)
+	if v.Maintainer && standing.Conflict != nil {
+		// Offered at once, not first when Merge is pressed.
+		v.Conflict = present.ConflictView(standing.Conflict, nil)
+	}
 	return v, nil
 }
 
@@ -80,6 +90,8 @@ func (s *Server) proposalForm(r *http.Request, id int, err error, conflict *them
 	if verr != nil {
 		return verr
 	}
-	v.Conflict = conflict
+	if conflict != nil {
+		v.Conflict = conflict
+	}
 	return &formError{err: err, view: "proposal", data: v, set: func(_, msg string) { v.Problem = msg }}
 }

@@ -183,5 +183,41 @@ func (s *Server) withReader(r *http.Request, b *theme.Base) {
 	}
 	if u := s.user(r); u != nil {
 		b.User, b.Maintainer = u.Name, u.Maintainer
+		if u.Maintainer && s.review != nil {
+			// A count the header can do without: a failure shows none.
+			b.Waiting, _ = s.review.Waiting(r.Context())
+		}
 	}
+}
+
+// proposalsVersion changes whenever a proposal does, for the ETag of a
+// view that lists them.
+func (s *Server) proposalsVersion(r *http.Request) string {
+	if s.review == nil {
+		return ""
+	}
+	v, err := s.review.Version(r.Context())
+	if err != nil {
+		return "?"
+	}
+	return v
+}
+
+// openProposals are the open proposals changing the page, as the page and
+// its editor list them; none when they cannot be read, since the page
+// must show without them.
+func (s *Server) openProposals(r *http.Request, m *present.Model, l *i18n.Lang, page wikipath.Page) []theme.ProposalItem {
+	if s.review == nil {
+		return nil
+	}
+	list, err := s.review.ForPage(r.Context(), page)
+	if err != nil {
+		s.log.Warn("listing the open proposals of a page", "err", err)
+		return nil
+	}
+	out := make([]theme.ProposalItem, 0, len(list))
+	for _, p := range list {
+		out = append(out, m.ProposalItem(l, p))
+	}
+	return out
 }

@@ -113,3 +113,24 @@ window.gitwiki.msg = function (el, key, vars, english) {
     button.hidden = false;
   });
 })();
+
+// Conflict resolution: choosing "Use the text below" for a block moves
+// the cursor into that block's text box, and the first block left
+// unanswered is shown when Merge is pressed too early. The form works the
+// same without this.
+(function () {
+  "use strict";
+  var form = document.querySelector(".conflict-form");
+  if (!form) return;
+  form.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.type !== "radio" || t.value !== "edit" || !t.checked) return;
+    var block = t.closest(".conflict-block");
+    var text = block && block.querySelector(".conflict-edit textarea");
+    if (text) text.focus();
+  });
+  form.addEventListener("invalid", function (e) {
+    var block = e.target.closest && e.target.closest(".conflict-block");
+    if (block && block.scrollIntoView) block.scrollIntoView({ block: "center" });
+  }, true);
+})();
