@@ -18,6 +18,8 @@ type FeedLinks struct {
 	Home string // the wiki's home page
 	// Page is a page's public address; "" leaves the page unlinked.
 	Page func(wikipath.Page) string
+	// Of names the page or folder the feed follows; "" for the whole wiki.
+	Of string
 }
 
 // Feed is recent changes as Atom, one entry per commit. Entry ids are the
@@ -32,6 +34,9 @@ func (m *Model) Feed(l FeedLinks, changes []site.Change) *atom.Feed {
 		ID:      l.ID,
 		Updated: rfc3339(epoch),
 		Links:   []atom.Link{{Href: l.Self, Rel: "self", Type: "application/atom+xml"}, {Href: l.Home}},
+	}
+	if l.Of != "" {
+		f.Title = tr.T("feed.of_title", "Title", l.Of, "Site", m.Site.Settings.Title)
 	}
 	for _, c := range changes {
 		e := atom.Entry{

@@ -318,3 +318,68 @@ func (l *Loader) PreviousChange(ctx context.Context, to store.Hash, file string)
 	}
 	return hist[1].Hash, nil
 }
+
+// ChangesTo lists the newest changes to one page, or to every page and
+// file in a folder, at most limit: the history a feed of that page or
+// folder follows. A folder's commits are found by comparing its subtree,
+// so only the commits that changed it are diffed.
+func (s *Site) ChangesTo(ctx context.Context, name wikipath.Page, limit int) ([]Change, error) {
+	if name == wikipath.Root {
+		h, err := s.History(ctx, HistoryQuery{Recent: limit})
+		if err != nil {
+			return nil, err
+		}
+		return h.Recent, nil
+	}
+	if !s.IsFolder(name) {
+		p, ok := s.Page(name)
+		if !ok {
+			return nil, nil
+		}
+		commits, err := s.PageHistory(ctx, p, limit)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]Change, 0, len(commits))
+		for _, c := range commits {
+			out = append(out, Change{Commit: c, Pages: []ChangedPage{{Name: name, Page: p}}})
+		}
+		return out, nil
+	}
+	repo, l := s.loader.repo, s.loader
+	commits, err := repo.FileHistory(ctx, s.Commit, l.RepoPath(string(name)), limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Change, 0, len(commits))
+	for _, c := range commits {
+		var parent store.Hash
+		if len(c.Parents) > 0 {
+			parent = c.Parents[0]
+		}
+		files, err := repo.DiffCommits(ctx, parent, c.Hash)
+		if err != nil {
+			return nil, err
+		}
+		ch := Change{Commit: c}
+		for _, fc := range files {
+			rel, ok := l.ContentFile(fc.Path)
+			if !ok || !strings.HasPrefix(rel, string(name)+"/") {
+				continue
+			}
+			page, isPage := wikipath.FromFile(rel)
+			switch {
+			case !isPage:
+				ch.Files = append(ch.Files, rel)
+			case hidden(page):
+			default:
+				p, _ := s.Page(page)
+				ch.Pages = append(ch.Pages, ChangedPage{Name: page, Page: p})
+			}
+		}
+		if len(ch.Pages)+len(ch.Files) > 0 {
+			out = append(out, ch)
+		}
+	}
+	return out, nil
+}

@@ -54,11 +54,14 @@ const (
 	ActionPreview Action = "preview" // (page, may be "") the editor's live preview
 	ActionNew     Action = "new"     // the editor of a page still to be named
 
-	ActionHome          Action = "home"
-	ActionPages         Action = "pages"
-	ActionRecent        Action = "recent"
-	ActionSearch        Action = "search"
-	ActionFeed          Action = "feed"
+	ActionHome   Action = "home"
+	ActionPages  Action = "pages"
+	ActionRecent Action = "recent"
+	ActionSearch Action = "search"
+	ActionFeed   Action = "feed"
+	// ActionPageFeed is (page) the Atom feed of one page's changes, or of
+	// a folder's pages; the export has none.
+	ActionPageFeed      Action = "page-feed"
 	ActionTags          Action = "tags"
 	ActionProposals     Action = "proposals"
 	ActionProposalsFeed Action = "proposals-feed"
@@ -81,7 +84,7 @@ const (
 
 // Actions lists every action, for tests of templates and link schemes.
 var Actions = []Action{ActionEdit, ActionHistory, ActionRaw, ActionDiff, ActionMove, ActionDelete, ActionPreview, ActionNew,
-	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionFeed, ActionTags, ActionProposals, ActionProposalsFeed, ActionCheck,
+	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionFeed, ActionPageFeed, ActionTags, ActionProposals, ActionProposalsFeed, ActionCheck,
 	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex, ActionTranslations, ActionLang}
 
 // Site is the part of wiki.yaml a template shows.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/site"
@@ -46,6 +47,11 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 	case theme.ActionPages, theme.ActionRecent, theme.ActionSearch, theme.ActionFeed, theme.ActionTags,
 		theme.ActionProposals, theme.ActionProposalsFeed, theme.ActionNew, theme.ActionCheck, theme.ActionTranslations, theme.ActionLang:
 		return l.s.urlFor(string(a))
+	case theme.ActionPageFeed:
+		if p == wikipath.Root {
+			return l.s.urlFor("feed") // the home page's feed is the wiki's
+		}
+		return l.s.urlFor("feed") + "?page=" + queryPath(string(p))
 	case theme.ActionPreview:
 		u := l.s.urlFor(string(a))
 		if p != "" {
@@ -126,4 +132,10 @@ func (c contentURLs) File(p string) string { return c.s.urlFor("page", "page", p
 // the route table without a running server.
 func LiveEditURL(base string, p wikipath.Page) string {
 	return base + routeTable.urlFor("edit", "page", string(p))
+}
+
+// queryPath escapes a page name for a query value, keeping its slashes and
+// writing spaces as %20, so the address still reads as the page's name.
+func queryPath(p string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(url.QueryEscape(p), "%2F", "/"), "+", "%20")
 }
