@@ -77,7 +77,7 @@ func (f *fakeLinks) Action(a Action, p wikipath.Page) string {
 		return ""
 	case "readonly":
 		switch name {
-		case "edit", "raw", "feed", "page-feed", "search", "diff", "searchindex", "new", "move", "delete", "preview", "lang":
+		case "edit", "raw", "feed", "page-feed", "suggest", "search", "diff", "searchindex", "new", "move", "delete", "preview", "lang":
 			return ""
 		}
 	}
@@ -96,6 +96,8 @@ func (f *fakeLinks) Action(a Action, p wikipath.Page) string {
 		return f.rec("/")
 	case "feed":
 		return f.rec("/-/feed.atom")
+	case "suggest":
+		return f.rec("/-/search/suggest")
 	case "page-feed":
 		return f.rec("/-/feed.atom?page=" + strings.ReplaceAll(strings.ReplaceAll(url.QueryEscape(string(p)), "%2F", "/"), "+", "%20"))
 	case "pages", "recent", "search", "tags":

@@ -58,7 +58,10 @@ const (
 	ActionPages  Action = "pages"
 	ActionRecent Action = "recent"
 	ActionSearch Action = "search"
-	ActionFeed   Action = "feed"
+	// ActionSuggest answers the header box's suggestions as JSON; the
+	// export has none.
+	ActionSuggest Action = "suggest"
+	ActionFeed    Action = "feed"
 	// ActionPageFeed is (page) the Atom feed of one page's changes, or of
 	// a folder's pages; the export has none.
 	ActionPageFeed      Action = "page-feed"
@@ -84,7 +87,7 @@ const (
 
 // Actions lists every action, for tests of templates and link schemes.
 var Actions = []Action{ActionEdit, ActionHistory, ActionRaw, ActionDiff, ActionMove, ActionDelete, ActionPreview, ActionNew,
-	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionFeed, ActionPageFeed, ActionTags, ActionProposals, ActionProposalsFeed, ActionCheck,
+	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionSuggest, ActionFeed, ActionPageFeed, ActionTags, ActionProposals, ActionProposalsFeed, ActionCheck,
 	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex, ActionTranslations, ActionLang}
 
 // Site is the part of wiki.yaml a template shows.

@@ -47,6 +47,8 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 	case theme.ActionPages, theme.ActionRecent, theme.ActionSearch, theme.ActionFeed, theme.ActionTags,
 		theme.ActionProposals, theme.ActionProposalsFeed, theme.ActionNew, theme.ActionCheck, theme.ActionTranslations, theme.ActionLang:
 		return l.s.urlFor(string(a))
+	case theme.ActionSuggest:
+		return l.s.urlFor("search-suggest")
 	case theme.ActionPageFeed:
 		if p == wikipath.Root {
 			return l.s.urlFor("feed") // the home page's feed is the wiki's

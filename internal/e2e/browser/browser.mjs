@@ -307,6 +307,47 @@ async function darkCheck(browser) {
   await t.context.close();
 }
 
+// suggestCheck types in the header search box: pages whose titles match
+// are offered in a listbox, the arrow keys choose one, Enter opens it, and
+// Escape closes the list.
+async function suggestCheck(browser, width) {
+  const t = await newPage(browser, `suggestions ${width}`, { width, name: `suggest-${width}` });
+  if (!(await load(t, HOME))) {
+    await t.context.close();
+    return;
+  }
+  const { page, scope } = t;
+  const box = page.locator("#site-search-q");
+  const options = page.locator("#site-search-suggestions [role=option]");
+  await attempt(scope, "typing offers pages whose titles match", async () => {
+    await box.click();
+    await box.pressSequentially("mapping inf", { delay: 20 });
+    await options.first().waitFor({ state: "visible" });
+    const titles = await options.allInnerTexts();
+    const expanded = await box.getAttribute("aria-expanded");
+    return [expanded === "true" && titles.some((x) => /Mapping information assets/i.test(x)), `${expanded}: ${titles.join(" | ")}`];
+  });
+  await screenshot(t, "", false);
+  await attempt(scope, "the arrow keys choose a suggestion and Enter opens it", async () => {
+    await box.press("ArrowDown");
+    const id = await box.getAttribute("aria-activedescendant");
+    const href = await page.locator(`#${id} a`).getAttribute("href");
+    await Promise.all([page.waitForURL((u) => u.pathname === new URL(href, base).pathname), box.press("Enter")]);
+    return [!!id && new URL(page.url()).pathname === new URL(href, base).pathname, `${id} → ${page.url()}`];
+  });
+  await attempt(scope, "Escape closes the suggestions", async () => {
+    const again = page.locator("#site-search-q");
+    await again.click();
+    await again.pressSequentially("mapping", { delay: 20 });
+    await options.first().waitFor({ state: "visible" });
+    await again.press("Escape");
+    await page.locator("#site-search-suggestions").waitFor({ state: "hidden" });
+    return [(await again.getAttribute("aria-expanded")) === "false", "closed"];
+  });
+  checkProblems(t);
+  await t.context.close();
+}
+
 async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true, timeout: 60000 });
   console.log(`Chromium ${browser.version()} against ${base.href}; screenshots in ${shotDir}`);
@@ -328,6 +369,7 @@ async function main() {
       }
     }
     await darkCheck(browser);
+    for (const width of [PHONE, DESKTOP]) await suggestCheck(browser, width);
 
     // Without JavaScript the theme must still read and navigate.
     for (const width of [PHONE, DESKTOP]) {

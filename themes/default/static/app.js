@@ -134,3 +134,126 @@ window.gitwiki.msg = function (el, key, vars, english) {
     if (block && block.scrollIntoView) block.scrollIntoView({ block: "center" });
   }, true);
 })();
+
+// Suggestions in the header search box: as one types, the pages whose
+// titles match (GET data-suggest?q=, JSON) appear in a list under the box,
+// following the ARIA combobox pattern: arrows move, Enter opens the chosen
+// page, Escape closes. Without it, or when a request fails, the box is a
+// plain search form. Nothing is sent for fewer than two letters, and only
+// the answer to the newest request is shown.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.site-search[data-suggest]");
+  var input = form && form.querySelector("input[type=search]");
+  if (!input || !window.fetch || !window.JSON) return;
+  var url = form.getAttribute("data-suggest");
+  var msg = function (key, vars, english) { return window.gitwiki.msg(form, key, vars, english); };
+  var list = document.createElement("ul");
+  list.id = "site-search-suggestions";
+  list.className = "suggest-list";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", msg("js.suggest_label", null, "Pages whose titles match"));
+  list.hidden = true;
+  var status = document.createElement("span");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  form.appendChild(list);
+  form.appendChild(status);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-expanded", "false");
+
+  var items = [], active = -1, timer = null, seq = 0;
+
+  function close() {
+    list.hidden = true;
+    list.textContent = "";
+    items = [];
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  function mark(i) {
+    items.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+    active = i;
+    if (i >= 0) {
+      input.setAttribute("aria-activedescendant", items[i].id);
+      items[i].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+  function show(q, found) {
+    close();
+    found.forEach(function (s, i) {
+      var li = document.createElement("li");
+      li.id = "site-search-suggestion-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      var a = document.createElement("a");
+      a.href = s.url;
+      a.tabIndex = -1;
+      a.textContent = s.title;
+      if (s.lang) a.lang = s.lang;
+      li.appendChild(a);
+      list.appendChild(li);
+      items.push(li);
+    });
+    var li = document.createElement("li");
+    li.id = "site-search-suggestion-all";
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", "false");
+    li.className = "suggest-all";
+    var all = document.createElement("a");
+    all.href = form.action + (form.action.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
+    all.tabIndex = -1;
+    all.textContent = msg("js.suggest_all", { q: q }, "Search for “{q}”");
+    li.appendChild(all);
+    list.appendChild(li);
+    items.push(li);
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    status.textContent = msg("js.suggest_count", { count: found.length }, found.length === 1 ? "{count} page suggested." : "{count} pages suggested.");
+  }
+  function ask() {
+    var q = input.value.trim();
+    if (q.length < 2) {
+      close();
+      return;
+    }
+    var mine = ++seq;
+    fetch(url + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (found) {
+        if (mine !== seq || input.value.trim() !== q) return; // a newer one is on its way
+        if (!Array.isArray(found) || found.length === 0) {
+          close();
+          return;
+        }
+        show(q, found);
+      })
+      .catch(close);
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 120);
+  });
+  input.addEventListener("keydown", function (e) {
+    if (list.hidden) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      var n = items.length;
+      mark(e.key === "ArrowDown" ? (active + 1) % n : (active - 1 + n) % n);
+    } else if (e.key === "Enter" && active >= 0) {
+      e.preventDefault();
+      window.location.href = items[active].querySelector("a").href;
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      close();
+    }
+  });
+  // A click on a suggestion follows its link; leaving the box closes it.
+  list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+  input.addEventListener("blur", close);
+})();
