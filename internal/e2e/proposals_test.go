@@ -1,7 +1,7 @@
 package e2e
 
 import (
-	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -46,15 +46,24 @@ func TestBrowserProposals(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^RESULT (\w+)=(.*)$`).FindAllStringSubmatch(out, -1) {
 		result[m[1]] = strings.TrimSpace(m[2])
 	}
-	for _, k := range []string{"proposalA", "proposalB", "file", "original", "resolved"} {
+	for _, k := range []string{"proposalA", "proposalB", "file", "line0", "line1", "line2"} {
 		if result[k] == "" {
 			t.Fatalf("proposals.mjs printed no RESULT %s=…:\n%s", k, out)
 		}
 	}
-	original, resolved := decode64(t, result["original"]), decode64(t, result["resolved"])
+	// The file as it should be: the starter text with the three lines the
+	// maintainer resolved replaced by what each choice gives.
 	file := result["file"]
-	if got := git(t, s.Repo, "show", mainBefore+":"+file); got != strings.TrimSpace(original) {
-		t.Errorf("the editor's text is not %s at the start:\n%s", file, trim(original, 800))
+	resolved := git(t, s.Repo, "show", mainBefore+":"+file) + "\n"
+	for _, k := range []string{"line0", "line1", "line2"} {
+		var l struct{ From, To string }
+		if err := json.Unmarshal([]byte(result[k]), &l); err != nil || l.From == "" {
+			t.Fatalf("RESULT %s=%s: %v", k, result[k], err)
+		}
+		if n := strings.Count(resolved, "\n"+l.From+"\n"); n != 1 {
+			t.Fatalf("%s holds the line %q %d times at the start, want once", file, l.From, n)
+		}
+		resolved = strings.Replace(resolved, "\n"+l.From+"\n", "\n"+l.To+"\n", 1)
 	}
 
 	// main is Ana's merge on top of Ben's, each a merge commit whose second
@@ -86,21 +95,11 @@ func TestBrowserProposals(t *testing.T) {
 		t.Errorf("main's first parents are not the two merges on top of %s: main^1^1 is %s", mainBefore, got)
 	}
 
-	if got := git(t, s.Repo, "show", "refs/heads/main:"+file); got != strings.TrimSpace(resolved) {
+	if got := git(t, s.Repo, "show", "refs/heads/main:"+file) + "\n"; got != resolved {
 		t.Errorf("%s on main is not the text chosen block by block:\n%s\nwant:\n%s", file, trim(got, 3000), trim(resolved, 3000))
 	}
-	raw := s.mustGet(t, "/-/raw/Guides/Secure-messaging", http.StatusOK).String()
-	if raw != resolved && raw != resolved+"\n" {
+	if raw := s.mustGet(t, "/-/raw/Guides/Secure-messaging", http.StatusOK).String(); raw != resolved {
 		t.Errorf("/-/raw/Guides/Secure-messaging is not the resolved text:\n%s", trim(raw, 3000))
 	}
 	gitFsck(t, s.Repo)
-}
-
-func decode64(tb testing.TB, s string) string {
-	tb.Helper()
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		tb.Fatalf("RESULT value %q: %v", trim(s, 80), err)
-	}
-	return string(b)
 }
