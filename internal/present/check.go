@@ -11,7 +11,7 @@ func (m *Model) Check(o Output, findings []site.Finding) *theme.CheckView {
 	v := &theme.CheckView{Base: m.BaseT(o, "", "title.check")}
 	v.NoIndex = true
 	for _, f := range findings {
-		it := theme.CheckItem{File: f.File, Line: f.Line, Message: f.Message}
+		it := theme.CheckItem{File: f.File, Line: f.Line, Message: v.I18n.Say(f)}
 		if name, ok := wikipath.FromFile(f.File); ok {
 			if p, exists := m.Site.Page(name); exists && p.File == f.File {
 				it.Page, it.Linked = name, true

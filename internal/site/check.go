@@ -37,7 +37,10 @@ type Finding struct {
 	Line     int    // 0 when it concerns the whole file
 	Lang     string
 	Value    string
-	Message  string
+	Message  string // in English
+	// Key and Args say Message in the catalog's words (see findings).
+	Key  string
+	Args []any
 }
 
 // IsError reports whether the finding breaks the wiki.
@@ -77,14 +80,14 @@ type report struct {
 func (s *Site) check(ctx context.Context) ([]Finding, error) {
 	c := &checker{st: s, wanted: map[wikipath.Page][]string{}, inbound: map[wikipath.Page]int{}}
 	for _, p := range s.Problems {
-		c.add(SettingsFile, 0, Error, "%s", strings.TrimPrefix(p, SettingsFile+": "))
+		c.add(SettingsFile, 0, Error, "settings", "Problem", strings.TrimPrefix(p, SettingsFile+": "))
 	}
 	for _, p := range s.sorted {
 		if strings.HasPrefix(string(p.Name), TemplatesDir+"/") {
 			continue // templates hold placeholder links
 		}
 		for _, w := range p.Summary.Warnings {
-			c.add(p.File, 0, Error, "%s", w)
+			c.add(p.File, 0, Error, "render", "Warning", w)
 		}
 		c.links(p)
 	}
@@ -138,9 +141,9 @@ func (c *checker) catalogs(ctx context.Context) error {
 		var fe *i18n.FileError
 		switch {
 		case errors.As(err, &fe):
-			c.add(n, fe.Line, Error, "this catalog is not used: %s", strings.TrimPrefix(fe.Error(), fmt.Sprintf("%v: %s:%d:%d: ", i18n.ErrCatalog, n, fe.Line, fe.Column)))
+			c.add(n, fe.Line, Error, "catalog", "Error", strings.TrimPrefix(fe.Error(), fmt.Sprintf("%v: %s:%d:%d: ", i18n.ErrCatalog, n, fe.Line, fe.Column)))
 		case err != nil:
-			c.add(n, 0, Error, "this catalog is not used: %s", strings.TrimPrefix(err.Error(), i18n.ErrCatalog.Error()+": "))
+			c.add(n, 0, Error, "catalog", "Error", strings.TrimPrefix(err.Error(), i18n.ErrCatalog.Error()+": "))
 		}
 	}
 	return nil
@@ -154,10 +157,15 @@ type checker struct {
 	inbound map[wikipath.Page]int      // page → links from other pages, hidden ones included
 }
 
-func (c *checker) add(file string, line int, sev Severity, format string, a ...any) {
+func (c *checker) add(file string, line int, sev Severity, key string, args ...any) {
+	c.addCount(file, line, sev, key, -1, args...)
+}
+
+// addCount adds a finding whose sentence has a plural form chosen by count.
+func (c *checker) addCount(file string, line int, sev Severity, key string, count int, args ...any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.out = append(c.out, Finding{File: file, Line: line, Severity: sev, Message: fmt.Sprintf(format, a...)})
+	c.out = append(c.out, Finding{File: file, Line: line, Severity: sev}.with(key, count, args...))
 }
 
 // links checks a page's links to pages and to their headings.
@@ -170,9 +178,9 @@ func (c *checker) links(p *Page) {
 		t, ok := render.ResolveLink(c.st, p.Name, p.File, l)
 		switch {
 		case !ok && t == "":
-			c.add(p.File, l.Line, Error, "link to %s: not a possible page name", shown)
+			c.add(p.File, l.Line, Error, "link_bad_name", "Link", shown)
 		case !ok:
-			c.add(p.File, l.Line, Error, "link to %s: no such page", shown)
+			c.add(p.File, l.Line, Error, "link_missing", "Link", shown)
 			if !contains(c.wanted[t], p.File) {
 				c.wanted[t] = append(c.wanted[t], p.File)
 			}
@@ -181,7 +189,7 @@ func (c *checker) links(p *Page) {
 				c.inbound[t]++
 			}
 			if l.Fragment != "" && !c.hasAnchor(t, l) {
-				c.add(p.File, l.Line, Error, "link to %s#%s: that page has no such heading", strings.Trim(shown, "[]"), l.Fragment)
+				c.add(p.File, l.Line, Error, "link_no_heading", "Link", strings.Trim(shown, "[]"), "Fragment", l.Fragment)
 			}
 		}
 	}
@@ -221,10 +229,10 @@ func (c *checker) rendered(ctx context.Context) error {
 		urls := &fileRecorder{st: c.st}
 		doc := c.st.loader.renderer.Render(src, render.Context{Page: p.Name, File: p.File, Resolver: c.st, URLs: urls})
 		for _, f := range urls.missing {
-			c.add(p.File, 0, Error, "link to %s: no such file", f)
+			c.add(p.File, 0, Error, "file_missing", "File", f)
 		}
 		if hosts := render.RemoteHosts(doc.HTML); len(hosts) > 0 {
-			c.add(p.File, 0, Warning, "loads from other hosts (%s): the server and the export block it, and it would tell those hosts who reads the page", strings.Join(hosts, ", "))
+			c.add(p.File, 0, Warning, "offsite", "Hosts", strings.Join(hosts, ", "))
 		}
 	}
 	return nil
@@ -257,14 +265,14 @@ func (c *checker) aliases() {
 			clean, err := wikipath.Parse(strings.TrimSuffix(strings.TrimSuffix(a, "/"), ".md"))
 			switch {
 			case err != nil || clean == "":
-				c.add(p.File, 0, Error, "alias %q is not a possible address", a)
+				c.add(p.File, 0, Error, "alias_bad", "Alias", a)
 				continue
 			case c.st.Exists(clean):
-				c.add(p.File, 0, Error, "alias %q is the name of a page, which wins: the alias leads nowhere", a)
+				c.add(p.File, 0, Error, "alias_page", "Alias", a)
 				continue
 			}
 			if o, taken := owner[string(clean)]; taken && o != p {
-				c.add(p.File, 0, Error, "alias %q is also an alias of %s", a, o.File)
+				c.add(p.File, 0, Error, "alias_twice", "Alias", a, "File", o.File)
 				continue
 			}
 			owner[string(clean)] = p
@@ -280,15 +288,15 @@ func (c *checker) pages() {
 			continue
 		}
 		if p.Summary.Untitled {
-			c.add(p.File, 0, Warning, "no title: give it a title in front matter or a first # heading; it is shown as %q", p.Title)
+			c.add(p.File, 0, Warning, "no_title", "Title", p.Title)
 		}
 		if c.inbound[p.Name] == 0 && !c.st.IsFolder(p.Name) {
-			c.add(p.File, 0, Warning, "no page links here (an orphan): readers find it only in the page list")
+			c.add(p.File, 0, Warning, "orphan")
 		}
 	}
 	for t, from := range c.wanted {
 		sort.Strings(from)
-		c.add(string(t)+".md", 0, Warning, "wanted page: %d %s to it (%s)", len(from), plural(len(from), "page links", "pages link"), strings.Join(from, ", "))
+		c.addCount(string(t)+".md", 0, Warning, "wanted", len(from), "From", strings.Join(from, ", "))
 	}
 }
 

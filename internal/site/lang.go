@@ -291,8 +291,7 @@ func (s *Site) resolveLang(p *Page) *pageLang {
 		if t, ok := NormalizeLang(raw); ok {
 			pl.lang = t
 		} else if !p.Hidden {
-			x.findings = append(x.findings, Finding{Kind: FindingLang, Page: p.Name, File: p.File, Value: raw, Lang: pl.lang,
-				Message: fmt.Sprintf("lang %q is not a language tag such as en, es or pt-BR; the page is shown as %s", raw, pl.lang)})
+			x.findings = append(x.findings, Finding{Kind: FindingLang, Page: p.Name, File: p.File, Value: raw, Lang: pl.lang}.with("lang_bad", -1, "Raw", raw, "Lang", pl.lang))
 		}
 	}
 	switch {
@@ -331,8 +330,7 @@ func (s *Site) groupTranslations() {
 				x.groups = append(x.groups, g)
 			}
 			if other := g.page(pl.lang); other != nil {
-				x.findings = append(x.findings, Finding{Kind: FindingDuplicate, Page: p.Name, File: p.File, Lang: pl.lang, Value: pl.key,
-					Message: fmt.Sprintf("%s is already the %s version of %q; this page is not linked to its translations", other.File, pl.lang, pl.key)})
+				x.findings = append(x.findings, Finding{Kind: FindingDuplicate, Page: p.Name, File: p.File, Lang: pl.lang, Value: pl.key}.with("lang_duplicate", -1, "Other", other.File, "Lang", pl.lang, "Key", pl.key))
 				continue
 			}
 			g.members = append(g.members, member{pl.lang, p})

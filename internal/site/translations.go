@@ -117,12 +117,11 @@ func (r *TranslationReport) Warnings() []Finding {
 	out := slices.Clone(r.Findings)
 	for _, lr := range r.Languages {
 		for _, t := range lr.Outdated {
-			out = append(out, Finding{Kind: FindingOutdated, Page: t.Page.Name, File: t.Page.File, Lang: t.Lang, Value: t.From.String(),
-				Message: fmt.Sprintf("the %s translation is %s behind %s (+%d −%d lines)", t.Lang, countOf(t.Commits, "change"), t.Source.File, t.Added, t.Deleted)})
+			out = append(out, Finding{Kind: FindingOutdated, Page: t.Page.Name, File: t.Page.File, Lang: t.Lang, Value: t.From.String()}.with(
+				"outdated", t.Commits, "Lang", t.Lang, "Source", t.Source.File, "Added", t.Added, "Deleted", t.Deleted))
 		}
 		for _, t := range lr.Missing {
-			out = append(out, Finding{Kind: FindingMissing, Page: t.Source.Name, File: t.Source.File, Lang: t.Lang,
-				Message: fmt.Sprintf("no %s translation", t.Lang)})
+			out = append(out, Finding{Kind: FindingMissing, Page: t.Source.Name, File: t.Source.File, Lang: t.Lang}.with("translation_missing", -1, "Lang", t.Lang))
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Finding) int { return strings.Compare(a.File, b.File) })
@@ -310,7 +309,7 @@ func (s *Site) compareGroup(ctx context.Context, g *group) (*groupStatus, error)
 		}
 		if t.Problem != "" {
 			gs.findings = append(gs.findings, Finding{Kind: FindingTranslationOf, Page: m.page.Name, File: m.page.File, Lang: m.lang,
-				Value: fmt.Sprint(rawTranslationOf(m.page)), Message: t.Problem})
+				Value: fmt.Sprint(rawTranslationOf(m.page))}.with("translation_of", -1, "Problem", t.Problem))
 		}
 		gs.rows = append(gs.rows, t)
 	}

@@ -23,6 +23,7 @@ func funcs() template.FuncMap {
 	return template.FuncMap{
 		// Bound to a language by langFuncs; these are never run.
 		"t":         func(string, ...any) string { return "" },
+		"author":    func(string, bool) template.HTML { return "" },
 		"thtml":     func(string, ...any) template.HTML { return "" },
 		"num":       func(int) string { return "" },
 		"date":      func(time.Time) string { return "" },
@@ -62,6 +63,16 @@ func langFuncs(l *i18n.Lang) template.FuncMap {
 		"size":   func(n int64) string { return byteSize(l, n) },
 		"langIn": l.Name,
 		"script": l.Script,
+		// author is a name with the "not verified" mark after it when it
+		// was written without an account, for sentences that name others
+		// after it ("by Ana (not verified), reviewed by Mara").
+		"author": func(name string, unverified bool) template.HTML {
+			h := template.HTMLEscapeString(name)
+			if unverified {
+				h += ` <span class="unverified" title="` + template.HTMLEscapeString(l.T("author.unverified_title")) + `">` + template.HTMLEscapeString(l.T("author.unverified")) + `</span>`
+			}
+			return template.HTML(h)
+		},
 		"timeTag": func(t time.Time) template.HTML {
 			if t.IsZero() {
 				return ""

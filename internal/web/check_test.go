@@ -23,6 +23,11 @@ func TestCheckPage(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, body)
 		}
 	}
+	// A maintainer who reads Spanish gets the report in Spanish.
+	_, es := tw.getAs(t, "/-/check", alice, "Accept-Language", "es")
+	if !strings.Contains(es, "index.md</a>:3</code> enlace a [[Nowhere]]: no existe esa página") || !strings.Contains(es, "página deseada: 1 página enlaza a ella (index.md)") {
+		t.Errorf("the Spanish report is not in Spanish:\n%s", excerptAround(es, "check-list"))
+	}
 	_, home := tw.getAs(t, "/", alice)
 	if !strings.Contains(home, `href="/-/check"`) {
 		t.Error("the sidebar has no link to the report for maintainers")
