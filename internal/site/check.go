@@ -300,13 +300,6 @@ func (c *checker) pages() {
 	}
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -128,13 +128,6 @@ func (r *TranslationReport) Warnings() []Finding {
 	return out
 }
 
-func countOf(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // groupStatus is a group's rows, computed once per site.
 type groupStatus struct {
 	rows     []Translation
