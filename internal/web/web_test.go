@@ -80,6 +80,13 @@ func MustServe(tb testing.TB, files map[string]string, opts ...func(*Options)) *
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { srv.Close() })
+	// The rate limits refill with time: on a loaded machine a slow test
+	// would get tokens back between requests. Their clocks stand still in
+	// tests; a test of refilling moves one on itself.
+	frozen := time.Now()
+	for _, l := range []*limiter{srv.auth.loginClient, srv.auth.loginPair, srv.auth.loginName, srv.auth.writes, srv.auth.previews} {
+		l.now = func() time.Time { return frozen }
+	}
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(ts.Close)
 	return &testWiki{repo: repo, srv: srv, ts: ts}
