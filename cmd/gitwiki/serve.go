@@ -23,6 +23,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/upstream"
 	"github.com/gitwiki/gitwiki/internal/users"
 	"github.com/gitwiki/gitwiki/internal/web"
 	"github.com/gitwiki/gitwiki/themes"
@@ -111,6 +112,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &exitError{2, err}
 	}
 	a.greet(stdout, ln.Addr().String())
+	if a.sync != nil && c.BaseURL == "" {
+		a.sync.SetGitURL("http://" + ln.Addr().String() + "/-/git")
+	}
 	// Listening comes first: /-/health answers at once, and the first
 	// requests wait only for the head's read model, which the caches in
 	// DATA make quick to build.
@@ -132,6 +136,7 @@ type app struct {
 	// stopSync, set with an upstream, stops the sync's rounds (cancel)
 	// and waits for them to end, so the repository closes after them.
 	cancel   context.CancelFunc
+	sync     *upstream.Syncer
 	stopSync func()
 }
 

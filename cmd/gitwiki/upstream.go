@@ -80,6 +80,7 @@ func (a *app) newSyncer(ctx context.Context, pg *pages.Service, rv *review.Servi
 	if secret := os.Getenv(envWebhookSecret); secret != "" {
 		hooks = upstream.NewHooks(secret, 0)
 	}
+	a.sync = sy
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

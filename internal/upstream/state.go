@@ -38,7 +38,8 @@ type State struct {
 	// Conflicts lists the files the served branch and the upstream's both
 	// changed in overlapping ways, while diverged.
 	Conflicts []string `json:"conflicts,omitempty"`
-	// Resolve is the exact shell commands that reconcile them.
+	// Resolve is the exact shell commands that reconcile them (State
+	// writes them with the wiki's clone address as it is then).
 	Resolve []string `json:"resolve,omitempty"`
 	// ProposalConflicts lists proposal branches that moved both here and
 	// on the upstream and do not merge; they are left as they are here.
@@ -88,7 +89,9 @@ func (s *Syncer) State() State {
 	st := s.state
 	st.Pending = append([]string(nil), st.Pending...)
 	st.Conflicts = append([]string(nil), st.Conflicts...)
-	st.Resolve = append([]string(nil), st.Resolve...)
+	if len(st.Conflicts) > 0 {
+		st.Resolve = resolveCommands(s.cfg.Remote.URL(), s.gitURL, s.branch, st.Conflicts)
+	}
 	st.ProposalConflicts = append([]string(nil), st.ProposalConflicts...)
 	return st
 }
@@ -158,7 +161,7 @@ func (s *Syncer) setDiverged(on bool, conflicts []string, local, up store.Hash) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !on {
-		s.state.Conflicts, s.state.Resolve = nil, nil
+		s.state.Conflicts = nil
 		s.lastMerge = [2]store.Hash{}
 		if was {
 			s.cfg.Logger.Info("upstream reconciled: edits go to the served branch again", "branch", s.branch)
@@ -166,7 +169,6 @@ func (s *Syncer) setDiverged(on bool, conflicts []string, local, up store.Hash) 
 		return
 	}
 	s.state.Conflicts = conflicts
-	s.state.Resolve = resolveCommands(s.cfg.Remote.URL(), s.cfg.GitURL, s.branch, conflicts)
 	s.lastMerge = [2]store.Hash{local, up}
 	if !was {
 		s.cfg.Logger.Warn("upstream diverged: edits become proposals until a maintainer reconciles",
