@@ -8,8 +8,8 @@ import (
 
 // Claim publishes a proposal just opened here and returns its number as
 // the upstream settled it. review calls it right after writing the
-// record of proposal id (see the package README text in the report of
-// issue 14):
+// record of proposal id (README.md, "Proposal numbers", says the same to
+// operators):
 //
 // A number is taken by a compare-and-swap push of refs/meta/proposals:
 // the push names the records commit the upstream held when this wiki
