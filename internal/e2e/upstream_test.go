@@ -255,28 +255,29 @@ func TestUpstreamReplicas(t *testing.T) {
 		reps[i] = startReplica(t, host.repoURL("wiki.git"), maintainerData(t, "alice", "correct horse battery"), nil)
 	}
 	const rounds, proposals = 4, 2
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	titles := map[string]bool{}
-	for i, s := range reps {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			alice := login(t, s, "alice", "correct horse battery")
-			for k := 1; k <= rounds; k++ {
-				mustEdit(t, s, fmt.Sprintf("r%d", i), appendLine(fmt.Sprintf("Edit %d of r%d.", k, i)), alice)
-				mustEdit(t, s, "shared", replace(t, fmt.Sprintf("r%d: v%d", i, k-1), fmt.Sprintf("r%d: v%d", i, k)), alice)
-				if k <= proposals {
-					title := fmt.Sprintf("Proposal %d from r%d", k, i)
-					proposePage(t, s, fmt.Sprintf("new-r%d-%d", i, k), "# "+title+"\n", title)
-					mu.Lock()
-					titles[title] = true
-					mu.Unlock()
+	// Each replica's visitors in a parallel subtest of their own: the group
+	// returns once all three are done.
+	t.Run("edits", func(t *testing.T) {
+		for i, s := range reps {
+			t.Run(fmt.Sprintf("r%d", i), func(t *testing.T) {
+				t.Parallel()
+				alice := login(t, s, "alice", "correct horse battery")
+				for k := 1; k <= rounds; k++ {
+					mustEdit(t, s, fmt.Sprintf("r%d", i), appendLine(fmt.Sprintf("Edit %d of r%d.", k, i)), alice)
+					mustEdit(t, s, "shared", replace(t, fmt.Sprintf("r%d: v%d", i, k-1), fmt.Sprintf("r%d: v%d", i, k)), alice)
+					if k <= proposals {
+						title := fmt.Sprintf("Proposal %d from r%d", k, i)
+						proposePage(t, s, fmt.Sprintf("new-r%d-%d", i, k), "# "+title+"\n", title)
+						mu.Lock()
+						titles[title] = true
+						mu.Unlock()
+					}
 				}
-			}
-		}()
-	}
-	wg.Wait()
+			})
+		}
+	})
 	if t.Failed() {
 		t.FailNow()
 	}
