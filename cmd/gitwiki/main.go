@@ -30,6 +30,9 @@ const usage = `gitwiki: a wiki kept in a git repository
 
 Usage:
   gitwiki serve  [--repo DIR] [--data DIR] [--addr 127.0.0.1:8080] [--branch main] [--dir SUBDIR] [--theme DIR]
+                 [--upstream URL [--fetch-every 60s] [--ssh-key FILE --known-hosts FILE]] [--onion-url URL]
+                            serve the wiki; with --upstream, sync with a git host or other replicas
+                            (token in GITWIKI_UPSTREAM_TOKEN, webhook secret in GITWIKI_WEBHOOK_SECRET)
   gitwiki init   DIR        create a bare repository holding the starter content
   gitwiki build  [--repo DIR] [--rev REV] --out DIR|FILE.zip [--base-url URL] [--strict] [--dir SUBDIR] [--branch B] [--theme DIR]
                             write the wiki as a static site with relative links and offline search

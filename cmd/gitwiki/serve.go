@@ -23,6 +23,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/upstream"
 	"github.com/gitwiki/gitwiki/internal/users"
 	"github.com/gitwiki/gitwiki/internal/web"
 	"github.com/gitwiki/gitwiki/themes"
@@ -50,15 +51,27 @@ func loadConfig(fl *flag.FlagSet, args []string, flags map[string]*string, confi
 	if err := c.FromEnv(os.Getenv); err != nil {
 		return c, &exitError{2, err}
 	}
-	fields := map[string]*string{"addr": &c.Addr, "data": &c.Data, "repo": &c.Repo, "branch": &c.Branch, "dir": &c.Dir, "theme": &c.Theme, "base-url": &c.BaseURL}
+	fields := map[string]*string{"addr": &c.Addr, "data": &c.Data, "repo": &c.Repo, "branch": &c.Branch, "dir": &c.Dir, "theme": &c.Theme, "base-url": &c.BaseURL,
+		"upstream": &c.Upstream, "ssh-key": &c.SSHKey, "known-hosts": &c.KnownHosts, "onion-url": &c.OnionURL}
+	var bad error
 	fl.Visit(func(f *flag.Flag) {
 		if p, ok := fields[f.Name]; ok {
 			*p = *flags[f.Name]
 		}
-		if f.Name == "trusted-proxy" {
+		switch f.Name {
+		case "trusted-proxy":
 			c.TrustedProxy = strings.FieldsFunc(*flags[f.Name], func(r rune) bool { return r == ',' || r == ' ' })
+		case "fetch-every":
+			d, err := time.ParseDuration(*flags[f.Name])
+			if err != nil {
+				bad = fmt.Errorf("--fetch-every %q: want a duration such as 60s or 5m", *flags[f.Name])
+			}
+			c.FetchEvery = d
 		}
 	})
+	if bad != nil {
+		return c, &exitError{2, bad}
+	}
 	if err := c.Validate(); err != nil {
 		return c, &exitError{2, err}
 	}
@@ -77,6 +90,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"theme":         fl.String("theme", "", "theme directory (default: the built-in theme)"),
 		"base-url":      fl.String("base-url", "", "public URL of the wiki, for absolute links in feeds"),
 		"trusted-proxy": fl.String("trusted-proxy", "", "reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client; none by default"),
+		"upstream":      fl.String("upstream", "", "git repository to sync with: https://HOST/PATH (token in $"+envUpstreamToken+"), ssh://USER@HOST/PATH or USER@HOST:PATH, file:///PATH or a path"),
+		"fetch-every":   fl.String("fetch-every", "60s", "interval between fetches from the upstream (webhooks to /-/hooks/push fetch at once; secret in $"+envWebhookSecret+")"),
+		"ssh-key":       fl.String("ssh-key", "", "private key file for an SSH upstream (passphrase, if any, in $"+envSSHPassphrase+")"),
+		"known-hosts":   fl.String("known-hosts", "", "known_hosts file listing the SSH upstream's host key (required for SSH)"),
+		"onion-url":     fl.String("onion-url", "", "the wiki's onion service address, sent to Tor Browser as Onion-Location"),
 	}
 	configFile := fl.String("config", "", "YAML file with server settings")
 	c, err := loadConfig(fl, args, flags, configFile)
@@ -94,6 +112,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &exitError{2, err}
 	}
 	a.greet(stdout, ln.Addr().String())
+	if a.sync != nil && c.BaseURL == "" {
+		a.sync.SetGitURL("http://" + ln.Addr().String() + "/-/git")
+	}
 	// Listening comes first: /-/health answers at once, and the first
 	// requests wait only for the head's read model, which the caches in
 	// DATA make quick to build.
@@ -112,14 +133,20 @@ type app struct {
 	loader  *site.Loader
 	srv     *web.Server
 	created bool // the repository was created with the starter wiki
+	// stopSync, set with an upstream, stops the sync's rounds (cancel)
+	// and waits for them to end, so the repository closes after them.
+	cancel   context.CancelFunc
+	sync     *upstream.Syncer
+	stopSync func()
 }
 
 func newApp(ctx context.Context, c config.Config, log *slog.Logger) (*app, error) {
-	repo, created, err := openOrCreate(c)
+	repo, created, err := openOrCreate(ctx, c, log)
 	if err != nil {
 		return nil, err
 	}
 	a := &app{c: c, repo: repo, created: created}
+	ctx, a.cancel = context.WithCancel(ctx)
 	if err := a.wire(ctx, log); err != nil {
 		a.close()
 		return nil, err
@@ -156,8 +183,18 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	a.srv, err = web.New(web.Options{Repo: a.repo, Loader: loader, Theme: th, Pages: pg, Review: rv, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs,
-		Users: accounts, DataDir: c.Data, WriteBurst: c.WriteBurst, WritesPerHour: c.WritesPerHour, TrustedProxies: c.Proxies})
+	o := web.Options{Repo: a.repo, Loader: loader, Theme: th, Pages: pg, Review: rv, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs,
+		Users: accounts, DataDir: c.Data, WriteBurst: c.WriteBurst, WritesPerHour: c.WritesPerHour, TrustedProxies: c.Proxies, OnionURL: c.OnionURL}
+	if c.Upstream != "" {
+		sy, hooks, err := a.newSyncer(ctx, pg, rv, log)
+		if err != nil {
+			return err
+		}
+		o.Upstream, o.Hooks = sy, hooks
+	} else if os.Getenv(envWebhookSecret) != "" {
+		log.Warn(envWebhookSecret + " is set but there is no --upstream: webhooks stay off")
+	}
+	a.srv, err = web.New(o)
 	if err != nil {
 		return err
 	}
@@ -173,6 +210,12 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 }
 
 func (a *app) close() {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	if a.stopSync != nil {
+		a.stopSync()
+	}
 	if a.srv != nil {
 		a.srv.Close()
 	}
@@ -231,16 +274,21 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger) erro
 	return nil
 }
 
-// openOrCreate opens the content repository, creating it with the starter
-// content when nothing exists at its path yet.
-func openOrCreate(c config.Config) (*store.Repo, bool, error) {
+// openOrCreate opens the content repository, creating it when nothing
+// exists at its path yet: from the upstream when there is one, else with
+// the starter content.
+func openOrCreate(ctx context.Context, c config.Config, log *slog.Logger) (*store.Repo, bool, error) {
 	if _, err := os.Stat(c.Repo); errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(c.Repo), 0o750); err != nil {
-			return nil, false, err
-		}
 		branch := c.Branch
 		if branch == "" {
 			branch = "main"
+		}
+		if c.Upstream != "" {
+			r, err := fromUpstream(ctx, c, branch, log)
+			return r, false, err
+		}
+		if err := os.MkdirAll(filepath.Dir(c.Repo), 0o750); err != nil {
+			return nil, false, err
 		}
 		r, err := initRepo(c.Repo, branch)
 		return r, true, err

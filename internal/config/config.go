@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -44,6 +45,18 @@ type Config struct {
 	TrustedProxy []string `yaml:"trusted_proxy"`
 	// Proxies is TrustedProxy parsed, by Validate.
 	Proxies []netip.Prefix `yaml:"-"`
+	// Upstream is the git repository the wiki syncs with: https://...,
+	// ssh://... or user@host:path, file:///... or a local path. Its
+	// credentials never go here: the HTTPS token is read from
+	// GITWIKI_UPSTREAM_TOKEN only, and SSHKey names a key file.
+	Upstream string `yaml:"upstream"`
+	// FetchEvery is the interval between fetches from the upstream.
+	FetchEvery time.Duration `yaml:"fetch_every"`
+	SSHKey     string        `yaml:"ssh_key"`     // private key file for an SSH upstream
+	KnownHosts string        `yaml:"known_hosts"` // known_hosts file for an SSH upstream
+	// OnionURL is the wiki's onion service address, sent to Tor Browser
+	// in the Onion-Location header.
+	OnionURL string `yaml:"onion_url"`
 }
 
 // Default is the configuration with no file, environment or flags.
@@ -55,6 +68,7 @@ func Default() Config {
 		RenderCacheEntries: 4096,
 		WriteBurst:         20,
 		WritesPerHour:      60,
+		FetchEvery:         60 * time.Second,
 	}
 }
 
@@ -79,7 +93,8 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str := map[string]*string{
 		"GITWIKI_ADDR": &c.Addr, "GITWIKI_DATA": &c.Data, "GITWIKI_REPO": &c.Repo,
 		"GITWIKI_BRANCH": &c.Branch, "GITWIKI_DIR": &c.Dir, "GITWIKI_THEME": &c.Theme,
-		"GITWIKI_BASE_URL": &c.BaseURL,
+		"GITWIKI_BASE_URL": &c.BaseURL, "GITWIKI_UPSTREAM": &c.Upstream, "GITWIKI_SSH_KEY": &c.SSHKey,
+		"GITWIKI_KNOWN_HOSTS": &c.KnownHosts, "GITWIKI_ONION_URL": &c.OnionURL,
 	}
 	for k, p := range str {
 		if v := getenv(k); v != "" {
@@ -101,6 +116,13 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	}
 	if v := getenv("GITWIKI_TRUSTED_PROXY"); v != "" {
 		c.TrustedProxy = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+	}
+	if v := getenv("GITWIKI_FETCH_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("GITWIKI_FETCH_EVERY=%q is not a duration such as 60s", v)
+		}
+		c.FetchEvery = d
 	}
 	if v := getenv("GITWIKI_LOG_IPS"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -141,10 +163,34 @@ func (c *Config) Validate() error {
 		}
 		c.Proxies = append(c.Proxies, p)
 	}
+	if err := c.validateUpstream(); err != nil {
+		return err
+	}
 	for name, v := range map[string]int{"object_cache_mb": c.ObjectCacheMB, "render_cache_entries": c.RenderCacheEntries, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
 		if v < 0 {
 			return fmt.Errorf("%s must not be negative", name)
 		}
+	}
+	return nil
+}
+
+// validateUpstream checks the upstream settings. The address itself is
+// checked when the server connects (internal/store/remote), which also
+// refuses one holding a password or token.
+func (c *Config) validateUpstream() error {
+	if c.FetchEvery < time.Second {
+		return fmt.Errorf("fetch_every %s: want at least 1s", c.FetchEvery)
+	}
+	if c.Upstream == "" && (c.SSHKey != "" || c.KnownHosts != "") {
+		return errors.New("ssh_key and known_hosts are for an upstream: set upstream too")
+	}
+	if c.OnionURL != "" {
+		u, err := url.Parse(c.OnionURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.HasSuffix(u.Hostname(), ".onion") ||
+			u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("onion_url %q must be an http(s) address of a .onion host, such as http://example.onion", c.OnionURL)
+		}
+		c.OnionURL = strings.TrimSuffix(c.OnionURL, "/")
 	}
 	return nil
 }

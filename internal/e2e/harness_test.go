@@ -213,6 +213,13 @@ var servingLine = regexp.MustCompile(`gitwiki is serving .* at (http://127\.0\.0
 // a process that does not exit in time is killed so no test leaks a server.
 func StartServer(tb testing.TB, args ...string) *Server {
 	tb.Helper()
+	return StartServerEnv(tb, nil, args...)
+}
+
+// StartServerEnv is StartServer with extra environment variables
+// (NAME=value), such as the secrets that are never flags.
+func StartServerEnv(tb testing.TB, env []string, args ...string) *Server {
+	tb.Helper()
 	bin := gitwikiBin(tb)
 	s := &Server{done: make(chan struct{})}
 	if !hasFlag(args, "addr") {
@@ -229,7 +236,7 @@ func StartServer(tb testing.TB, args ...string) *Server {
 	}
 
 	s.cmd = exec.Command(bin, append([]string{"serve"}, args...)...)
-	s.cmd.Env = cleanEnv()
+	s.cmd.Env = cleanEnv(env...)
 	s.cmd.Stderr = &s.stderr
 	pr, pw := io.Pipe()
 	s.cmd.Stdout = pw

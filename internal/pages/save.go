@@ -21,6 +21,7 @@ type Service struct {
 	renderer  *render.Renderer
 	committer store.Signature
 	proposer  Proposer
+	hold      func() bool // see SetHold
 }
 
 // New makes a Service. committer names the wiki itself, which commits on

@@ -39,6 +39,17 @@ type Proposer interface {
 // SetProposer gives Save the way to open and revise proposals.
 func (s *Service) SetProposer(p Proposer) { s.proposer = p }
 
+// SetHold makes Save and SaveChange propose what they would commit to the
+// served branch while hold reports true: the upstream sync holds the
+// branch while it and the upstream's conflict (internal/upstream's
+// Syncer.Diverged). Call it before the service is used.
+func (s *Service) SetHold(hold func() bool) { s.hold = hold }
+
+// direct reports whether an edit goes straight to the served branch.
+func (s *Service) direct(st *site.Site, who Who, propose bool) bool {
+	return (st.Settings.EditPolicy == site.PolicyOpen || (who.Maintainer && !propose)) && (s.hold == nil || !s.hold())
+}
+
 // Errors of Save besides *Problem, *Conflict and *Cleaned.
 var (
 	// ErrEditingClosed: wiki.yaml says edit_policy: closed.
@@ -153,7 +164,7 @@ func (s *Service) Save(ctx context.Context, sub Submission, who Who) (*Outcome, 
 			return nil, err
 		}
 		out.Dest, out.Proposal, out.Commit, out.Merged, out.NoChange = Revised, sub.Proposal, res.Commit, res.Merged, res.NoChange
-	case st.Settings.EditPolicy == site.PolicyOpen || (who.Maintainer && !sub.Propose):
+	case s.direct(st, who, sub.Propose):
 		res, err := s.Commit(ctx, p)
 		if err != nil {
 			return nil, err
@@ -189,7 +200,7 @@ func (s *Service) SaveChange(ctx context.Context, ch *Change, base string, who W
 		return nil, err
 	}
 	out := &Outcome{Page: ch.Page}
-	if st.Settings.EditPolicy == site.PolicyOpen || (who.Maintainer && !propose) {
+	if s.direct(st, who, propose) {
 		c, err := s.Apply(ctx, "refs/heads/"+s.repo.Branch(), ch)
 		if err != nil {
 			return nil, err

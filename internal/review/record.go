@@ -189,28 +189,34 @@ type change func(rs *records) (changed []int, keep []store.Hash, msg string, err
 // update applies fn to the newest records and publishes them with a
 // compare-and-swap on MetaRef, retrying when another writer won.
 func (s *Service) update(ctx context.Context, fn change) error {
+	_, err := s.updateAt(ctx, fn)
+	return err
+}
+
+// updateAt is update, returning the records commit it left MetaRef at.
+func (s *Service) updateAt(ctx context.Context, fn change) (store.Hash, error) {
 	done, err := s.repo.Turn(ctx, MetaRef)
 	if err != nil {
-		return err
+		return store.ZeroHash, err
 	}
 	defer done()
 	for attempt := 0; attempt < 20; attempt++ {
 		rs, err := s.load(ctx)
 		if err != nil {
-			return err
+			return store.ZeroHash, err
 		}
 		changed, keep, msg, err := fn(rs)
 		if err != nil {
-			return err
+			return store.ZeroHash, err
 		}
 		if len(changed) == 0 {
-			return nil
+			return rs.commit, nil
 		}
 		var writes []store.FileWrite
 		for _, id := range changed {
 			b, err := json.MarshalIndent(rs.byID[id], "", "  ")
 			if err != nil {
-				return err
+				return store.ZeroHash, err
 			}
 			writes = append(writes, store.FileWrite{Path: recordPath(id), Content: append(b, '\n')})
 		}
@@ -219,16 +225,19 @@ func (s *Service) update(ctx context.Context, fn change) error {
 		sig.When = now
 		c, err := s.repo.WriteCommit(ctx, rs.commit, writes, store.CommitInfo{Author: sig, Committer: sig, Message: msg + "\n", ExtraParents: keep})
 		if err != nil {
-			return err
+			return store.ZeroHash, err
 		}
 		err = s.repo.UpdateRef(ctx, MetaRef, c, rs.commit)
 		if errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrLocked) {
 			time.Sleep(time.Duration(1+attempt*attempt) * time.Millisecond)
 			continue
 		}
-		return err
+		if err != nil {
+			return store.ZeroHash, err
+		}
+		return c, nil
 	}
-	return ErrBusy
+	return store.ZeroHash, ErrBusy
 }
 
 func notFound(id int) error { return fmt.Errorf("proposal %d: %w", id, ErrNotFound) }

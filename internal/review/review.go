@@ -34,6 +34,7 @@ type Service struct {
 	view      *records // current's last answer, for viewKey
 	viewKey   string
 	refreshMu sync.Mutex
+	claim     Claimer // nil: numbers are this repository's alone
 	// refreshed is the state of refs the last Refresh saw; nothing to do
 	// while it is unchanged.
 	refreshed string
@@ -81,40 +82,75 @@ func (s *Service) open(ctx context.Context, base store.Hash, writes []store.File
 	token := base64.RawURLEncoding.EncodeToString(tokenBytes)
 	sum := sha256.Sum256([]byte(token))
 
-	id, err := s.claimID(ctx, c)
-	if err != nil {
-		return nil, "", err
-	}
-	now := time.Now().UTC()
-	prop := &Proposal{
-		ID: id, Branch: BranchPrefix + strconv.Itoa(id), Title: strings.TrimSpace(firstLine(message)),
-		Page: page, Author: author, Created: now, Updated: now, State: Open,
-		Base: base.String(), Head: c.String(), TokenHash: hex.EncodeToString(sum[:]),
-	}
+	// The number is taken and recorded in one turn on the records: Refresh
+	// reads the branches in its own turn, so it never finds the new branch
+	// without its record and adopts it as a pushed one.
+	var prop *Proposal
 	err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
-		if _, taken := rs.byID[id]; taken {
-			return nil, nil, "", fmt.Errorf("proposal %d was recorded meanwhile: %w", id, ErrBusy)
+		if prop == nil {
+			id, err := s.claimID(ctx, rs, c)
+			if err != nil {
+				return nil, nil, "", err
+			}
+			now := time.Now().UTC()
+			prop = &Proposal{
+				ID: id, Branch: BranchPrefix + strconv.Itoa(id), Title: strings.TrimSpace(firstLine(message)),
+				Page: page, Author: author, Created: now, Updated: now, State: Open,
+				Base: base.String(), Head: c.String(), TokenHash: hex.EncodeToString(sum[:]),
+			}
 		}
-		rs.byID[id] = prop
-		return []int{id}, nil, fmt.Sprintf("Open proposal %d: %s", id, prop.Title), nil
+		if _, taken := rs.byID[prop.ID]; taken {
+			return nil, nil, "", fmt.Errorf("proposal %d was recorded meanwhile: %w", prop.ID, ErrBusy)
+		}
+		rs.byID[prop.ID] = prop
+		return []int{prop.ID}, nil, fmt.Sprintf("Open proposal %d: %s", prop.ID, prop.Title), nil
 	})
 	if err != nil {
-		// Give the number back: a branch without a record would be adopted
-		// later as somebody else's proposal.
-		_ = s.repo.UpdateRef(context.WithoutCancel(ctx), prop.Branch, store.ZeroHash, c)
+		if prop != nil {
+			// Give the number back: a branch without a record would be
+			// adopted later as somebody else's proposal.
+			_ = s.repo.UpdateRef(context.WithoutCancel(ctx), prop.Branch, store.ZeroHash, c)
+		}
 		return nil, "", err
 	}
-	return prop, token, nil
+	return s.settle(ctx, prop), token, nil
 }
 
-// claimID creates the branch of the next free number for commit. The branch
-// is the claim: a ref created with compare-and-swap cannot be taken twice,
-// by this process or another, so concurrent proposals get distinct numbers.
-func (s *Service) claimID(ctx context.Context, commit store.Hash) (int, error) {
-	rs, err := s.load(ctx)
-	if err != nil {
-		return 0, err
+// Claimer settles the number of a proposal just recorded beyond this
+// repository, and returns the number it has then. The upstream sync
+// (internal/upstream's Syncer.Claim) is one: it publishes the record with
+// a compare-and-swap push of refs/meta/proposals, so replicas sharing an
+// upstream never give one number to two proposals; a proposal whose
+// number another replica took first moves to a free one.
+type Claimer func(ctx context.Context, id int) int
+
+// SetClaimer makes every new proposal settle its number with c before
+// Open returns. Call it before the service is used.
+func (s *Service) SetClaimer(c Claimer) { s.claim = c }
+
+// settle runs the claimer on a new proposal and follows it to the number
+// it ends with, found again by its private token.
+func (s *Service) settle(ctx context.Context, prop *Proposal) *Proposal {
+	if s.claim == nil {
+		return prop
 	}
+	n := s.claim(ctx, prop.ID)
+	if n == prop.ID {
+		return prop
+	}
+	if p, err := s.Get(ctx, n); err == nil && p.TokenHash == prop.TokenHash {
+		return p
+	}
+	moved := *prop
+	moved.ID, moved.Branch = n, BranchPrefix+strconv.Itoa(n)
+	return &moved
+}
+
+// claimID creates the branch of the next free number for commit, given
+// the records rs. The branch is the claim: a ref created with
+// compare-and-swap cannot be taken twice, by this process or another, so
+// concurrent proposals get distinct numbers.
+func (s *Service) claimID(ctx context.Context, rs *records, commit store.Hash) (int, error) {
 	branches, err := s.repo.Refs(ctx, BranchPrefix)
 	if err != nil {
 		return 0, err
@@ -224,19 +260,26 @@ func (s *Service) current(ctx context.Context) (*records, error) {
 func (s *Service) Refresh(ctx context.Context) error {
 	s.refreshMu.Lock()
 	defer s.refreshMu.Unlock()
-	st, err := s.refState(ctx)
+	// The refs are read in the records' turn, where every writer of this
+	// process that moves a proposal branch together with its record holds
+	// it: read before, they could be older than the records the change
+	// applies to, and a branch just opened would be adopted as pushed.
+	var seen string
+	commit, err := s.updateAt(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+		st, err := s.refState(ctx)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		seen = st.key
+		if st.key+rs.commit.String() == s.refreshed {
+			return nil, nil, "", nil
+		}
+		return s.notice(ctx, st)(rs)
+	})
 	if err != nil {
 		return err
 	}
-	meta, _ := s.repo.ResolveRef(ctx, MetaRef)
-	if st.key+meta.String() == s.refreshed {
-		return nil
-	}
-	if err := s.update(ctx, s.notice(ctx, st)); err != nil {
-		return err
-	}
-	meta, _ = s.repo.ResolveRef(ctx, MetaRef)
-	s.refreshed = st.key + meta.String()
+	s.refreshed = seen + commit.String()
 	return nil
 }
 
@@ -495,6 +538,38 @@ func (s *Service) Reject(ctx context.Context, id int, by, reason string) error {
 	}
 	if cur, err := s.repo.ResolveRef(ctx, branch); err == nil && cur == head {
 		// Best effort: a branch pushed again since keeps its new commits.
+		_ = s.repo.UpdateRef(ctx, branch, store.ZeroHash, head)
+	}
+	return nil
+}
+
+// MarkMerged records an open proposal as merged although its commits are
+// not in the served branch: the upstream host merged it by squash or
+// rebase, so its changes arrived as other commits. Like Reject, it keeps
+// the proposal's commits reachable from the record and deletes its branch.
+func (s *Service) MarkMerged(ctx context.Context, id int, by string) error {
+	if err := s.Refresh(ctx); err != nil {
+		return err
+	}
+	var branch string
+	var head store.Hash
+	err := s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+		p, ok := rs.byID[id]
+		if !ok {
+			return nil, nil, "", notFound(id)
+		}
+		if p.State != Open {
+			return nil, nil, "", fmt.Errorf("proposal %d is %s: %w", id, p.State, ErrClosed)
+		}
+		now := time.Now().UTC()
+		p.State, p.DecidedBy, p.DecidedAt, p.Updated = Merged, by, now, now
+		branch, head = p.Branch, p.HeadHash()
+		return []int{id}, []store.Hash{head}, fmt.Sprintf("Proposal %d was merged on the upstream host", id), nil
+	})
+	if err != nil {
+		return err
+	}
+	if cur, err := s.repo.ResolveRef(ctx, branch); err == nil && cur == head {
 		_ = s.repo.UpdateRef(ctx, branch, store.ZeroHash, head)
 	}
 	return nil

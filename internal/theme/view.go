@@ -174,6 +174,17 @@ type Base struct {
 	// Waiting counts the open proposals, shown to maintainers in the
 	// header; 0 for everyone else.
 	Waiting int
+	// Upstream, shown to maintainers only, says that the wiki's branch and
+	// its upstream's conflict, so edits are held as proposals until a
+	// person reconciles them; nil shows nothing.
+	Upstream *UpstreamNotice
+}
+
+// UpstreamNotice is what a maintainer needs to reconcile a wiki whose
+// branch and upstream diverged.
+type UpstreamNotice struct {
+	Conflicts []string // files both sides changed in overlapping ways
+	Commands  []string // the shell commands that reconcile them, in order
 }
 
 // LangOption is one language of the interface-language picker.

@@ -8,8 +8,8 @@ import (
 
 // Claim publishes a proposal just opened here and returns its number as
 // the upstream settled it. review calls it right after writing the
-// record of proposal id (see the package README text in the report of
-// issue 14):
+// record of proposal id (README.md, "Proposal numbers", says the same to
+// operators):
 //
 // A number is taken by a compare-and-swap push of refs/meta/proposals:
 // the push names the records commit the upstream held when this wiki
@@ -27,9 +27,15 @@ import (
 // through, renumbered then if need be. Claim cannot fail: the proposal is
 // saved here whatever happens, and the number returned is its number now.
 // Give it a context that ends within seconds; a claim cut short finishes
-// in the next round.
+// in the next round. While the last round could not reach the upstream,
+// Claim does not try again (the contributor would wait for nothing): it
+// asks for a round and returns the provisional number at once.
 func (s *Syncer) Claim(ctx context.Context, id int) int {
 	if s.cfg.Review == nil {
+		return id
+	}
+	if s.State().Upstream == StatusUnreachable {
+		s.Kick()
 		return id
 	}
 	recs, err := s.records(ctx)

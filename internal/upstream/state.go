@@ -24,10 +24,13 @@ const (
 // maintainers while the wiki is diverged. Errors in it are scrubbed of
 // credentials.
 type State struct {
-	Upstream  string    `json:"upstream"`
-	Behind    int       `json:"behind"`
-	Ahead     int       `json:"ahead"`
-	LastError string    `json:"last_error,omitempty"`
+	Upstream  string `json:"upstream"`
+	Behind    int    `json:"behind"`
+	Ahead     int    `json:"ahead"`
+	LastError string `json:"last_error,omitempty"`
+	// Problem sorts LastError into a word a health check can act on
+	// (ProblemAuth, ...), "" when the last round went through.
+	Problem   string    `json:"problem,omitempty"`
 	LastFetch time.Time `json:"last_fetch,omitzero"`
 	LastPush  time.Time `json:"last_push,omitzero"`
 	// Pending lists the refs the upstream lacks, waiting to be pushed.
@@ -35,11 +38,48 @@ type State struct {
 	// Conflicts lists the files the served branch and the upstream's both
 	// changed in overlapping ways, while diverged.
 	Conflicts []string `json:"conflicts,omitempty"`
-	// Resolve is the exact shell commands that reconcile them.
+	// Resolve is the exact shell commands that reconcile them (State
+	// writes them with the wiki's clone address as it is then).
 	Resolve []string `json:"resolve,omitempty"`
 	// ProposalConflicts lists proposal branches that moved both here and
 	// on the upstream and do not merge; they are left as they are here.
 	ProposalConflicts []string `json:"proposal_conflicts,omitempty"`
+}
+
+// Values of State.Problem.
+const (
+	ProblemUnreachable = "unreachable" // no answer, or a server error: retried with backoff
+	ProblemAuth        = "auth"        // the token or SSH key was refused
+	ProblemHostKey     = "host_key"    // the SSH host key is not the one known_hosts lists
+	ProblemNoRepo      = "no_repository"
+	ProblemUnrelated   = "unrelated" // the upstream's branch shares no history with the wiki's
+	ProblemConfig      = "config"
+	ProblemRejected    = "rejected" // the upstream refused a push (a protected branch, a hook)
+	ProblemBadObject   = "bad_object"
+	ProblemLocal       = "local" // a fault in this wiki's repository; see the log
+)
+
+// problem sorts a round's error for State.Problem, most specific first.
+func problem(err error) string {
+	for _, p := range []struct {
+		err  error
+		word string
+	}{
+		{ErrUnrelated, ProblemUnrelated},
+		{remote.ErrHostKey, ProblemHostKey},
+		{remote.ErrAuth, ProblemAuth},
+		{remote.ErrNoRepo, ProblemNoRepo},
+		{remote.ErrConfig, ProblemConfig},
+		{remote.ErrBadObject, ProblemBadObject},
+		{remote.ErrRejected, ProblemRejected},
+		{remote.ErrUnreachable, ProblemUnreachable},
+		{context.DeadlineExceeded, ProblemUnreachable},
+	} {
+		if errors.Is(err, p.err) {
+			return p.word
+		}
+	}
+	return ProblemLocal
 }
 
 // State is a copy of the current state.
@@ -49,7 +89,9 @@ func (s *Syncer) State() State {
 	st := s.state
 	st.Pending = append([]string(nil), st.Pending...)
 	st.Conflicts = append([]string(nil), st.Conflicts...)
-	st.Resolve = append([]string(nil), st.Resolve...)
+	if len(st.Conflicts) > 0 {
+		st.Resolve = resolveCommands(s.cfg.Remote.URL(), s.gitURL, s.branch, st.Conflicts)
+	}
 	st.ProposalConflicts = append([]string(nil), st.ProposalConflicts...)
 	return st
 }
@@ -63,9 +105,9 @@ func (s *Syncer) finish(ctx context.Context, err error) {
 	defer s.mu.Unlock()
 	was := s.state.Upstream
 	s.state.Ahead, s.state.Behind, s.state.Pending = ahead, behind, pending
-	s.state.LastError = ""
+	s.state.LastError, s.state.Problem = "", ""
 	if err != nil && !errors.Is(err, context.Canceled) {
-		s.state.LastError = err.Error()
+		s.state.LastError, s.state.Problem = err.Error(), problem(err)
 	}
 	switch {
 	case err != nil && unreachable(err):
@@ -119,7 +161,7 @@ func (s *Syncer) setDiverged(on bool, conflicts []string, local, up store.Hash) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !on {
-		s.state.Conflicts, s.state.Resolve = nil, nil
+		s.state.Conflicts = nil
 		s.lastMerge = [2]store.Hash{}
 		if was {
 			s.cfg.Logger.Info("upstream reconciled: edits go to the served branch again", "branch", s.branch)
@@ -127,7 +169,6 @@ func (s *Syncer) setDiverged(on bool, conflicts []string, local, up store.Hash) 
 		return
 	}
 	s.state.Conflicts = conflicts
-	s.state.Resolve = resolveCommands(s.cfg.Remote.URL(), s.cfg.GitURL, s.branch, conflicts)
 	s.lastMerge = [2]store.Hash{local, up}
 	if !was {
 		s.cfg.Logger.Warn("upstream diverged: edits become proposals until a maintainer reconciles",

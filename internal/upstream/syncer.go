@@ -80,8 +80,9 @@ type Syncer struct {
 	kick     chan struct{}
 	diverged atomic.Bool
 
-	mu    sync.Mutex
-	state State
+	mu     sync.Mutex
+	state  State
+	gitURL string // Config.GitURL, or what SetGitURL says
 	// lastMerge remembers the conflicting pair last tried, so a round
 	// that finds nothing new does not redo the merge.
 	lastMerge [2]store.Hash
@@ -112,7 +113,16 @@ func New(cfg Config) (*Syncer, error) {
 	}
 	s := &Syncer{cfg: cfg, branch: cfg.Repo.Branch(), kick: make(chan struct{}, 1), round: make(chan struct{}, 1)}
 	s.state.Upstream = StatusUnknown
+	s.gitURL = cfg.GitURL
 	return s, nil
+}
+
+// SetGitURL changes the wiki's clone address in the commands State gives
+// (Config.GitURL), once the server knows where it listens.
+func (s *Syncer) SetGitURL(u string) {
+	s.mu.Lock()
+	s.gitURL = u
+	s.mu.Unlock()
 }
 
 // Kick asks for a round soon: after a local write (to push it) or when a

@@ -5,7 +5,8 @@ import (
 	"net/http"
 )
 
-// health reports that the wiki can read its branch, and at which commit.
+// health reports that the wiki can read its branch, and at which commit,
+// and with an upstream, how the sync stands (upstreamHealth).
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -15,5 +16,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return json.NewEncoder(w).Encode(map[string]string{"status": "error", "error": "the wiki's branch cannot be read"})
 	}
-	return json.NewEncoder(w).Encode(map[string]string{"status": "ok", "revision": h.String()})
+	out := map[string]any{"status": "ok", "revision": h.String()}
+	s.upstreamHealth(out)
+	return json.NewEncoder(w).Encode(out)
 }

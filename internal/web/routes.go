@@ -26,6 +26,7 @@ func (s *Server) routes() *mux.Router {
 		h       handler
 	}{
 		{"/-/health", get, "health", s.health},
+		{"/-/hooks/push", post, "hooks-push", s.hooksPush},
 		{"/-/static/{name}", get, "static", s.static},
 		{"/-/raw/{page:.*}", get, "raw", s.pageRaw},
 		{"/-/history/{page:.*}", get, "history", s.pageHistory},

@@ -20,6 +20,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/upstream"
 	"github.com/gitwiki/gitwiki/internal/users"
 )
 
@@ -46,6 +47,13 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client, for limits and logged addresses. None by default.
 	TrustedProxies []netip.Prefix
+
+	// Upstream, when set, is the sync with an upstream repository
+	// (upstream.go); Hooks verifies its webhooks, and OnionURL is sent
+	// as Onion-Location.
+	Upstream Upstream
+	Hooks    *upstream.Hooks
+	OnionURL string
 }
 
 // Server serves one wiki.
@@ -79,6 +87,8 @@ type Server struct {
 
 	users *users.Store // nil when accounts are off
 	auth  *auth        // limits, CSRF protection, first-maintainer setup (auth.go)
+
+	upstreamParts // the sync with an upstream, webhooks, Onion-Location (upstream.go)
 }
 
 // New builds the server and its routes.
@@ -108,6 +118,7 @@ func New(o Options) (*Server, error) {
 	if err := s.initAuth(o); err != nil {
 		return nil, err
 	}
+	s.initUpstream(o)
 	s.router = s.routes()
 	s.handler = s.middleware(s.router)
 	return s, nil

@@ -121,7 +121,7 @@ func (s *Server) etag(r *http.Request, parts ...string) string {
 		h.Write([]byte{0})
 		h.Write([]byte("user " + u.Name))
 		if u.Maintainer {
-			h.Write([]byte(" maintainer"))
+			h.Write([]byte(" maintainer" + s.bannerTag()))
 		}
 	}
 	for _, p := range parts {
@@ -188,6 +188,7 @@ func (s *Server) withReader(r *http.Request, b *theme.Base) {
 			b.Waiting, _ = s.review.Waiting(r.Context())
 		}
 	}
+	s.upstreamBanner(b)
 }
 
 // proposalsVersion changes whenever a proposal does, for the ETag of a

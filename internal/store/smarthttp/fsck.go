@@ -3,6 +3,7 @@ package smarthttp
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,6 +20,16 @@ import (
 // itself would refuse to clone with transfer.fsckObjects, never enters the
 // repository. Stricter than git in one way: submodules are not part of a
 // wiki, so a .gitmodules file is refused rather than parsed.
+
+// CheckObject applies the checks pushes get to an object fetched from an
+// upstream (internal/store/remote's Options.CheckObject), so a host that
+// was taken over cannot slip in what a push would be refused for.
+func CheckObject(kind store.ObjectKind, raw []byte) error {
+	if _, reason := checkObject(kind, raw); reason != "" {
+		return errors.New(reason)
+	}
+	return nil
+}
 
 // checkObject checks a commit, tree or tag and returns the ids it names.
 // reason is empty for a good object, else one sentence on what is wrong.
