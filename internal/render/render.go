@@ -17,6 +17,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/render/guard"
 	"github.com/gitwiki/gitwiki/internal/render/heading"
 	"github.com/gitwiki/gitwiki/internal/render/highlight"
+	"github.com/gitwiki/gitwiki/internal/render/tasklabel"
 	"github.com/gitwiki/gitwiki/internal/render/wikilink"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 	"github.com/microcosm-cc/bluemonday"
@@ -81,6 +82,7 @@ func newMarkdown(guarded bool) goldmark.Markdown {
 		extension.Strikethrough,
 		extension.Linkify,
 		extension.TaskList,
+		tasklabel.New(), // each checkbox named by its item's text
 		extension.Footnote,
 		extension.DefinitionList,
 		extension.Typographer,

@@ -193,7 +193,7 @@ func TestSanitizeAdditions(t *testing.T) {
 		{"internal link no rel", `<a href="/x">x</a>`, `<a href="/x">x</a>`},
 		{"gif data image", `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`, `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`},
 		{"definition list", `<dl><dt>a</dt><dd>b</dd></dl>`, `<dl><dt>a</dt><dd>b</dd></dl>`},
-		{"table align", `<table><tr><td align="center">x</td></tr></table>`, `<table><tr><td align="center">x</td></tr></table>`},
+		{"table align", `<table><tr><td align="center">x</td></tr></table>`, `<table tabindex="0"><tr><td align="center">x</td></tr></table>`},
 		{"macro image dropped, others kept", `<p><IMG CLASS="x editor-inline-macro" src="/m"><img src="/real.png"></p>`, `<p><img src="/real.png"></p>`},
 		{"input uppercase", `<INPUT TYPE="text"><Input Type="CHECKBOX" Disabled>`, `<input type="CHECKBOX" disabled="">`},
 	}

@@ -60,6 +60,7 @@ func newPolicy() *bluemonday.Policy {
 	// Task lists. Other inputs are removed by dropCruft before this policy runs.
 	p.AllowAttrs("type").Matching(regexp.MustCompile(`(?i)^checkbox$`)).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(?:|checked|disabled)$`)).OnElements("input")
+	p.AllowNoAttrs().OnElements("label") // package tasklabel: the checkbox's name
 
 	p.AllowAttrs("id").Matching(footnoteID).OnElements("sup", "li")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink)$`)).OnElements("a")
@@ -71,7 +72,51 @@ func newPolicy() *bluemonday.Policy {
 // Sanitize is the only place where trusted HTML is made: everything a page
 // can put on screen passes through it.
 func (r *Renderer) Sanitize(s string) template.HTML {
-	return template.HTML(r.policy.Sanitize(dropCruft(s)))
+	return template.HTML(focusable(r.policy.Sanitize(dropCruft(s))))
+}
+
+// focusable gives every <pre> and <table> tabindex="0": either may scroll
+// sideways on a phone, and a region that scrolls must be reachable by
+// keyboard to be read (axe-core's scrollable-region-focusable). It runs on
+// the sanitizer's output, so it sees only well-formed, lowercased tags, and
+// covers raw HTML and imported pages too.
+func focusable(s string) string {
+	if !strings.Contains(s, "<pre") && !strings.Contains(s, "<table") {
+		return s
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	b.Grow(len(s) + 64)
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return b.String()
+		}
+		if tt != html.StartTagToken {
+			b.Write(z.Raw())
+			continue
+		}
+		raw := bytes.Clone(z.Raw())
+		name, more := z.TagName()
+		if string(name) != "pre" && string(name) != "table" {
+			b.Write(raw)
+			continue
+		}
+		has := false
+		for more {
+			var k []byte
+			k, _, more = z.TagAttr()
+			has = has || string(k) == "tabindex"
+		}
+		if has {
+			b.Write(raw)
+			continue
+		}
+		n := 1 + len(name)
+		b.Write(raw[:n])
+		b.WriteString(` tabindex="0"`)
+		b.Write(raw[n:])
+	}
 }
 
 // dropCruft removes elements that the policy would keep in a useless or

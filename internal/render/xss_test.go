@@ -44,7 +44,7 @@ func TestXSS(t *testing.T) {
 		{"svg xlink href", "<svg><a xlink:href=\"javascript:alert(1)\"><text x=\"20\" y=\"20\">XSS</text></a></svg>", "<p>XSS</p>\n"},
 		{"svg animate onbegin", "<svg><animate onbegin=alert(1) attributeName=x dur=1s>", "<p></p>\n"},
 		{"svg use data", "<svg><use href=\"data:image/svg+xml;base64,PHN2Zz4=#x\"></use></svg>", "<p></p>\n"},
-		{"mathml mutation", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", "<p><table>"},
+		{"mathml mutation", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", "<p><table tabindex=\"0\">"},
 		{"mathml href", "<math href=\"javascript:alert(1)\">CLICK</math>", "<p>CLICK</p>\n"},
 		{"iframe srcdoc", "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>", ""},
 		{"iframe src", "<iframe src=\"https://evil.example/\"></iframe>", ""},
@@ -93,7 +93,7 @@ func TestXSS(t *testing.T) {
 		{"heading id injection", "<h2 id=\"x onmouseover=alert(1)\">t</h2>", "<h2 id=\"x onmouseover=alert(1)\">t</h2>"},
 		{"heading id with quotes", "<h2 id='\"><script>'>t</h2>", "<h2 id=\"&#34;&gt;&lt;script&gt;\">t</h2>"},
 		{"class outside the allowed set", "<span class=\"kd onclick\">x</span><a href=\"/\" class=\"missing anchor\">y</a>", "<p><span>x</span><a href=\"/\">y</a></p>\n"},
-		{"pre style", "<pre class=\"chroma\" style=\"color:red\">x</pre>", "<pre class=\"chroma\">x</pre>"},
+		{"pre style", "<pre class=\"chroma\" style=\"color:red\">x</pre>", "<pre tabindex=\"0\" class=\"chroma\">x</pre>"},
 		{"anchor attributes beyond the allowed values", "<a href=\"#x\" aria-hidden=\"false\" tabindex=\"5\">x</a>", "<p><a href=\"#x\">x</a></p>\n"},
 		{"img srcset", "<img src=\"x.png\" srcset=\"javascript:alert(1) 1x\">", "<img src=\"x.png\">"},
 		{"picture source", "<picture><source srcset=\"javascript:alert(1)\"></picture>", "<p></p>\n"},
@@ -103,8 +103,8 @@ func TestXSS(t *testing.T) {
 		{"area href", "<map name=\"m\"><area href=\"javascript:alert(1)\" alt=\"a\"></map>", "<p><map name=\"m\"><area alt=\"a\"></map></p>\n"},
 		{"blockquote cite", "<blockquote cite=\"javascript:alert(1)\">q</blockquote>", "<blockquote>q</blockquote>"},
 		{"editor macro placeholder", "<img class=\"editor-inline-macro\" data-macro-name=\"toc\" src=\"/plugins/macro\">", ""},
-		{"fenced code html", "```html\n<script>alert(1)</script>\n```", "<pre class=\"chroma\"><code><span class=\"line\"><span class=\"cl\"><span class=\"p\">&lt;</span><span class=\"nt\">script</span><span class=\"p\">&gt;</span><span class=\"nx\">alert</span><span class=\"p\">(</span><span class=\"mi\">1</span><span class=\"p\">)&lt;/</span><span class=\"nt\">script</span><span class=\"p\">&gt;</span>\n</span></span></code></pre>\n"},
-		{"fenced info breakout", "```\"><script>alert(1)</script>\nx\n```", "<pre><code>x\n</code></pre>\n"},
+		{"fenced code html", "```html\n<script>alert(1)</script>\n```", "<pre tabindex=\"0\" class=\"chroma\"><code><span class=\"line\"><span class=\"cl\"><span class=\"p\">&lt;</span><span class=\"nt\">script</span><span class=\"p\">&gt;</span><span class=\"nx\">alert</span><span class=\"p\">(</span><span class=\"mi\">1</span><span class=\"p\">)&lt;/</span><span class=\"nt\">script</span><span class=\"p\">&gt;</span>\n</span></span></code></pre>\n"},
+		{"fenced info breakout", "```\"><script>alert(1)</script>\nx\n```", "<pre tabindex=\"0\"><code>x\n</code></pre>\n"},
 		{"linkify quote", "www.example.com/\"onmouseover=\"alert(1)", "<p><a href=\"http://www.example.com/%22onmouseover=%22alert(1)\" rel=\"nofollow noreferrer\">www.example.com/&#34;onmouseover=&#34;alert(1)</a></p>\n"},
 	}
 	seen := map[string]bool{}

@@ -82,7 +82,7 @@ func TestEditForm(t *testing.T) {
 		`A pseudonym is fine.`, `anyone can read`,
 		`<input type="file" id="edit-attachment" name="attachment" accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"`,
 		`Images and PDF files, up to 5 MB each.`,
-		"<div class=\"hp\">\n<label for=\"hp-field\">Leave this empty</label>\n<input type=\"text\" id=\"hp-field\" name=\"website\" value=\"\" tabindex=\"-1\" autocomplete=\"off\">",
+		"<div class=\"hp\" aria-hidden=\"true\">\n<label for=\"hp-field\">Leave this empty</label>\n<input type=\"text\" id=\"hp-field\" name=\"website\" value=\"\" tabindex=\"-1\" autocomplete=\"off\">",
 		`<button class="button" type="submit" name="action" value="preview">Preview</button>`,
 		`<button class="button button-primary" type="submit" name="action" value="save">Propose change</button>`,
 		`<a class="button button-quiet" href="/Facilitation/Activities/Mapping%20information%20assets">Cancel</a>`,
