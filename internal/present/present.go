@@ -7,6 +7,7 @@ package present
 import (
 	"context"
 	"html/template"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -296,7 +297,13 @@ func (m *Model) children(name wikipath.Page) []theme.PageRef {
 
 // Pages lists every published page by folder.
 func (m *Model) Pages(o Output) *theme.PagesView {
-	return &theme.PagesView{Base: m.BaseT(o, "", "title.pages"), Tree: navItems(m.nav, "", "", true), Count: m.count}
+	tree := navItems(m.nav, "", "", true)
+	// The count includes the home page, so the list shows it first; the
+	// sidebar leaves it out, as the site's name links to it.
+	if home, ok := m.Site.Page(wikipath.Root); ok && m.published(home) && !slices.ContainsFunc(tree, func(it *theme.NavItem) bool { return it.Page == wikipath.Root }) {
+		tree = append([]*theme.NavItem{{Title: home.Title, Page: wikipath.Root}}, tree...)
+	}
+	return &theme.PagesView{Base: m.BaseT(o, "", "title.pages"), Tree: tree, Count: m.count}
 }
 
 // Tags lists every category and tag with its published pages' count.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"compress/gzip"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -127,7 +129,7 @@ func TestLoginLogout(t *testing.T) {
 	tw.MustAccounts(t)
 
 	resp, body := tw.get(t, "/")
-	if !strings.Contains(body, `href="/-/login"`) || strings.Contains(body, "Log out") {
+	if !strings.Contains(body, `href="/-/login?next=%2f"`) || strings.Contains(body, "Log out") {
 		t.Fatal("anonymous header lacks the Log in link")
 	}
 	anonETag := resp.Header.Get("ETag")
@@ -164,7 +166,7 @@ func TestLoginLogout(t *testing.T) {
 	}
 
 	resp, body = tw.getAs(t, "/", c)
-	if !strings.Contains(body, "<strong>alice</strong>") || !strings.Contains(body, `action="/-/logout"`) || strings.Contains(body, `href="/-/login"`) {
+	if !strings.Contains(body, "<strong>alice</strong>") || !strings.Contains(body, `action="/-/logout"`) || strings.Contains(body, `href="/-/login`) {
 		t.Fatal("logged-in header lacks the account and Log out")
 	}
 	if cc := resp.Header.Get("Cache-Control"); cc != "private, no-cache" {
@@ -219,6 +221,37 @@ func TestLocalPath(t *testing.T) {
 	for _, tc := range cases {
 		if got := localPath(tc.in); got != tc.want {
 			t.Errorf("localPath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestLoginReturnsToThePage: the header's Log in link names the page it is
+// on, the form carries it, and logging in lands there; the account pages
+// themselves and addresses elsewhere are not carried.
+func TestLoginReturnsToThePage(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	tw.MustAccounts(t)
+	_, body := tw.get(t, "/Guides/Backups?rev=main")
+	link := regexp.MustCompile(`<a class="site-account site-login" href="([^"]+)"`).FindStringSubmatch(body)
+	if link == nil || html.UnescapeString(link[1]) != "/-/login?next=%2fGuides%2fBackups%3frev%3dmain" {
+		t.Fatalf("Log in link %q", link)
+	}
+	_, body = tw.get(t, html.UnescapeString(link[1]))
+	if !strings.Contains(body, `<input type="hidden" name="next" value="/Guides/Backups?rev=main">`) {
+		t.Fatalf("login form lacks next:\n%.2000s", body)
+	}
+	resp, _ := tw.post(t, "/-/login", url.Values{"username": {"bob"}, "password": {bobPassword}, "next": {"/Guides/Backups?rev=main"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/Guides/Backups?rev=main" {
+		t.Fatalf("login: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, next := range []string{"/-/login", "/-/login?next=%2f", "/-/setup?token=x", "/-/logout", "//evil.example", "https://evil.example/", "/\\evil.example", "\\evil.example"} {
+		_, body := tw.get(t, "/-/login?next="+url.QueryEscape(next))
+		if form := regexp.MustCompile(`(?s)<form class="form".*?</form>`).FindString(body); form == "" || strings.Contains(form, `name="next"`) {
+			t.Errorf("login form carries next=%q", next)
+		}
+		resp, _ := tw.post(t, "/-/login", url.Values{"username": {"bob"}, "password": {bobPassword}, "next": {next}})
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
+			t.Errorf("login with next=%q: %d to %q, want 303 to /", next, resp.StatusCode, loc)
 		}
 	}
 }
@@ -373,11 +406,18 @@ func TestSetup(t *testing.T) {
 	if _, body := tw.getAs(t, "/", c); !strings.Contains(body, "Maintainer <strong>alice</strong>") {
 		t.Fatal("not logged in as a maintainer after setup")
 	}
-	if resp, _ := tw.get(t, "/-/setup?token="+tok); resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("second GET: %d, want 404", resp.StatusCode)
-	}
-	if resp, _ := tw.post(t, "/-/setup", form(tok, "mallory", alicePassword, alicePassword)); resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("second POST: %d, want 404", resp.StatusCode)
+	// A used link says so (410 Gone), on GET and POST alike.
+	for _, try := range []func() (*http.Response, string){
+		func() (*http.Response, string) { return tw.get(t, "/-/setup?token="+tok) },
+		func() (*http.Response, string) {
+			return tw.post(t, "/-/setup", form(tok, "mallory", alicePassword, alicePassword))
+		},
+	} {
+		resp, body := try()
+		if resp.StatusCode != http.StatusGone || !strings.Contains(body, "This setup link was already used") ||
+			!strings.Contains(body, "ask a maintainer to make you one") {
+			t.Fatalf("used setup link: %d, want 410 saying it was used\n%.600s", resp.StatusCode, body)
+		}
 	}
 	if tw.srv.SetupToken() != "" || len(tw.srv.users.List()) != 1 {
 		t.Fatal("token survived its use")
@@ -394,8 +434,8 @@ func TestSetupEndsWhenCLIAddsMaintainer(t *testing.T) {
 		t.Fatal("no setup token on a fresh data directory")
 	}
 	tw.MustAccounts(t) // as "gitwiki user add" in another process would
-	if resp, _ := tw.get(t, "/-/setup?token="+tok); resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("setup after a maintainer exists: %d", resp.StatusCode)
+	if resp, _ := tw.get(t, "/-/setup?token="+tok); resp.StatusCode != http.StatusGone {
+		t.Fatalf("setup after a maintainer exists: %d, want 410", resp.StatusCode)
 	}
 	if tw.srv.SetupToken() != "" {
 		t.Fatal("token kept")

@@ -45,7 +45,7 @@ func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipat
 		if err != nil {
 			return err
 		}
-		token := q.Get("token")
+		token := reviseToken(r, id) // the address's, or its cookie's (revise_token.go)
 		if !prop.CheckToken(token) && !s.isMaintainer(r) {
 			return review.ErrBadToken
 		}

@@ -120,7 +120,7 @@ func TestEditFlows(t *testing.T) {
 	}
 	u, _ := url.Parse(loc)
 	token := u.Query().Get("token")
-	_, body := tw.get(t, loc)
+	_, _, body := tw.getRevise(t, loc)
 	if !strings.Contains(body, "token="+token) {
 		t.Fatal("the private revise link is not shown after opening")
 	}

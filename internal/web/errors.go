@@ -107,6 +107,7 @@ var sentinels = []struct {
 }{
 	{review.ErrNotFound, answer{status: http.StatusNotFound, id: "no_proposal"}},
 	{errBadSetupToken, answer{status: http.StatusForbidden, id: "bad_setup_token"}},
+	{errSetupDone, answer{status: http.StatusGone, id: "setup_done"}},
 	{store.ErrNotFound, answer{status: http.StatusNotFound, id: "not_found"}},
 	{store.ErrBadRevision, answer{status: http.StatusBadRequest, id: "bad_revision"}},
 	{store.ErrTooLarge, answer{status: http.StatusRequestEntityTooLarge, id: "file_too_large"}},

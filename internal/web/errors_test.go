@@ -78,7 +78,7 @@ func TestErrorStatuses(t *testing.T) {
 		{errTooManyFiles, 400},
 		{errDamagedUpload, 400},
 		{errAccountsOff, 404},
-		{errSetupDone, 404},
+		{errSetupDone, 410},
 		{errNotFound("no_page_named", "Name", "x"), 404},
 		{context.DeadlineExceeded, 503},
 		{errors.New("disk on fire"), 500},

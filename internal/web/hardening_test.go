@@ -153,8 +153,7 @@ func TestAnonymousCannotPassForAnAccount(t *testing.T) {
 	if resp.StatusCode != 303 {
 		t.Fatalf("anonymous proposal: %d", resp.StatusCode)
 	}
-	loc := resp.Header.Get("Location")
-	_, body := tw.get(t, loc)
+	_, _, body := tw.getRevise(t, resp.Header.Get("Location"))
 	if !strings.Contains(body, "alice") || !strings.Contains(body, "(not verified)") {
 		t.Errorf("the proposal page does not mark the typed name:\n%s", body)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/theme"
 )
@@ -12,7 +13,7 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
 	if s.users == nil {
 		return errAccountsOff
 	}
-	v, err := s.loginView(r, &theme.LoginView{Next: localPath(r.URL.Query().Get("next"))})
+	v, err := s.loginView(r, &theme.LoginView{Next: s.loginNext(r.URL.Query().Get("next"))})
 	if err != nil {
 		return err
 	}
@@ -29,6 +30,19 @@ func (s *Server) loginView(r *http.Request, v *theme.LoginView) (*theme.LoginVie
 	v.Base = s.baseT(r, st, "", "title.login")
 	v.NoIndex = true
 	return v, nil
+}
+
+// loginNext is where a login returns to: a path on this site (localPath),
+// but not the account pages themselves, which would only say "you are
+// logged in" (the header's Log in link names the page it is on).
+func (s *Server) loginNext(next string) string {
+	next = localPath(next)
+	for _, name := range []string{"login", "logout", "setup"} {
+		if p := s.urlFor(name); next == p || strings.HasPrefix(next, p+"?") {
+			return ""
+		}
+	}
+	return next
 }
 
 // localPath returns next if it is a path on this site, and "" otherwise, so

@@ -20,7 +20,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return errBadForm
 	}
 	name := strings.TrimSpace(r.PostForm.Get("username"))
-	v, err := s.loginView(r, &theme.LoginView{Username: name, Next: localPath(r.PostForm.Get("next"))})
+	v, err := s.loginView(r, &theme.LoginView{Username: name, Next: s.loginNext(r.PostForm.Get("next"))})
 	if err != nil {
 		return err
 	}

@@ -26,9 +26,8 @@ func (s *Server) proposalShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	if token := q.Get("token"); token != "" && v.CanRevise {
-		v.JustOpened = q.Get("opened") == "1"
+	if token := reviseToken(r, v.Proposal.ID); token != "" && v.CanRevise {
+		v.JustOpened = r.URL.Query().Get("opened") == "1"
 		v.ReviseURL = s.origin(r) + s.reviseURL(v.Proposal, token)
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -68,7 +67,7 @@ func (s *Server) proposalView(r *http.Request, id int) (*theme.ProposalView, err
 	v := s.model(st).Proposal(s.output(r, st), p, files, preview)
 	s.withReader(r, &v.Base)
 	v.Maintainer = s.isMaintainer(r)
-	v.CanRevise = p.State == review.Open && p.CheckToken(r.URL.Query().Get("token"))
+	v.CanRevise = p.State == review.Open && p.CheckToken(reviseToken(r, id))
 	v.Honeypot = honeypotField
 	v.GitURL = s.gitURL(r)
 	standing, err := s.review.Standing(ctx, p)

@@ -2,13 +2,15 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 
 	"github.com/gitwiki/gitwiki/internal/theme"
 )
 
-// errSetupDone answers the setup link once a maintainer exists, however made.
-var errSetupDone = errNotFound("setup_done")
+// errSetupDone answers the setup link once a maintainer exists, however
+// made: 410 Gone, saying the link was used, not a bare "not found".
+var errSetupDone = errors.New("the setup link was already used")
 
 // setupShow serves GET /-/setup?token=: the form creating the first
 // maintainer. It exists only until a maintainer does, however made.
