@@ -61,3 +61,20 @@ func TestTaskItemsLabelled(t *testing.T) {
 		t.Errorf("Summarize text %q", s.Text)
 	}
 }
+
+// TestBareURLsMarked: a link written as its own address (a bare URL, or
+// <URL>) carries class="url", so print does not repeat the address.
+func TestBareURLsMarked(t *testing.T) {
+	r := New(Config{})
+	got := string(r.Render([]byte("See https://example.net/a, <https://example.org/b>, www.example.com and [the guide](https://example.net/g).\n"), Context{}).HTML)
+	for _, want := range []string{
+		`<a href="https://example.net/a" class="url" rel="nofollow noreferrer">https://example.net/a</a>`,
+		`<a href="https://example.org/b" class="url" rel="nofollow noreferrer">https://example.org/b</a>`,
+		`<a href="http://www.example.com" class="url" rel="nofollow noreferrer">www.example.com</a>`,
+		`<a href="https://example.net/g" rel="nofollow noreferrer">the guide</a>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got %q, want it to contain %q", got, want)
+		}
+	}
+}

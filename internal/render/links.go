@@ -182,6 +182,15 @@ func (k *linker) visit(n ast.Node, resolve bool) {
 			n.Destination = []byte(safeURL(k.urls.Create(p)))
 			n.Class = []byte("missing")
 		}
+	case *ast.AutoLink:
+		// It shows its own address, so print adds none. Only web links: the
+		// sanitizer drops other schemes, and a bare <a class> with them.
+		if resolve && k.lines != nil {
+			u := strings.ToLower(string(n.URL(k.lines.src[k.lines.bodyStart:])))
+			if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+				n.SetAttributeString("class", []byte("url"))
+			}
+		}
 	case *ast.Link:
 		p, query, frag, ok := relativeRef(destination(n.Destination))
 		if !ok {

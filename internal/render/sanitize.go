@@ -20,7 +20,7 @@ var (
 	chromaClass = regexp.MustCompile(`^(?:chroma|line|lntd|lntable|[a-z][a-z0-9]{0,2}|language-[\w+#.-]{1,40})(?: (?:chroma|line|lntd|lntable|[a-z][a-z0-9]{0,2}))*$`)
 	headingID   = regexp.MustCompile(`^[\p{L}\p{M}\p{N}_-]{1,100}$`)
 	footnoteID  = regexp.MustCompile(`^fn(?:ref\d*)?:\d+$`)
-	linkClass   = regexp.MustCompile(`^(?:wikilink|missing|anchor|footnote-ref|footnote-backref)$`)
+	linkClass   = regexp.MustCompile(`^(?:wikilink|missing|anchor|footnote-ref|footnote-backref|url)$`)
 	rasterData  = regexp.MustCompile(`^image/(?:gif|jpeg|png|webp);base64,`)
 )
 

@@ -105,7 +105,7 @@ func TestXSS(t *testing.T) {
 		{"editor macro placeholder", "<img class=\"editor-inline-macro\" data-macro-name=\"toc\" src=\"/plugins/macro\">", ""},
 		{"fenced code html", "```html\n<script>alert(1)</script>\n```", "<pre tabindex=\"0\" class=\"chroma\"><code><span class=\"line\"><span class=\"cl\"><span class=\"p\">&lt;</span><span class=\"nt\">script</span><span class=\"p\">&gt;</span><span class=\"nx\">alert</span><span class=\"p\">(</span><span class=\"mi\">1</span><span class=\"p\">)&lt;/</span><span class=\"nt\">script</span><span class=\"p\">&gt;</span>\n</span></span></code></pre>\n"},
 		{"fenced info breakout", "```\"><script>alert(1)</script>\nx\n```", "<pre tabindex=\"0\"><code>x\n</code></pre>\n"},
-		{"linkify quote", "www.example.com/\"onmouseover=\"alert(1)", "<p><a href=\"http://www.example.com/%22onmouseover=%22alert(1)\" rel=\"nofollow noreferrer\">www.example.com/&#34;onmouseover=&#34;alert(1)</a></p>\n"},
+		{"linkify quote", "www.example.com/\"onmouseover=\"alert(1)", "<p><a href=\"http://www.example.com/%22onmouseover=%22alert(1)\" class=\"url\" rel=\"nofollow noreferrer\">www.example.com/&#34;onmouseover=&#34;alert(1)</a></p>\n"},
 	}
 	seen := map[string]bool{}
 	for _, tc := range tests {

@@ -178,6 +178,10 @@ type Base struct {
 	// its upstream's conflict, so edits are held as proposals until a
 	// person reconciles them; nil shows nothing.
 	Upstream *UpstreamNotice
+	// Address is Here for the printed page's header: absolute when the
+	// server knows its public URL (--base-url), else the path; "" in the
+	// export. Never built from the request's Host, which a client chooses.
+	Address string
 }
 
 // UpstreamNotice is what a maintainer needs to reconcile a wiki whose

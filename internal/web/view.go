@@ -180,6 +180,7 @@ func (s *Server) withReader(r *http.Request, b *theme.Base) {
 			u.RawQuery = q.Encode()
 		}
 		b.Here = u.RequestURI()
+		b.Address = strings.TrimRight(s.baseURL, "/") + b.Here
 	}
 	if u := s.user(r); u != nil {
 		b.User, b.Maintainer = u.Name, u.Maintainer
