@@ -46,9 +46,33 @@ func TestAccessibility(t *testing.T) {
 
 const maraPassword = "mara-accessibility-pw"
 
+// deepPage is a page whose breadcrumb trail wraps on a phone.
+const deepPage = "/Facilitation/Longer-programmes-for-returning-participants/Second-day-checklist"
+
+// TestSmallThings runs browser/small.mjs, the small things of issue 12
+// (item 5) that only a browser shows: the one-row phone header and its
+// search field, breadcrumbs that wrap without a dangling separator, the
+// unified diff with two line-number columns on a phone, the printed page's
+// address and its links, the Log in link that returns to the page, and the
+// private revise link that leaves no token in the address bar or history
+// (typed, and clicked on another site).
+func TestSmallThings(t *testing.T) {
+	t.Parallel()
+	dir, shots := requireBrowser(t)
+	s, from, to := startEditedStarter(t)
+	runBrowserScript(t, dir, "small.mjs", []string{"SMALL_USER=mara", "SMALL_PASSWORD=" + maraPassword}, s.URL, shots,
+		"page="+activity,
+		"deep="+deepPage,
+		"diff=/-/diff"+activity+"?from="+from+"&to="+to,
+		"print=/Guides/Backups",
+		"propose=/Glossary",
+	)
+}
+
 // startEditedStarter serves the starter wiki with a maintainer, mara, and a
-// second commit to the activity (a line changed, one removed, one added),
-// pushed with C git; it returns the server and the two commits.
+// second commit to the activity (a line changed, one removed, one added)
+// that also adds deepPage, pushed with C git; it returns the server and the
+// two commits.
 func startEditedStarter(t *testing.T) (s *Server, from, to string) {
 	t.Helper()
 	data := filepath.Join(t.TempDir(), "data")
@@ -75,7 +99,10 @@ func startEditedStarter(t *testing.T) (s *Server, from, to string) {
 		}
 		text = strings.Replace(text, edit[0], edit[1], 1)
 	}
-	writeFiles(t, work, map[string]string{filepath.ToSlash(strings.TrimPrefix(activity, "/") + ".md"): text})
+	writeFiles(t, work, map[string]string{
+		filepath.ToSlash(strings.TrimPrefix(activity, "/") + ".md"): text,
+		strings.TrimPrefix(deepPage, "/") + ".md":                   "---\ntitle: Second-day checklist for facilitators\n---\nWhat to prepare before the second day.\n",
+	})
 	to = commitAll(t, work, "Shorter clinic, a closing note")
 	git(t, work, "push", "-q", "origin", "HEAD")
 	waitFor(t, time.Minute, "the server to show the pushed commit", func() (bool, string) {

@@ -11,9 +11,17 @@ import (
 // looks over a shoulder. A GET that carries a valid token therefore gets it
 // back as a cookie of that proposal's own, and is sent at once to the same
 // address without the token: the address bar and the history hold the
-// token-free address. The cookie is HttpOnly, SameSite=Strict, under /-/
-// only, and ends with the browser session; the link itself keeps working,
-// and forms still post the token in their body, never in an address.
+// token-free address. The cookie is HttpOnly, under /-/ only, and ends with
+// the browser session; the link itself keeps working, and forms still post
+// the token in their body, never in an address, so the cookie makes no
+// request from another site able to change anything.
+//
+// It is SameSite=Lax, not Strict: a link followed from another site (a mail,
+// a chat) reaches the token-free address through the redirect, and browsers
+// withhold Strict cookies from a redirect that a cross-site navigation
+// started, so the contributor would be refused (TestSmallThings clicks such
+// a link in Chromium). Lax cookies go with top-level GETs only, which show
+// the contributor their own proposal and change nothing.
 const reviseCookiePrefix = "gitwiki_proposal_"
 
 func reviseCookieName(id int) string { return reviseCookiePrefix + strconv.Itoa(id) }
@@ -59,7 +67,7 @@ func (s *Server) tokenToCookie(h handler) handler {
 			Path:     "/-/",
 			HttpOnly: true,
 			Secure:   s.secure(r),
-			SameSite: http.SameSiteStrictMode,
+			SameSite: http.SameSiteLaxMode,
 		})
 		q.Del("token")
 		to := r.URL.EscapedPath()

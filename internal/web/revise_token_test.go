@@ -28,7 +28,7 @@ func (tw *testWiki) getRevise(tb testing.TB, link string) (to string, c *http.Co
 }
 
 // TestReviseTokenLeavesTheAddress: the private revise link and the
-// proposal page it leads to put the token in an HttpOnly, SameSite=Strict
+// proposal page it leads to put the token in an HttpOnly, SameSite=Lax
 // cookie of that proposal and send the browser to the same address without
 // it, where the contributor can still revise; a wrong token, or another
 // proposal's cookie, opens nothing.
@@ -51,7 +51,7 @@ func TestReviseTokenLeavesTheAddress(t *testing.T) {
 	if to != "/-/proposals/1?opened=1" {
 		t.Errorf("proposal page without the token: %q", to)
 	}
-	if c.Name != "gitwiki_proposal_1" || c.Value != token || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/-/" || c.MaxAge != 0 {
+	if c.Name != "gitwiki_proposal_1" || c.Value != token || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/-/" || c.MaxAge != 0 {
 		t.Errorf("cookie %+v", c)
 	}
 	// The page still offers the private link to copy, and Revise.

@@ -13,7 +13,9 @@
 // as an anonymous contributor would, through the web form, and the checks
 // run on the proposal page it leads to (the proposal's address is printed as
 // RESULT proposal=…). A screenshot of each goes to SCREENSHOT_DIR/axe-NAME-
-// WIDTH[-dark].png. One PASS/FAIL line per check; exit 1 on any FAIL.
+// WIDTH[-dark].png. At 390 px each page is also checked for a header under
+// 70 px high and no sideways scrolling. One PASS/FAIL line per check; exit 1
+// on any FAIL.
 import { chromium } from "playwright-core";
 import { CHROMIUM, FLAGS, attempt, check, finish } from "./checks.mjs";
 import { mkdirSync } from "node:fs";
@@ -31,6 +33,7 @@ const origin = new URL(base).origin;
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const WIDTHS = [390, 1280];
 const SCHEMES = ["light", "dark"];
+const HEADER_MAX = 70;
 
 function parse(spec) {
   const [name, rest] = spec.split(/=(.*)/s);
@@ -122,6 +125,16 @@ async function visit(t, spec, width, scheme) {
     if (violations.length) console.log(report(violations));
     return [violations.length === 0, violations.map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}`).join(", ")];
   });
+  if (width <= 390) {
+    // Issue 12: the phone header took 117 px before any content.
+    await attempt(scope, `the header is one compact row (under ${HEADER_MAX} px) and the page does not scroll sideways`, async () => {
+      const m = await t.page.evaluate(() => ({
+        header: document.querySelector(".site-header")?.getBoundingClientRect().height ?? 0,
+        scroll: document.documentElement.scrollWidth,
+      }));
+      return [m.header > 0 && m.header < HEADER_MAX && m.scroll <= width, `header ${Math.round(m.header)} px, page ${m.scroll} px wide`];
+    });
+  }
   const file = path.join(shotDir, `axe-${spec.name}-${width}${scheme === "dark" ? "-dark" : ""}.png`);
   await t.page.screenshot({ path: file, fullPage: false });
   console.log(`SHOT [${scope}] ${file}`);
