@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -52,5 +53,23 @@ func TestPagesListCountsHome(t *testing.T) {
 	}
 	if links[0][1] != "/" || !strings.Contains(tree, "<span>Welcome</span>") {
 		t.Errorf("the home page is not first: %q", links[0])
+	}
+}
+
+// TestPrintAddress: a page carries its own address for the printed header,
+// absolute with the server's base URL, and never taken from the Host a
+// client sends.
+func TestPrintAddress(t *testing.T) {
+	for _, tc := range []struct{ base, want string }{
+		{"", `data-address="/Guides/Backups?rev=main"`},
+		{"https://wiki.example.org/", `data-address="https://wiki.example.org/Guides/Backups?rev=main"`},
+	} {
+		tw := MustServe(t, testFiles, func(o *Options) { o.BaseURL = tc.base })
+		req, _ := http.NewRequest(http.MethodGet, tw.ts.URL+"/Guides/Backups?rev=main", nil)
+		req.Host = "evil.example"
+		_, body := tw.do(t, req)
+		if !strings.Contains(body, `<main id="content" class="main" tabindex="-1" `+tc.want+`>`) || strings.Contains(body, "evil.example") {
+			t.Errorf("base %q: main is %q", tc.base, regexp.MustCompile(`<main[^>]*>`).FindString(body))
+		}
 	}
 }
