@@ -174,6 +174,13 @@ window.gitwiki.msg = function (el, key, vars, english) {
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
   }
+  // dismiss closes the list and drops the answers still on their way, so
+  // a slow one cannot open it again.
+  function dismiss() {
+    clearTimeout(timer);
+    seq++;
+    close();
+  }
   function mark(i) {
     items.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
     active = i;
@@ -250,10 +257,10 @@ window.gitwiki.msg = function (el, key, vars, english) {
       window.location.href = items[active].querySelector("a").href;
     } else if (e.key === "Escape") {
       e.preventDefault();
-      close();
+      dismiss();
     }
   });
   // A click on a suggestion follows its link; leaving the box closes it.
   list.addEventListener("mousedown", function (e) { e.preventDefault(); });
-  input.addEventListener("blur", close);
+  input.addEventListener("blur", dismiss);
 })();
