@@ -73,3 +73,28 @@ func sections(doc ast.Node, body []byte) []Section {
 	}
 	return out
 }
+
+// ReplaceSection puts text in place of section n of src, as Sections
+// numbers them, and leaves every other byte as it was. The section's
+// trailing line breaks (the blank line before the next heading) are kept
+// whatever text ends with, so the next heading stays a heading; an empty
+// text removes the section. ok is false when src has no section n.
+func (r *Renderer) ReplaceSection(src []byte, n int, text []byte) (out []byte, ok bool) {
+	secs := r.Sections(src)
+	if n < 1 || n > len(secs) {
+		return nil, false
+	}
+	s := secs[n-1]
+	old := src[s.Start:s.End]
+	text = bytes.TrimRight(text, "\r\n")
+	out = make([]byte, 0, len(src)-len(old)+len(text)+2)
+	out = append(out, src[:s.Start]...)
+	if len(text) > 0 {
+		out = append(out, text...)
+		out = append(out, old[len(bytes.TrimRight(old, "\r\n")):]...)
+		if s.End < len(src) && !bytes.HasSuffix(out, []byte("\n")) {
+			out = append(out, '\n')
+		}
+	}
+	return append(out, src[s.End:]...), true
+}
