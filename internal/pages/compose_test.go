@@ -66,3 +66,41 @@ func TestSaveFields(t *testing.T) {
 		t.Errorf("page =\n%q; want\n%q", got, want)
 	}
 }
+
+// TestPlaceUpload: a pasted file gets a name no other file next to the page
+// has, unless it is that very file; its content decides what it is.
+func TestPlaceUpload(t *testing.T) {
+	png := "\x89PNG\r\n\x1a\nrest"
+	s, _ := MustService(t, map[string]string{"Guides/Page.md": "# Page\n", "Guides/image.png": png + "old"})
+	st, err := s.loader.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, data string
+		taken      []string
+		file, md   string
+		refused    bool
+	}{
+		{"image.png", png, nil, "image-2.png", "![image](image-2.png)", false},
+		{"image.png", png + "old", nil, "image.png", "![image](image.png)", false},
+		{"image.png", png, []string{"image-2.png"}, "image-3.png", "![image](image-3.png)", false},
+		{"Screen shot.PNG", png, nil, "Screen-shot.png", "![Screen shot](Screen-shot.png)", false},
+		{"report.pdf", "%PDF-1.7", nil, "report.pdf", "[report](report.pdf)", false},
+		{"evil.png", "<svg onload=alert(1)>", nil, "", "", true},
+		{"empty.png", "", nil, "", "", true},
+	}
+	for _, tc := range tests {
+		file, md, err := s.PlaceUpload(ctx, st, "Guides/Page", tc.name, []byte(tc.data), tc.taken)
+		if tc.refused {
+			var p *Problem
+			if !errors.As(err, &p) {
+				t.Errorf("%s: %q, %v; want a Problem", tc.name, file, err)
+			}
+			continue
+		}
+		if err != nil || file != tc.file || md != tc.md {
+			t.Errorf("%s: %q, %q, %v; want %q, %q", tc.name, file, md, err, tc.file, tc.md)
+		}
+	}
+}

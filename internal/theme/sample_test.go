@@ -77,13 +77,15 @@ func (f *fakeLinks) Action(a Action, p wikipath.Page) string {
 		return ""
 	case "readonly":
 		switch name {
-		case "edit", "raw", "feed", "page-feed", "suggest", "search", "diff", "searchindex", "new", "move", "delete", "preview", "lang":
+		case "edit", "raw", "feed", "page-feed", "suggest", "search", "diff", "searchindex", "new", "move", "delete", "preview", "upload", "edit-raw", "lang":
 			return ""
 		}
 	}
 	switch name {
-	case "edit", "history", "raw", "diff", "move", "delete":
+	case "edit", "history", "raw", "diff", "move", "delete", "upload":
 		return f.rec("/-/" + name + "/" + wikipath.EscapePath(string(p)))
+	case "edit-raw":
+		return f.rec("/-/edit/" + wikipath.EscapePath(string(p)) + "?raw=1")
 	case "new":
 		return f.rec("/-/new")
 	case "preview":
@@ -104,6 +106,13 @@ func (f *fakeLinks) Action(a Action, p wikipath.Page) string {
 		return f.rec("/-/" + name)
 	}
 	return ""
+}
+
+func (f *fakeLinks) EditSection(p wikipath.Page, n int) string {
+	if f.mode != "server" {
+		return ""
+	}
+	return f.rec("/-/edit/" + wikipath.EscapePath(string(p)) + "?section=" + strconv.Itoa(n))
 }
 
 func (f *fakeLinks) Tag(kind, name string) string {

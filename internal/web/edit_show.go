@@ -60,14 +60,23 @@ func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipat
 		if err != nil {
 			return err
 		}
-		v.Content, v.PageTitle, v.New = string(b), p.Title, false
+		v.New = false
+		if n, _ := strconv.Atoi(q.Get("section")); n > 0 {
+			if err := s.editSection(v, b, p.Title, n); err != nil {
+				return err
+			}
+		} else {
+			editSource(v, b, p.Title, q.Get("raw") != "")
+		}
 	} else {
 		v.New = true
-		v.PageTitle = name.Title()
+		title := name.Title()
 		if name == wikipath.Root || askPath {
-			v.PageTitle = ""
+			title = ""
 		}
-		v.Content, v.Template = templateText(r, st, q.Get("template"))
+		var text string
+		text, v.Template = templateText(r, st, q.Get("template"))
+		editSource(v, []byte(text), title, q.Get("raw") != "")
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "edit", v)

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/render"
+	"github.com/gitwiki/gitwiki/internal/site"
+	"github.com/gitwiki/gitwiki/internal/store"
+	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
+)
+
+// editSource puts a whole page source into the editor: the body in the
+// text box and the known front matter keys as fields, or, when raw is asked
+// for or the front matter cannot be shown as fields, the whole file. title
+// is the page's title as the wiki shows it, for the title field when the
+// front matter names none (and for the heading).
+func editSource(v *theme.EditView, src []byte, title string, raw bool) {
+	v.Fields, v.FrontMatter, v.Section, v.SectionTitle = nil, "", 0, ""
+	d, ok := pages.SplitDraft(src)
+	if raw || !ok {
+		v.Raw, v.RawForced, v.Content, v.PageTitle = true, !ok, string(src), title
+		return
+	}
+	v.Raw, v.RawForced = false, false
+	f := d.Fields
+	v.Fields = &theme.EditFields{Description: f.Description, Tags: f.Tags, Category: f.Category, Lang: f.Lang, Weight: f.Weight}
+	v.FrontMatter, v.Content, v.PageTitle = d.FrontMatter, d.Body, f.Title
+	if v.PageTitle == "" {
+		v.PageTitle = title
+	}
+}
+
+// editSection puts section n of a page source into the editor.
+func (s *Server) editSection(v *theme.EditView, src []byte, title string, n int) error {
+	heading, text, ok := s.pages.Section(src, n)
+	if !ok {
+		return errNotFound("no_section", "N", n)
+	}
+	v.Section, v.SectionTitle, v.Content, v.PageTitle = n, heading, text, title
+	return nil
+}
+
+// fillEditMode carries how the text box is used from the form: fields and
+// the hidden front matter, one section, or the whole file. A form with
+// none of them (a script's) holds the whole file, and its title field, if
+// any, sets the title.
+func fillEditMode(v *theme.EditView, r *http.Request) {
+	v.Section, _ = strconv.Atoi(r.FormValue("section"))
+	v.Raw = r.FormValue("raw") != ""
+	if v.Section > 0 || r.FormValue("fields") == "" {
+		return
+	}
+	v.Fields = &theme.EditFields{
+		Description: r.FormValue("description"), Tags: r.FormValue("tags"), Category: r.FormValue("category"),
+		Lang: r.FormValue("lang"), Weight: r.FormValue("weight"),
+	}
+	v.FrontMatter = r.FormValue("frontmatter")
+}
+
+// editSubmission is what the form asks pages.Save to do.
+func editSubmission(v *theme.EditView, r *http.Request, name wikipath.Page, uploads []pages.Upload) pages.Submission {
+	sub := pages.Submission{
+		Page: name, Content: v.Content, Summary: v.Summary, Base: v.BaseRev,
+		Name: v.Name, Email: v.Email, Uploads: uploads, Propose: v.Propose,
+		Proposal: v.Proposal, Token: v.Token, Cleaned: r.FormValue("cleaned") != "",
+		TranslationOf: caughtUp(v), Section: v.Section,
+	}
+	switch {
+	case v.Fields != nil:
+		f := v.Fields
+		sub.Fields = &pages.Fields{Title: v.PageTitle, Description: f.Description, Tags: f.Tags, Category: f.Category, Lang: f.Lang, Weight: f.Weight}
+		sub.FrontMatter = v.FrontMatter
+	case v.Section == 0:
+		sub.Title = v.PageTitle
+	}
+	return sub
+}
+
+// sectionTitle names the section a posted form edits, for the editor shown
+// again: the heading's text at the form's base.
+func (s *Server) sectionTitle(ctx context.Context, v *theme.EditView, name wikipath.Page) {
+	base, err := store.ParseHash(v.BaseRev)
+	if err != nil || v.Section <= 0 {
+		return
+	}
+	st, err := s.loader.At(ctx, base)
+	if err != nil {
+		return
+	}
+	if p, ok := st.Page(name); ok {
+		if src, err := st.Source(ctx, p); err == nil {
+			v.SectionTitle, _, _ = s.pages.Section(src, v.Section)
+		}
+	}
+}
+
+// previewText is the text a preview renders: a section as it is, anything
+// else as the page it makes.
+func (s *Server) previewText(ctx context.Context, sub pages.Submission) (string, error) {
+	if sub.Section > 0 {
+		return sub.Content, nil
+	}
+	return s.pages.Compose(ctx, sub)
+}
+
+// pendingURLs show the images an edit carries in its preview, before they
+// are stored: as data: URLs, which the sanitizer lets through for raster
+// images only.
+type pendingURLs struct {
+	contentURLs
+	files map[string]string // content-root-relative path → data: URL
+}
+
+func (u pendingURLs) File(p string) string {
+	if d, ok := u.files[p]; ok {
+		return d
+	}
+	return u.contentURLs.File(p)
+}
+
+// imageTypes are the attachment types shown inline, by extension.
+var imageTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+
+// previewURLs are the URLs of a preview of page name at st with uploads.
+func (s *Server) previewURLs(st *site.Site, name wikipath.Page, uploads []pages.Upload) render.URLs {
+	if len(uploads) == 0 {
+		return s.contentURLs
+	}
+	file := string(name) + ".md"
+	if p, ok := st.Page(name); ok {
+		file = p.File
+	}
+	u := pendingURLs{contentURLs: s.contentURLs, files: map[string]string{}}
+	for _, up := range uploads {
+		if ct, ok := imageTypes[strings.ToLower(path.Ext(up.Name))]; ok {
+			u.files[path.Join(path.Dir(file), up.Name)] = "data:" + ct + ";base64," + base64.StdEncoding.EncodeToString(up.Data)
+		}
+	}
+	return u
+}
