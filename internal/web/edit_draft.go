@@ -3,13 +3,13 @@ package web
 import (
 	"context"
 	"encoding/base64"
+	"html/template"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/pages"
-	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
@@ -110,38 +110,25 @@ func (s *Server) previewText(ctx context.Context, sub pages.Submission) (string,
 	return s.pages.Compose(ctx, sub)
 }
 
-// pendingURLs show the images an edit carries in its preview, before they
-// are stored: as data: URLs, which the sanitizer lets through for raster
-// images only.
-type pendingURLs struct {
-	contentURLs
-	files map[string]string // content-root-relative path → data: URL
-}
-
-func (u pendingURLs) File(p string) string {
-	if d, ok := u.files[p]; ok {
-		return d
-	}
-	return u.contentURLs.File(p)
-}
-
 // imageTypes are the attachment types shown inline, by extension.
 var imageTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
-// previewURLs are the URLs of a preview of page name at st with uploads.
-func (s *Server) previewURLs(st *site.Site, name wikipath.Page, uploads []pages.Upload) render.URLs {
-	if len(uploads) == 0 {
-		return s.contentURLs
-	}
+// inlinePending shows the images an edit carries in its preview before they
+// are stored: each <img> of one becomes a data: URL of its bytes, which were
+// checked by content (pages.Attachment) and are a raster image.
+func (s *Server) inlinePending(doc template.HTML, st *site.Site, name wikipath.Page, uploads []pages.Upload) template.HTML {
 	file := string(name) + ".md"
 	if p, ok := st.Page(name); ok {
 		file = p.File
 	}
-	u := pendingURLs{contentURLs: s.contentURLs, files: map[string]string{}}
+	out := string(doc)
 	for _, up := range uploads {
-		if ct, ok := imageTypes[strings.ToLower(path.Ext(up.Name))]; ok {
-			u.files[path.Join(path.Dir(file), up.Name)] = "data:" + ct + ";base64," + base64.StdEncoding.EncodeToString(up.Data)
+		ct, ok := imageTypes[strings.ToLower(path.Ext(up.Name))]
+		if !ok {
+			continue
 		}
+		src := `src="` + template.HTMLEscapeString(s.contentURLs.File(path.Join(path.Dir(file), up.Name))) + `"`
+		out = strings.ReplaceAll(out, src, `src="data:`+ct+`;base64,`+base64.StdEncoding.EncodeToString(up.Data)+`"`)
 	}
-	return u
+	return template.HTML(out)
 }

@@ -86,11 +86,11 @@ func (s *Server) editPreview(w http.ResponseWriter, r *http.Request, st *site.Si
 	if err != nil {
 		return editForm(v, err)
 	}
-	doc, notes, err := s.pages.Preview(r.Context(), st, sub.Page, text, s.previewURLs(st, sub.Page, sub.Uploads))
+	doc, notes, err := s.pages.Preview(r.Context(), st, sub.Page, text, s.contentURLs)
 	if err != nil {
 		return editForm(v, err)
 	}
-	v.Preview, v.Previewed, v.Notes = doc.HTML, true, notes
+	v.Preview, v.Previewed, v.Notes = s.inlinePending(doc.HTML, st, sub.Page, sub.Uploads), true, notes
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "edit", v)
 	return nil
