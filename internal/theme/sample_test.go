@@ -250,6 +250,13 @@ func samplePageView(tb testing.TB, l Links) *PageView {
 				},
 			},
 			HTML: sampleHTML(tb),
+			Sections: []render.Section{
+				{Index: 1, Level: 2, ID: "before-the-session", Text: "Before the session"},
+				{Index: 2, Level: 2, ID: "running-the-activity", Text: "Running the activity"},
+				{Index: 3, Level: 3, ID: "step-1-list-the-information", Text: "Step 1: list the information"},
+				{Index: 4, Level: 3, ID: "step-2-draw-where-it-lives", Text: "Step 2: draw where it lives"},
+				{Index: 5, Level: 2, ID: "after-the-session", Text: "After the session"},
+			},
 		},
 		TOC: []*TOCItem{
 			{ID: "before-the-session", Text: "Before the session"},

@@ -243,3 +243,26 @@ func TestEditorUpload(t *testing.T) {
 		t.Errorf("stored %q", got)
 	}
 }
+
+// TestPageSectionLinks: a page offers the editor of each section after its
+// heading, named for assistive technology; an old revision does not.
+func TestPageSectionLinks(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	_, body := tw.get(t, "/Guides/Backups")
+	for _, want := range []string{
+		`<a class="section-edit" href="/-/edit/Guides/Backups?section=1" rel="nofollow" aria-label="Edit section “Why back up”">Edit</a>`,
+		`href="/-/edit/Guides/Backups?section=3" rel="nofollow" aria-label="Edit section “Offsite”"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	h, _ := tw.repo.Head(context.Background())
+	if _, old := tw.get(t, "/Guides/Backups?rev="+h.String()); strings.Contains(old, "section-edit") {
+		t.Error("an old revision offers section edits")
+	}
+	closed := MustServe(t, map[string]string{"wiki.yaml": "edit_policy: closed\n", "index.md": "# Home\n\n## Part\n\nx\n"})
+	if _, page := closed.get(t, "/"); strings.Contains(page, "section-edit") {
+		t.Error("a wiki closed to edits offers section edits")
+	}
+}
