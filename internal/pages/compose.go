@@ -36,7 +36,7 @@ func (s *Service) Compose(ctx context.Context, sub Submission) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	file, _ := pageFile(st, sub.Page)
+	file, _ := PageFile(st, sub.Page)
 	if sub.Section > 0 {
 		return s.putSection(ctx, st, sub.Page, sub.Section, content)
 	}
@@ -65,9 +65,9 @@ func (s *Service) putSection(ctx context.Context, st *site.Site, name wikipath.P
 	return string(out), nil
 }
 
-// pageFile is the file that holds page name at st, and whether it exists:
+// PageFile is the file that holds page name at st, and whether it exists:
 // a new folder page (or the home page) is the folder's index file.
-func pageFile(st *site.Site, name wikipath.Page) (file string, exists bool) {
+func PageFile(st *site.Site, name wikipath.Page) (file string, exists bool) {
 	if old, ok := st.Page(name); ok {
 		return old.File, true
 	}

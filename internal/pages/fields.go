@@ -25,7 +25,7 @@ type Fields struct {
 type Draft struct {
 	Fields Fields
 	// FrontMatter is the page's front matter block exactly as written,
-	// fences included, or "" when it has none. The editor carries it along
+	// fences and the blank lines after it included, or "" when it has none. The editor carries it along
 	// unseen: JoinDraft rewrites the keys whose field changed in it and
 	// keeps every other byte, so keys the editor knows nothing about, their
 	// order and comments survive an edit.
@@ -46,6 +46,9 @@ func SplitDraft(src []byte) (d Draft, ok bool) {
 	if !found {
 		return Draft{Body: string(body)}, true
 	}
+	// Blank lines after the block go with it: the text box starts with
+	// the text.
+	body = bytes.TrimLeft(body, "\n")
 	fm := src[:len(src)-len(body)]
 	if markerLine(fm) {
 		return Draft{}, false
@@ -107,7 +110,7 @@ func (s *Service) JoinDraft(d Draft, file string) ([]byte, error) {
 		fm += "\n"
 	}
 	format, block, rest, ok := render.SplitFrontMatter([]byte(fm))
-	if fm != "" && (!ok || len(rest) > 0) {
+	if fm != "" && (!ok || strings.Trim(string(rest), "\n") != "") {
 		return nil, problem("content", Invalid, "front_matter_update", "Error", "the front matter the editor carried is damaged")
 	}
 	cur, _, err := render.ParseFrontMatter([]byte(fm))

@@ -145,7 +145,7 @@ func TestJoinDraft(t *testing.T) {
 		{
 			name: "body replaced, front matter as it was",
 			src:  yaml, body: "New body.\n", edit: func(*Fields) {},
-			want: yamlFM + "---\nNew body.\n",
+			want: yamlFM + "---\n\nNew body.\n",
 		},
 		{name: "weight must be a number", src: yaml, edit: func(f *Fields) { f.Weight = "ten" }, field: "weight"},
 		{name: "lang must be a tag", src: yaml, edit: func(f *Fields) { f.Lang = "not a language" }, field: "lang"},

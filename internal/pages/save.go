@@ -92,7 +92,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 		return nil, err
 	}
 	p := &Prepared{Page: sub.Page, Author: author, Base: base}
-	p.File, p.Exists = pageFile(st, sub.Page)
+	p.File, p.Exists = PageFile(st, sub.Page)
 	if _, isFile := st.File(p.File); !p.Exists && isFile {
 		return nil, problem("path", Exists, "file_exists", "File", p.File)
 	}

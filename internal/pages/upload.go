@@ -23,8 +23,8 @@ const maxNameTries = 100
 // image.png. It returns the file's name next to the page and the Markdown
 // that shows it. Nothing is stored: the file goes with the edit.
 func (s *Service) PlaceUpload(ctx context.Context, st *site.Site, page wikipath.Page, name string, data []byte, taken []string) (file, markdown string, err error) {
-	pageFile, _ := pageFile(st, page)
-	full, md, err := Attachment(string(page), pageFile, name, data)
+	pf, _ := PageFile(st, page)
+	full, md, err := Attachment(string(page), pf, name, data)
 	if err != nil {
 		return "", "", err
 	}

@@ -102,6 +102,7 @@ type PendingFile struct {
 	Data     string // base64, for the hidden field
 	Size     int64
 	Markdown string // the link to insert, e.g. ![diagram](diagram.png)
+	URL      string // where the file will be, which the live preview shows it for
 }
 
 // ProposalItem is one proposal in a list.

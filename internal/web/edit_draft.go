@@ -110,6 +110,21 @@ func (s *Server) previewText(ctx context.Context, sub pages.Submission) (string,
 	return s.pages.Compose(ctx, sub)
 }
 
+// fileURL is where file name will be once an edit of page name at st is
+// saved: next to the page's file.
+func (s *Server) fileURL(st *site.Site, name wikipath.Page, file string) string {
+	pf, _ := pages.PageFile(st, name)
+	return s.contentURLs.File(path.Join(path.Dir(pf), file))
+}
+
+// pendingFileURLs tells the editor where the files it carries will be,
+// for the live preview to show them there before they are.
+func (s *Server) pendingFileURLs(st *site.Site, name wikipath.Page, v *theme.EditView) {
+	for i := range v.Attachments {
+		v.Attachments[i].URL = s.fileURL(st, name, v.Attachments[i].Name)
+	}
+}
+
 // imageTypes are the attachment types shown inline, by extension.
 var imageTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
@@ -117,17 +132,13 @@ var imageTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".
 // are stored: each <img> of one becomes a data: URL of its bytes, which were
 // checked by content (pages.Attachment) and are a raster image.
 func (s *Server) inlinePending(doc template.HTML, st *site.Site, name wikipath.Page, uploads []pages.Upload) template.HTML {
-	file := string(name) + ".md"
-	if p, ok := st.Page(name); ok {
-		file = p.File
-	}
 	out := string(doc)
 	for _, up := range uploads {
 		ct, ok := imageTypes[strings.ToLower(path.Ext(up.Name))]
 		if !ok {
 			continue
 		}
-		src := `src="` + template.HTMLEscapeString(s.contentURLs.File(path.Join(path.Dir(file), up.Name))) + `"`
+		src := `src="` + template.HTMLEscapeString(s.fileURL(st, name, up.Name)) + `"`
 		out = strings.ReplaceAll(out, src, `src="data:`+ct+`;base64,`+base64.StdEncoding.EncodeToString(up.Data)+`"`)
 	}
 	return template.HTML(out)

@@ -63,6 +63,7 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return editForm(v, err)
 	}
+	s.pendingFileURLs(st, name, v)
 	sub := editSubmission(v, r, name, uploads)
 	if r.FormValue("action") == "preview" {
 		return s.editPreview(w, r, st, v, sub)
@@ -122,6 +123,10 @@ func editRefused(v *theme.EditView, err error) error {
 		editSource(v, []byte(cf.Merged), v.PageTitle, v.Raw)
 		v.BaseRev = cf.Head.String()
 		v.Conflict = &theme.EditConflict{Mine: cf.Mine, Theirs: cf.Theirs, Regions: len(cf.Regions), Deleted: cf.Deleted}
+		if v.Fields != nil {
+			// The text box holds the body: so do the two versions beside it.
+			v.Conflict.Mine, v.Conflict.Theirs = bodyOf(cf.Mine), bodyOf(cf.Theirs)
+		}
 	case errors.As(err, &cl):
 		editSource(v, cl.Source, v.PageTitle, v.Raw)
 		v.Notes = cl.Notes
@@ -156,4 +161,13 @@ func (s *Server) who(r *http.Request) pages.Who {
 		return pages.Who{Account: u.Name, Maintainer: u.Maintainer}
 	}
 	return pages.Who{}
+}
+
+// bodyOf is a page source without its front matter, when it has one the
+// editor's fields can show.
+func bodyOf(src string) string {
+	if d, ok := pages.SplitDraft([]byte(src)); ok {
+		return d.Body
+	}
+	return src
 }

@@ -12,6 +12,7 @@ import (
 type uploadAnswer struct {
 	Name     string `json:"name,omitempty"`     // the file's name next to the page
 	Markdown string `json:"markdown,omitempty"` // what shows it, to insert at the cursor
+	URL      string `json:"url,omitempty"`      // where it will be, for the live preview
 	Size     int    `json:"size,omitempty"`
 	Error    string `json:"error,omitempty"` // why not, in the reader's language
 }
@@ -73,5 +74,5 @@ func (s *Server) placeUpload(w http.ResponseWriter, r *http.Request) (uploadAnsw
 	if err != nil {
 		return uploadAnswer{}, err
 	}
-	return uploadAnswer{Name: file, Markdown: md, Size: len(data)}, nil
+	return uploadAnswer{Name: file, Markdown: md, URL: s.fileURL(st, name, file), Size: len(data)}, nil
 }
