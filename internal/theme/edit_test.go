@@ -238,6 +238,44 @@ func TestEditVariants(t *testing.T) {
 			want: []string{`name="content" rows="24" aria-describedby="form-problem" aria-invalid="true">`},
 		},
 		{
+			name: "one section",
+			mode: "server",
+			edit: func(v *EditView) {
+				v.Fields, v.FrontMatter, v.Section, v.SectionTitle = nil, "", 2, "Before the session"
+				v.Content = "## Before the session\n\n- Agree with the lead.\n"
+			},
+			fields: []string{"base", "section", "content", "attachment", "summary", "name", "email", "website", "action"},
+			want: []string{
+				`<p class="eyebrow">Editing a section</p>`,
+				`You are editing the section “Before the session” only. <a href="/-/edit/Facilitation/Activities/Mapping%20information%20assets">Edit the whole page</a>`,
+				`<input type="hidden" name="section" value="2">`,
+				`<label for="edit-content">Text of the section “Before the session” <span class="optional">in Markdown</span></label>`,
+				"name=\"content\" rows=\"24\" >\n## Before the session\n",
+			},
+			notWant: []string{`name="title"`, `edit-details`, `Edit the whole file`},
+		},
+		{
+			name:   "the whole file, asked for",
+			mode:   "server",
+			edit:   func(v *EditView) { v.Fields, v.FrontMatter, v.Raw, v.Content = nil, "", true, sampleMarkdown },
+			fields: []string{"base", "raw", "content", "attachment", "summary", "name", "email", "website", "action"},
+			want: []string{
+				`<input type="hidden" name="raw" value="1">`,
+				`The text box holds the whole file, front matter included. <a href="/-/edit/Facilitation/Activities/Mapping%20information%20assets" rel="nofollow">Use the form fields</a>`,
+				"name=\"content\" rows=\"24\" >\n---\ntitle: Mapping information assets\n",
+			},
+			notWant: []string{`name="title"`, `edit-details`},
+		},
+		{
+			name: "the whole file, as the front matter cannot be fields",
+			mode: "server",
+			edit: func(v *EditView) {
+				v.Fields, v.FrontMatter, v.Raw, v.RawForced, v.Content = nil, "", true, true, "---\ntitle: [\n---\nx\n"
+			},
+			want:    []string{`cannot be shown as form fields, so the text box holds the whole file.`},
+			notWant: []string{`name="title"`, `Use the form fields`},
+		},
+		{
 			name:    "closed wiki",
 			mode:    "readonly",
 			want:    []string{`Editing is turned off on this wiki.`},
