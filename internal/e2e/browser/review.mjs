@@ -443,7 +443,7 @@ async function conflict(browser, alice) {
   const at = lines.findIndex((l, i) => i >= start && l.trim() !== "" && !l.startsWith("#"));
   const line = lines[at];
   const withLine = (text) => lines.map((l, i) => (i === at ? `${l} ${text}` : l)).join("\n");
-  check(bob.scope, "both editors start from the same base", baseA === baseB && /^[0-9a-f]{40}$/.test(baseA) && at > 0, `${baseA.slice(0, 12)} / ${baseB.slice(0, 12)}; line ${at + 1}`);
+  check(bob.scope, "both editors start from the same base", baseA === baseB && /^[0-9a-f]{40}$/.test(baseA) && at >= 0, `${baseA.slice(0, 12)} / ${baseB.slice(0, 12)}; line ${at + 1}`);
 
   await alice.page.locator("#edit-content").fill(withLine(FIRST));
   await bob.page.locator("#edit-content").fill(withLine(SECOND));
