@@ -103,7 +103,9 @@ func TestEditForm(t *testing.T) {
 		`href="/-/move/Facilitation/Activities/Mapping%20information%20assets" rel="nofollow">Move or rename</a>`,
 		`href="/-/delete/Facilitation/Activities/Mapping%20information%20assets" rel="nofollow">Delete this page</a>`,
 		`<script src="/-/static/editor.js" defer></script>`,
-		`<section class="edit-preview" id="edit-preview" aria-labelledby="edit-preview-h" hidden>`,
+		`<section class="edit-preview" id="edit-preview" hidden>`,
+		// The pane scrolls beside the text: a named region the keyboard reaches.
+		`<div class="preview-frame prose" role="region" aria-labelledby="edit-preview-h" tabindex="0">`,
 	}, []string{`role="alert"`, `edit-preview-note`, `Start from a template`})
 	if n := strings.Count(out, `class="edit-preview"`); n != 1 {
 		t.Errorf("%d previews, want one", n)
@@ -139,7 +141,7 @@ func TestEditVariants(t *testing.T) {
 				`<div class="callout callout-info edit-preview-note" role="status">`,
 				`The preview is next to the text, or below it on a small screen. <a href="#edit-preview">Go to the preview</a>`,
 				`<div class="field field-content" id="edit-text">`,
-				`<section class="edit-preview" id="edit-preview" aria-labelledby="edit-preview-h">`,
+				`<section class="edit-preview" id="edit-preview">`,
 				`<p class="edit-preview-back"><a href="#edit-content">Back to the text</a></p>`,
 				`<img src="/Guides/settings.png" alt="Settings screen">`,
 				`<input type="hidden" name="pending_name" value="settings.png">`,
