@@ -169,6 +169,9 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 	return ""
 }
 
+// EditSection: a static copy links the live editor of the whole page only.
+func (l links) EditSection(wikipath.Page, int) string { return "" }
+
 func (l links) Tag(kind, name string) string {
 	slug, ok := l.plan.tags[tagKey{kind, name}]
 	if !ok {

@@ -56,6 +56,15 @@ type Submission struct {
 	Page    wikipath.Page
 	Title   string // sets the front matter title; "" leaves it alone
 	Content string
+	// Fields, when set, say Content is the page's body only: the fields
+	// and FrontMatter, the block the editor loaded, make the rest of it
+	// (Service.JoinDraft). Title is not used then.
+	Fields      *Fields
+	FrontMatter string
+	// Section, when above 0, says Content is only that section of the page
+	// as it was at Base (render.Sections numbers them); saving puts it
+	// back in its place.
+	Section int
 	Summary string
 	Base    string // the commit the editor loaded
 	Name    string

@@ -34,6 +34,8 @@ var problems = map[string]string{
 	"attachment_exists":   "A different file called “{{.Name}}” is already stored next to this page. Rename your file and attach it again; your text is kept.",
 	"preview_too_large":   "The text is larger than 1 MB.",
 	"bad_lang":            "“{{.Lang}}” is not a language tag. Use a tag such as es, fr or pt-BR.",
+	"bad_weight":          "The order must be a whole number, such as 10 or -2, or empty.",
+	"section_gone":        "The page has no section {{.N}} in the version you started from. Open the editor again from the page.",
 }
 
 // Messages are the English refusals by catalog key, for the test that

@@ -92,13 +92,7 @@ func (s *Service) Prepare(ctx context.Context, sub Submission) (*Prepared, error
 		return nil, err
 	}
 	p := &Prepared{Page: sub.Page, Author: author, Base: base}
-	if old, ok := st.Page(sub.Page); ok {
-		p.File, p.Exists = old.File, true
-	} else if st.IsFolder(sub.Page) || sub.Page == wikipath.Root {
-		p.File = sub.Page.Files()[len(sub.Page.Files())-len(wikipath.FolderPageNames)]
-	} else {
-		p.File = string(sub.Page) + ".md"
-	}
+	p.File, p.Exists = PageFile(st, sub.Page)
 	if _, isFile := st.File(p.File); !p.Exists && isFile {
 		return nil, problem("path", Exists, "file_exists", "File", p.File)
 	}

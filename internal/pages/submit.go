@@ -134,6 +134,12 @@ func (s *Service) Save(ctx context.Context, sub Submission, who Who) (*Outcome, 
 		// a name typed anonymously can never pass for it.
 		sub.Name, sub.Email = "", ""
 	}
+	if sub.Fields != nil || sub.Section > 0 {
+		if sub.Content, err = s.Compose(ctx, sub); err != nil {
+			return nil, err
+		}
+		sub.Fields, sub.FrontMatter, sub.Section, sub.Title = nil, "", 0, ""
+	}
 	if unresolved(ctx, st, sub.Page, sub.Content) {
 		return nil, problem("content", Unresolved, "conflict_markers")
 	}

@@ -200,6 +200,11 @@ func (r *Renderer) render(ctx context.Context, src []byte, rc Context) (doc *Doc
 	})
 	p.Links = k.links
 	p.Text = plainText(p.doc, p.body)
+	secs := sections(p.doc, p.body)
+	for i := range secs {
+		secs[i].Start += len(src) - len(p.body)
+		secs[i].End += len(src) - len(p.body)
+	}
 	if p.omitTitle {
 		p.doc.RemoveChild(p.doc, p.doc.FirstChild())
 	}
@@ -213,7 +218,7 @@ func (r *Renderer) render(ctx context.Context, src []byte, rc Context) (doc *Doc
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &Document{Summary: p.Summary, HTML: r.Sanitize(buf.String()), TOC: toc}, nil
+	return &Document{Summary: p.Summary, HTML: r.Sanitize(buf.String()), TOC: toc, Sections: secs}, nil
 }
 
 // failed is the page shown when the pipeline panics: the source as text,

@@ -92,4 +92,6 @@ type Document struct {
 	Summary
 	HTML template.HTML // sanitized body
 	TOC  []Heading
+	// Sections are the parts of the page that can be edited on their own.
+	Sections []Section
 }

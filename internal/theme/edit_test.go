@@ -63,6 +63,10 @@ func checkOutput(t *testing.T, out string, want, notWant []string) {
 	}
 }
 
+// fieldsMode are the fields of an editor that shows the front matter as
+// fields: the title and the others, and the block as loaded.
+var fieldsMode = []string{"fields", "frontmatter", "title", "description", "tags", "category", "lang", "weight"}
+
 // TestEditForm checks the editor's form contract: the fields the edit
 // handler reads, under their exact names.
 func TestEditForm(t *testing.T) {
@@ -71,12 +75,18 @@ func TestEditForm(t *testing.T) {
 	out := mustExecute(t, th, "edit", sampleEditViews(t, l)["edit"])
 	form := formWith(t, out, `class="edit-form"`)
 	checkOutput(t, form, []string{
-		`<form class="edit-form" method="post" action="/-/edit/Facilitation/Activities/Mapping%20information%20assets" enctype="multipart/form-data" data-i18n-lang="en"`, `data-preview-url="/-/preview">`,
+		`<form class="edit-form" method="post" action="/-/edit/Facilitation/Activities/Mapping%20information%20assets" enctype="multipart/form-data" data-i18n-lang="en"`, `data-preview-url="/-/preview" data-upload-url="/-/upload/Facilitation/Activities/Mapping%20information%20assets">`,
+		`<input type="hidden" name="fields" value="1">`,
+		"<input type=\"hidden\" name=\"frontmatter\" value=\"---\ntitle: Mapping information assets\ntags: [activity, risk-assessment, workshop]\ncategory: Activities\n---\n\">",
+		`<input type="text" id="edit-tags" name="tags" value="activity, risk-assessment, workshop"`,
+		`<input type="text" id="edit-category" name="category" value="Activities"`,
+		`<details class="disclosure edit-details" open>`,
+		`Edit the whole file</a>`,
 		`<input type="hidden" name="base" value="` + sampleHashA + `">`,
 		`<label for="edit-title">Title</label>`,
 		`<label for="edit-content">Text`,
-		`<textarea class="code-input" dir="auto" id="edit-content" name="content" rows="24"`,
-		"<textarea class=\"code-input\" dir=\"auto\" id=\"edit-content\" name=\"content\" rows=\"24\" >\n---\ntitle: Mapping information assets\n",
+		`<textarea class="edit-input" dir="auto" id="edit-content" name="content" rows="24"`,
+		"<textarea class=\"edit-input\" dir=\"auto\" id=\"edit-content\" name=\"content\" rows=\"24\" >\nThis activity helps",
 		`<details class="syntax-help">`, `[[Other page]]`, `## Heading`, `| Name | Role |`, `![what it shows](photo.png)`,
 		`<label for="edit-summary">What did you change?</label>`,
 		`A pseudonym is fine.`, `anyone can read`,
@@ -86,15 +96,20 @@ func TestEditForm(t *testing.T) {
 		`<button class="button" type="submit" name="action" value="preview">Preview</button>`,
 		`<button class="button button-primary" type="submit" name="action" value="save">Propose change</button>`,
 		`<a class="button button-quiet" href="/Facilitation/Activities/Mapping%20information%20assets">Cancel</a>`,
-	}, []string{`name="propose"`, `name="path"`, `name="proposal"`, `name="token"`, `pending_name`, `aria-invalid`, `data-unsaved`})
-	checkNames(t, form, "base", "title", "content", "attachment", "summary", "name", "email", "website", "action")
+	}, []string{`name="propose"`, `name="path"`, `name="proposal"`, `name="token"`, `name="section"`, `name="raw"`, `pending_name`, `aria-invalid`, `data-unsaved`})
+	checkNames(t, form, append(fieldsMode, "base", "content", "attachment", "summary", "name", "email", "website", "action")...)
 	checkOutput(t, out, []string{
 		`A maintainer will review your change before it is published.`,
 		`href="/-/move/Facilitation/Activities/Mapping%20information%20assets" rel="nofollow">Move or rename</a>`,
 		`href="/-/delete/Facilitation/Activities/Mapping%20information%20assets" rel="nofollow">Delete this page</a>`,
 		`<script src="/-/static/editor.js" defer></script>`,
-		`<div class="edit-live" id="edit-live" hidden>`,
-	}, []string{`role="alert"`, `edit-preview-h`, `edit-preview-note`, `Start from a template`})
+		`<section class="edit-preview" id="edit-preview" hidden>`,
+		// The pane scrolls beside the text: a named region the keyboard reaches.
+		`<div class="preview-frame prose" role="region" aria-labelledby="edit-preview-h" tabindex="0">`,
+	}, []string{`role="alert"`, `edit-preview-note`, `Start from a template`})
+	if n := strings.Count(out, `class="edit-preview"`); n != 1 {
+		t.Errorf("%d previews, want one", n)
+	}
 }
 
 func TestEditVariants(t *testing.T) {
@@ -110,7 +125,7 @@ func TestEditVariants(t *testing.T) {
 		{
 			name:   "new page with a problem, a preview, a template and a file",
 			mode:   "server",
-			fields: []string{"base", "path", "title", "content", "attachment", "pending_name", "pending_data", "summary", "name", "email", "website", "action"},
+			fields: append(fieldsMode, "base", "path", "content", "attachment", "pending_name", "pending_data", "summary", "name", "email", "website", "action"),
 			want: []string{
 				`<p class="eyebrow">New page</p>`,
 				`<div class="callout callout-warning" role="alert" id="form-problem">`,
@@ -124,10 +139,10 @@ func TestEditVariants(t *testing.T) {
 				`<option value="_templates/Guide" selected>Guide</option>`,
 				`<h2 id="edit-preview-h">Preview <span class="badge badge-muted">not saved yet</span></h2>`,
 				`<div class="callout callout-info edit-preview-note" role="status">`,
-				`The preview is below the form. <a href="#edit-preview">Go to the preview</a>`,
+				`The preview is next to the text, or below it on a small screen. <a href="#edit-preview">Go to the preview</a>`,
 				`<div class="field field-content" id="edit-text">`,
-				`<section class="edit-preview" id="edit-preview" aria-labelledby="edit-preview-h">`,
-				`<p class="edit-preview-back"><a href="#edit-text">Back to the text</a></p>`,
+				`<section class="edit-preview" id="edit-preview">`,
+				`<p class="edit-preview-back"><a href="#edit-content">Back to the text</a></p>`,
 				`<img src="/Guides/settings.png" alt="Settings screen">`,
 				`<input type="hidden" name="pending_name" value="settings.png">`,
 				`<input type="hidden" name="pending_data" value="iVBORw0KGgo=">`,
@@ -172,7 +187,7 @@ func TestEditVariants(t *testing.T) {
 			name:   "maintainer under review",
 			mode:   "server",
 			edit:   func(v *EditView) { v.Maintainer = true },
-			fields: []string{"base", "title", "content", "attachment", "summary", "propose", "website", "action"},
+			fields: append(fieldsMode, "base", "content", "attachment", "summary", "propose", "website", "action"),
 			want: []string{
 				`<input type="checkbox" id="edit-propose" name="propose" value="1">`,
 				`<label for="edit-propose">Propose this change for review instead of publishing it</label>`,
@@ -197,7 +212,7 @@ func TestEditVariants(t *testing.T) {
 			name:   "revising a proposal",
 			mode:   "server",
 			edit:   func(v *EditView) { v.Proposal, v.Token = 9, "tok3n" },
-			fields: []string{"base", "proposal", "token", "title", "content", "attachment", "summary", "name", "email", "website", "action"},
+			fields: append(fieldsMode, "base", "proposal", "token", "content", "attachment", "summary", "name", "email", "website", "action"),
 			want: []string{
 				`<p class="eyebrow">Revising proposal #9</p>`,
 				`<input type="hidden" name="proposal" value="9">`,
@@ -223,6 +238,44 @@ func TestEditVariants(t *testing.T) {
 			mode: "server",
 			edit: func(v *EditView) { v.Problem, v.ProblemField = "The text is too long.", "content" },
 			want: []string{`name="content" rows="24" aria-describedby="form-problem" aria-invalid="true">`},
+		},
+		{
+			name: "one section",
+			mode: "server",
+			edit: func(v *EditView) {
+				v.Fields, v.FrontMatter, v.Section, v.SectionTitle = nil, "", 2, "Before the session"
+				v.Content = "## Before the session\n\n- Agree with the lead.\n"
+			},
+			fields: []string{"base", "section", "content", "attachment", "summary", "name", "email", "website", "action"},
+			want: []string{
+				`<p class="eyebrow">Editing a section</p>`,
+				`You are editing the section “Before the session” only. <a href="/-/edit/Facilitation/Activities/Mapping%20information%20assets">Edit the whole page</a>`,
+				`<input type="hidden" name="section" value="2">`,
+				`<label for="edit-content">Text of the section “Before the session” <span class="optional">in Markdown</span></label>`,
+				"name=\"content\" rows=\"24\" >\n## Before the session\n",
+			},
+			notWant: []string{`name="title"`, `edit-details`, `Edit the whole file`},
+		},
+		{
+			name:   "the whole file, asked for",
+			mode:   "server",
+			edit:   func(v *EditView) { v.Fields, v.FrontMatter, v.Raw, v.Content = nil, "", true, sampleMarkdown },
+			fields: []string{"base", "raw", "content", "attachment", "summary", "name", "email", "website", "action"},
+			want: []string{
+				`<input type="hidden" name="raw" value="1">`,
+				`The text box holds the whole file, front matter included. <a href="/-/edit/Facilitation/Activities/Mapping%20information%20assets" rel="nofollow">Use the form fields</a>`,
+				"name=\"content\" rows=\"24\" >\n---\ntitle: Mapping information assets\n",
+			},
+			notWant: []string{`name="title"`, `edit-details`},
+		},
+		{
+			name: "the whole file, as the front matter cannot be fields",
+			mode: "server",
+			edit: func(v *EditView) {
+				v.Fields, v.FrontMatter, v.Raw, v.RawForced, v.Content = nil, "", true, true, "---\ntitle: [\n---\nx\n"
+			},
+			want:    []string{`cannot be shown as form fields, so the text box holds the whole file.`},
+			notWant: []string{`name="title"`, `Use the form fields`},
 		},
 		{
 			name:    "closed wiki",

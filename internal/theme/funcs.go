@@ -22,14 +22,17 @@ const StaticCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		// Bound to a language by langFuncs; these are never run.
-		"t":         func(string, ...any) string { return "" },
-		"author":    func(string, bool) template.HTML { return "" },
-		"thtml":     func(string, ...any) template.HTML { return "" },
-		"num":       func(int) string { return "" },
-		"date":      func(time.Time) string { return "" },
-		"langIn":    func(string) string { return "" },
-		"script":    func(...string) string { return "" },
-		"timeTag":   func(time.Time) template.HTML { return "" },
+		"t":       func(string, ...any) string { return "" },
+		"author":  func(string, bool) template.HTML { return "" },
+		"thtml":   func(string, ...any) template.HTML { return "" },
+		"num":     func(int) string { return "" },
+		"date":    func(time.Time) string { return "" },
+		"langIn":  func(string) string { return "" },
+		"script":  func(...string) string { return "" },
+		"timeTag": func(time.Time) template.HTML { return "" },
+		"sectionEdits": func(b template.HTML, _ *render.Document, _ Links, _ wikipath.Page) template.HTML {
+			return b
+		},
 		"rel":       func(href, rel string) i18n.Link { return i18n.Link{Href: href, Rel: rel} },
 		"isotime":   isoTime,
 		"clock":     clock,
@@ -62,6 +65,9 @@ func langFuncs(l *i18n.Lang) template.FuncMap {
 		"date":   l.Date,
 		"size":   func(n int64) string { return byteSize(l, n) },
 		"langIn": l.Name,
+		"sectionEdits": func(body template.HTML, doc *render.Document, links Links, p wikipath.Page) template.HTML {
+			return sectionEdits(l, body, doc, links, p)
+		},
 		"script": l.Script,
 		// author is a name with the "not verified" mark after it when it
 		// was written without an account, for sentences that name others

@@ -2,6 +2,7 @@ package theme
 
 import (
 	"html/template"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,10 @@ lives and who can reach it. See also [[Threat modelling with a timeline]].
 |---|---|---|
 | Donor contracts | Shared drive | Finance team |
 `
+
+// sampleFrontMatter is sampleMarkdown's front matter, which the editor
+// shows as fields.
+var sampleFrontMatter = sampleMarkdown[:strings.Index(sampleMarkdown, "---\nThis activity")+4]
 
 const sampleConflict = `## Before the session
 
@@ -78,16 +83,18 @@ func sampleEditViews(tb testing.TB, l Links) map[string]any {
 	}
 	return map[string]any{
 		"edit": &EditView{
-			Base:      base("Editing Mapping information assets"),
-			Page:      samplePage,
-			PageTitle: "Mapping information assets",
-			Content:   sampleMarkdown,
-			Summary:   "Add a note on sources",
-			BaseRev:   sampleHashA,
-			Policy:    "review",
-			Honeypot:  "website",
-			MaxUpload: 5 << 20,
-			Accept:    "image/png,image/jpeg,image/gif,image/webp,application/pdf",
+			Base:        base("Editing Mapping information assets"),
+			Page:        samplePage,
+			PageTitle:   "Mapping information assets",
+			Content:     sampleMarkdown[len(sampleFrontMatter):],
+			Fields:      &EditFields{Tags: "activity, risk-assessment, workshop", Category: "Activities"},
+			FrontMatter: sampleFrontMatter,
+			Summary:     "Add a note on sources",
+			BaseRev:     sampleHashA,
+			Policy:      "review",
+			Honeypot:    "website",
+			MaxUpload:   5 << 20,
+			Accept:      "image/png,image/jpeg,image/gif,image/webp,application/pdf",
 		},
 		"move": &MoveView{
 			Base:      base("Move Mapping information assets"),
@@ -165,6 +172,7 @@ func sampleEditVariants(tb testing.TB, l Links) map[string]sampleVariant {
 	newPage.Policy = "open"
 	newPage.Previewed, newPage.Preview = true, template.HTML("<p>Which app to use when, and how to set it up.</p>\n<p><img src=\"/Guides/settings.png\" alt=\"Settings screen\"></p>")
 	newPage.Problem, newPage.ProblemField = "A page called “Guides/Secure messaging” already exists. Choose another name.", "path"
+	newPage.Fields, newPage.FrontMatter = &EditFields{}, ""
 	newPage.Attachments = []PendingFile{{Name: "settings.png", Data: "iVBORw0KGgo=", Size: 184320, Markdown: "![settings](settings.png)"}}
 	newPage.Name, newPage.Email = "Rosa", ""
 	if f, ok := l.(*fakeLinks); ok {

@@ -77,13 +77,15 @@ func (f *fakeLinks) Action(a Action, p wikipath.Page) string {
 		return ""
 	case "readonly":
 		switch name {
-		case "edit", "raw", "feed", "page-feed", "suggest", "search", "diff", "searchindex", "new", "move", "delete", "preview", "lang":
+		case "edit", "raw", "feed", "page-feed", "suggest", "search", "diff", "searchindex", "new", "move", "delete", "preview", "upload", "edit-raw", "lang":
 			return ""
 		}
 	}
 	switch name {
-	case "edit", "history", "raw", "diff", "move", "delete":
+	case "edit", "history", "raw", "diff", "move", "delete", "upload":
 		return f.rec("/-/" + name + "/" + wikipath.EscapePath(string(p)))
+	case "edit-raw":
+		return f.rec("/-/edit/" + wikipath.EscapePath(string(p)) + "?raw=1")
 	case "new":
 		return f.rec("/-/new")
 	case "preview":
@@ -104,6 +106,13 @@ func (f *fakeLinks) Action(a Action, p wikipath.Page) string {
 		return f.rec("/-/" + name)
 	}
 	return ""
+}
+
+func (f *fakeLinks) EditSection(p wikipath.Page, n int) string {
+	if f.mode != "server" {
+		return ""
+	}
+	return f.rec("/-/edit/" + wikipath.EscapePath(string(p)) + "?section=" + strconv.Itoa(n))
 }
 
 func (f *fakeLinks) Tag(kind, name string) string {
@@ -241,6 +250,13 @@ func samplePageView(tb testing.TB, l Links) *PageView {
 				},
 			},
 			HTML: sampleHTML(tb),
+			Sections: []render.Section{
+				{Index: 1, Level: 2, ID: "before-the-session", Text: "Before the session"},
+				{Index: 2, Level: 2, ID: "running-the-activity", Text: "Running the activity"},
+				{Index: 3, Level: 3, ID: "step-1-list-the-information", Text: "Step 1: list the information"},
+				{Index: 4, Level: 3, ID: "step-2-draw-where-it-lives", Text: "Step 2: draw where it lives"},
+				{Index: 5, Level: 2, ID: "after-the-session", Text: "After the session"},
+			},
 		},
 		TOC: []*TOCItem{
 			{ID: "before-the-session", Text: "Before the session"},

@@ -30,6 +30,9 @@ type Links interface {
 	Diff(p wikipath.Page, from, to string) string
 	// PageAt is the URL of page p as it was at commit rev. "" hides it.
 	PageAt(p wikipath.Page, rev string) string
+	// EditSection is the editor of section n of page p alone (numbered as
+	// render.Sections numbers them). "" hides it.
+	EditSection(p wikipath.Page, n int) string
 	// Translate is the editor of a new translation of page p into lang.
 	// "" hides it (the export, a wiki closed to edits).
 	Translate(p wikipath.Page, lang string) string
@@ -45,14 +48,16 @@ type Action string
 
 // The actions. Those marked (page) take the page they act on.
 const (
-	ActionEdit    Action = "edit"    // (page) the editor; the export links the live wiki's, if it has one
-	ActionHistory Action = "history" // (page) commits that changed it
-	ActionRaw     Action = "raw"     // (page) its markdown source
-	ActionDiff    Action = "diff"    // (page) target of the compare form, which sends from= and to=
-	ActionMove    Action = "move"    // (page) rename it
-	ActionDelete  Action = "delete"  // (page) delete it
-	ActionPreview Action = "preview" // (page, may be "") the editor's live preview
-	ActionNew     Action = "new"     // the editor of a page still to be named
+	ActionEdit    Action = "edit"     // (page) the editor; the export links the live wiki's, if it has one
+	ActionHistory Action = "history"  // (page) commits that changed it
+	ActionRaw     Action = "raw"      // (page) its markdown source
+	ActionDiff    Action = "diff"     // (page) target of the compare form, which sends from= and to=
+	ActionMove    Action = "move"     // (page) rename it
+	ActionDelete  Action = "delete"   // (page) delete it
+	ActionPreview Action = "preview"  // (page, may be "") the editor's live preview
+	ActionUpload  Action = "upload"   // (page) a file pasted or dropped into the editor
+	ActionEditRaw Action = "edit-raw" // (page) the editor with the whole file, front matter included, in one box
+	ActionNew     Action = "new"      // the editor of a page still to be named
 
 	ActionHome   Action = "home"
 	ActionPages  Action = "pages"
@@ -86,7 +91,7 @@ const (
 )
 
 // Actions lists every action, for tests of templates and link schemes.
-var Actions = []Action{ActionEdit, ActionHistory, ActionRaw, ActionDiff, ActionMove, ActionDelete, ActionPreview, ActionNew,
+var Actions = []Action{ActionEdit, ActionHistory, ActionRaw, ActionDiff, ActionMove, ActionDelete, ActionPreview, ActionUpload, ActionEditRaw, ActionNew,
 	ActionHome, ActionPages, ActionRecent, ActionSearch, ActionSuggest, ActionFeed, ActionPageFeed, ActionTags, ActionProposals, ActionProposalsFeed, ActionCheck,
 	ActionLogin, ActionLogout, ActionSetup, ActionSearchIndex, ActionTranslations, ActionLang}
 

@@ -19,13 +19,26 @@ type EditView struct {
 	AskPath   bool   // show the path field (a new page whose name is not in the URL)
 	Path      string // the path field's value
 	PageTitle string // the title field
-	Content   string
-	Summary   string
-	BaseRev   string // hidden field "base": the commit the editor loaded
-	Name      string
-	Email     string
-	Proposal  int    // revising proposal N; 0 when not
-	Token     string // the private revise token, carried in a hidden field
+	Content   string // the text box: the body, a section or the whole file
+	// Fields are the front matter keys shown as form fields; with them,
+	// Content is the page's body and FrontMatter the block as loaded,
+	// carried in a hidden field so keys without a field are kept.
+	Fields      *EditFields
+	FrontMatter string
+	// Raw: Content is the whole file, front matter included, because the
+	// person asked or because the front matter cannot be shown as fields
+	// (RawForced).
+	Raw, RawForced bool
+	// Section, above 0, is the section of the page Content holds, under
+	// the heading SectionTitle.
+	Section      int
+	SectionTitle string
+	Summary      string
+	BaseRev      string // hidden field "base": the commit the editor loaded
+	Name         string
+	Email        string
+	Proposal     int    // revising proposal N; 0 when not
+	Token        string // the private revise token, carried in a hidden field
 	// Preview is the rendered content after a no-JavaScript Preview.
 	Preview   template.HTML
 	Previewed bool
@@ -52,6 +65,12 @@ type EditView struct {
 	// starts as the source's) or existing (the translator may mark it up
 	// to date with the source's current revision).
 	Translating *EditTranslation
+}
+
+// EditFields are the front matter keys besides the title that the editor
+// shows as fields, as typed (tags separated by commas).
+type EditFields struct {
+	Description, Tags, Category, Lang, Weight string
 }
 
 // EditTranslation is what the editor says about a translation.
@@ -83,6 +102,7 @@ type PendingFile struct {
 	Data     string // base64, for the hidden field
 	Size     int64
 	Markdown string // the link to insert, e.g. ![diagram](diagram.png)
+	URL      string // where the file will be, which the live preview shows it for
 }
 
 // ProposalItem is one proposal in a list.

@@ -3,12 +3,8 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
-	"github.com/gitwiki/gitwiki/internal/pages"
 	"github.com/gitwiki/gitwiki/internal/review"
-	"github.com/gitwiki/gitwiki/internal/site"
-	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
 
@@ -60,72 +56,25 @@ func (s *Server) showEditor(w http.ResponseWriter, r *http.Request, name wikipat
 		if err != nil {
 			return err
 		}
-		v.Content, v.PageTitle, v.New = string(b), p.Title, false
+		v.New = false
+		if n, _ := strconv.Atoi(q.Get("section")); n > 0 {
+			if err := s.editSection(v, b, p.Title, n); err != nil {
+				return err
+			}
+		} else {
+			editSource(v, b, p.Title, q.Get("raw") != "")
+		}
 	} else {
 		v.New = true
-		v.PageTitle = name.Title()
+		title := name.Title()
 		if name == wikipath.Root || askPath {
-			v.PageTitle = ""
+			title = ""
 		}
-		v.Content, v.Template = templateText(r, st, q.Get("template"))
+		var text string
+		text, v.Template = templateText(r, st, q.Get("template"))
+		editSource(v, []byte(text), title, q.Get("raw") != "")
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "edit", v)
 	return nil
-}
-
-// templateText starts a new page from a template in _templates/.
-func templateText(r *http.Request, st *site.Site, tmpl string) (text, name string) {
-	if tmpl == "" {
-		return "", ""
-	}
-	n, err := wikipath.Parse(tmpl)
-	if err != nil || !strings.HasPrefix(string(n), site.TemplatesDir+"/") {
-		return "", ""
-	}
-	p, ok := st.Page(n)
-	if !ok {
-		return "", ""
-	}
-	b, err := st.Source(r.Context(), p)
-	if err != nil {
-		return "", ""
-	}
-	return string(b), string(n)
-}
-
-// editView fills what every editor shows.
-func (s *Server) editView(r *http.Request, st *site.Site, name wikipath.Page) *theme.EditView {
-	b := s.baseT(r, st, name, "title.edit", "Title", name.Title())
-	if p, ok := st.Page(name); ok {
-		b.Title = b.I18n.T("title.edit", "Title", p.Title)
-	} else if name == "" {
-		b.Title = b.I18n.T("title.new")
-	}
-	v := &theme.EditView{
-		Base:       b,
-		Page:       name,
-		Policy:     st.Settings.EditPolicy,
-		Maintainer: s.isMaintainer(r),
-		Honeypot:   honeypotField,
-		MaxUpload:  pages.MaxAttachment,
-		Accept:     pages.AcceptedTypes,
-	}
-	v.NoIndex = true
-	for _, p := range st.Pages() {
-		if strings.HasPrefix(string(p.Name), site.TemplatesDir+"/") {
-			v.Templates = append(v.Templates, theme.PageRef{Title: p.Title, Page: p.Name})
-		}
-	}
-	v.Translating = editTranslation(r, st, name)
-	if name != "" {
-		// The proposal being revised is not news to the one revising it.
-		revising, _ := strconv.Atoi(r.FormValue("proposal"))
-		for _, p := range s.openProposals(r, s.model(st), b.I18n, name) {
-			if p.ID != revising {
-				v.Proposals = append(v.Proposals, p)
-			}
-		}
-	}
-	return v
 }

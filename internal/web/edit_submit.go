@@ -3,11 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/pages"
+	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/theme"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
@@ -48,6 +48,7 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 	fillEditForm(v, r, askPath)
 	_, exists := st.Page(name)
 	v.New = !exists
+	s.sectionTitle(r.Context(), v, name)
 	switch {
 	case perr != nil:
 		return editForm(v, perr)
@@ -61,30 +62,37 @@ func (s *Server) editSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return editForm(v, err)
 	}
+	s.pendingFileURLs(st, name, v)
+	sub := editSubmission(v, r, name, uploads)
 	if r.FormValue("action") == "preview" {
-		if err := s.checkPreview(r); err != nil {
-			return editForm(v, err)
-		}
-		doc, notes, err := s.pages.Preview(r.Context(), st, name, v.Content, s.contentURLs)
-		if err != nil {
-			return editForm(v, err)
-		}
-		v.Preview, v.Previewed, v.Notes = doc.HTML, true, notes
-		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, http.StatusOK, "edit", v)
-		return nil
+		return s.editPreview(w, r, st, v, sub)
 	}
-	out, err := s.pages.Save(r.Context(), pages.Submission{
-		Page: name, Title: v.PageTitle, Content: v.Content, Summary: v.Summary, Base: v.BaseRev,
-		Name: v.Name, Email: v.Email, Uploads: uploads, Propose: v.Propose,
-		Proposal: v.Proposal, Token: v.Token, Cleaned: r.FormValue("cleaned") != "",
-		TranslationOf: caughtUp(v),
-	}, s.who(r))
+	out, err := s.pages.Save(r.Context(), sub, s.who(r))
 	if err != nil {
 		return editRefused(v, err)
 	}
 	s.wrote()
 	s.seeOther(w, r, s.saved(out))
+	return nil
+}
+
+// editPreview shows the editor again with the preview of what the person
+// wrote (the Preview button, without JavaScript).
+func (s *Server) editPreview(w http.ResponseWriter, r *http.Request, st *site.Site, v *theme.EditView, sub pages.Submission) error {
+	if err := s.checkPreview(r); err != nil {
+		return editForm(v, err)
+	}
+	text, err := s.previewText(r.Context(), sub)
+	if err != nil {
+		return editForm(v, err)
+	}
+	doc, notes, err := s.pages.Preview(r.Context(), st, sub.Page, text, s.contentURLs)
+	if err != nil {
+		return editForm(v, err)
+	}
+	v.Preview, v.Previewed, v.Notes = s.inlinePending(doc.HTML, st, sub.Page, sub.Uploads), true, notes
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "edit", v)
 	return nil
 }
 
@@ -95,34 +103,7 @@ func fillEditForm(v *theme.EditView, r *http.Request, askPath bool) {
 	v.BaseRev, v.Name, v.Email = r.FormValue("base"), r.FormValue("name"), r.FormValue("email")
 	v.Token, v.Propose = r.FormValue("token"), r.FormValue("propose") != ""
 	v.Proposal, _ = strconv.Atoi(r.FormValue("proposal"))
-}
-
-// editRefused translates a refusal of pages.Save into the editor: a
-// conflict shows both texts merged between markers, cleaning shows the
-// cleaned text, a refused file is dropped from the form.
-func editRefused(v *theme.EditView, err error) error {
-	var (
-		cf *pages.Conflict
-		cl *pages.Cleaned
-		pr *pages.Problem
-	)
-	switch {
-	case errors.As(err, &cf):
-		v.Content, v.BaseRev = cf.Merged, cf.Head.String()
-		v.Conflict = &theme.EditConflict{Mine: cf.Mine, Theirs: cf.Theirs, Regions: len(cf.Regions), Deleted: cf.Deleted}
-	case errors.As(err, &cl):
-		v.Content, v.Notes = string(cl.Source), cl.Notes
-	case errors.As(err, &pr) && pr.Attachment != "":
-		v.Attachments = slices.DeleteFunc(v.Attachments, func(p theme.PendingFile) bool { return p.Name == pr.Attachment })
-	}
-	return editForm(v, err)
-}
-
-// editForm shows the editor again with the reason err gives.
-func editForm(v *theme.EditView, err error) error {
-	return &formError{err: err, view: "edit", data: v, set: func(field, msg string) {
-		v.Problem, v.ProblemField = msg, field
-	}}
+	fillEditMode(v, r)
 }
 
 // saved is where a saved edit leads: the published page, or the proposal

@@ -35,11 +35,16 @@ func (l links) File(path string) string { return l.s.urlFor("page", "page", path
 // the wiki is closed, and account ones when accounts are off.
 func (l links) Action(a theme.Action, p wikipath.Page) string {
 	switch a {
-	case theme.ActionEdit, theme.ActionMove, theme.ActionDelete:
+	case theme.ActionEdit, theme.ActionMove, theme.ActionDelete, theme.ActionUpload:
 		if l.policy == site.PolicyClosed {
 			return ""
 		}
 		return l.s.urlFor(string(a), "page", string(p))
+	case theme.ActionEditRaw:
+		if l.policy == site.PolicyClosed {
+			return ""
+		}
+		return l.s.urlFor("edit", "page", string(p)) + "?raw=1"
 	case theme.ActionHistory, theme.ActionRaw, theme.ActionDiff:
 		return l.s.urlFor(string(a), "page", string(p))
 	case theme.ActionHome:
@@ -74,6 +79,14 @@ func (l links) Translate(p wikipath.Page, lang string) string {
 		return ""
 	}
 	return l.s.urlFor("translate", "page", string(p)) + "?lang=" + url.QueryEscape(lang)
+}
+
+// EditSection is the editor of one section, while the wiki takes edits.
+func (l links) EditSection(p wikipath.Page, n int) string {
+	if l.policy == site.PolicyClosed || n < 1 {
+		return ""
+	}
+	return l.s.urlFor("edit", "page", string(p)) + "?section=" + strconv.Itoa(n)
 }
 
 func (l links) Tag(kind, name string) string {

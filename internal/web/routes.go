@@ -48,6 +48,7 @@ func (s *Server) routes() *mux.Router {
 		{"/-/delete/{page:.*}", get, "delete", s.moveShow},
 		{"/-/delete/{page:.*}", post, "delete-submit", s.moveSubmit},
 		{"/-/preview", post, "preview", s.preview},
+		{"/-/upload/{page:.*}", post, "upload", s.editUpload},
 		{"/-/proposals", get, "proposals", s.proposalsList},
 		{"/-/proposals/feed.atom", get, "proposals-feed", s.proposalsFeed},
 		{"/-/proposals/{id:[0-9]{1,9}}", get, "proposal", s.tokenToCookie(s.proposalShow)},

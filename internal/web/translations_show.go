@@ -74,7 +74,8 @@ func (s *Server) translateShow(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no_translation", "Name", p.Title)
 	}
 	v := s.editView(r, st, nt.Translation.Page)
-	v.New, v.BaseRev, v.Content, v.PageTitle = true, st.Commit.String(), string(text), nt.Source.Title
+	v.New, v.BaseRev = true, st.Commit.String()
+	editSource(v, text, nt.Source.Title, false)
 	v.Translating = &theme.EditTranslation{Source: theme.PageRef{Title: nt.Source.Title, Page: nt.Source.Name}, SourceLang: st.Lang(nt.Source), Lang: nt.Lang, New: true}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "edit", v)

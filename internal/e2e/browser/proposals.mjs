@@ -181,8 +181,8 @@ async function submit(t, button, postPath) {
 // under way. Saving while a preview request is in flight would cancel it,
 // which the checks count as a failed request.
 async function previewShows(t, shown) {
-  await t.page.locator(".edit-live-body").filter({ hasText: shown }).waitFor({ state: "attached" });
-  await t.page.waitForFunction(() => !document.querySelector(".edit-live.is-updating"));
+  await t.page.locator(".edit-preview .preview-frame").filter({ hasText: shown }).waitFor({ state: "attached" });
+  await t.page.waitForFunction(() => !document.querySelector(".edit-preview.is-updating"));
 }
 
 async function login(t) {
