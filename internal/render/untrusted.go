@@ -115,15 +115,9 @@ func (r *Renderer) RenderUntrusted(ctx context.Context, src []byte, rc Context) 
 		return nil, err
 	}
 	done := make(chan *Document, 1)
-	go func() {
-		defer r.pool.release()
-		r.pool.tell("started")
-		doc, err := r.render(ctx, src, rc)
-		if err != nil {
-			r.pool.tell("stopped")
-		}
-		done <- doc
-	}()
+	// The worker is given back before the answer is: a caller that renders
+	// again at once must find it free, not be refused as busy.
+	go func() { done <- r.work(ctx, src, rc) }()
 	select {
 	case doc := <-done:
 		if doc != nil {
@@ -142,6 +136,17 @@ func (r *Renderer) RenderUntrusted(ctx context.Context, src []byte, rc Context) 
 		return nil, fmt.Errorf("%w: %w", ErrTooComplex, err)
 	}
 	return nil, fmt.Errorf("render: %w", context.Cause(ctx))
+}
+
+// work renders in a worker slot taken by acquire, and gives it back.
+func (r *Renderer) work(ctx context.Context, src []byte, rc Context) *Document {
+	defer r.pool.release()
+	r.pool.tell("started")
+	doc, err := r.render(ctx, src, rc)
+	if err != nil {
+		r.pool.tell("stopped")
+	}
+	return doc
 }
 
 // RenderUntrustedCached is RenderUntrusted with the cache of RenderCached
