@@ -30,6 +30,9 @@ func TestReadmeCommands(t *testing.T) {
 	if build < 0 || first == nil || build > first[0] {
 		t.Errorf("the quick start does not build the gitwiki binary before its first gitwiki command:\n%s", start)
 	}
+	if !strings.Contains(start, "```sh\ngo run ./cmd/gitwiki serve\n```") {
+		t.Errorf("the quick start does not begin with go run ./cmd/gitwiki serve, the one command that serves the starter wiki:\n%s", start)
+	}
 	for _, want := range []string{"http://127.0.0.1:8080", "/-/setup?token=", "first maintainer", "gitwiki user add NAME --maintainer", "data/"} {
 		if !strings.Contains(start, want) {
 			t.Errorf("the quick start does not say %q", want)
