@@ -33,8 +33,12 @@ type Config struct {
 	LogIPs bool `yaml:"log_ips"`
 	// ObjectCacheMB bounds git's decoded-object cache.
 	ObjectCacheMB int `yaml:"object_cache_mb"`
-	// RenderCacheEntries bounds the rendered-HTML cache.
+	// RenderCacheEntries bounds the rendered-HTML cache by pages, and
+	// RenderCacheMB by bytes.
 	RenderCacheEntries int `yaml:"render_cache_entries"`
+	RenderCacheMB      int `yaml:"render_cache_mb"`
+	// ViewCacheMB bounds the whole responses kept for anonymous readers.
+	ViewCacheMB int `yaml:"view_cache_mb"`
 	// WriteBurst and WritesPerHour limit anonymous writes per client.
 	WriteBurst    int `yaml:"write_burst"`
 	WritesPerHour int `yaml:"writes_per_hour"`
@@ -53,6 +57,8 @@ func Default() Config {
 		Data:               "data",
 		ObjectCacheMB:      64,
 		RenderCacheEntries: 4096,
+		RenderCacheMB:      16,
+		ViewCacheMB:        32,
 		WriteBurst:         20,
 		WritesPerHour:      60,
 	}
@@ -88,6 +94,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	}
 	ints := map[string]*int{
 		"GITWIKI_OBJECT_CACHE_MB": &c.ObjectCacheMB, "GITWIKI_RENDER_CACHE_ENTRIES": &c.RenderCacheEntries,
+		"GITWIKI_RENDER_CACHE_MB": &c.RenderCacheMB, "GITWIKI_VIEW_CACHE_MB": &c.ViewCacheMB,
 		"GITWIKI_WRITE_BURST": &c.WriteBurst, "GITWIKI_WRITES_PER_HOUR": &c.WritesPerHour,
 	}
 	for k, p := range ints {
@@ -141,7 +148,8 @@ func (c *Config) Validate() error {
 		}
 		c.Proxies = append(c.Proxies, p)
 	}
-	for name, v := range map[string]int{"object_cache_mb": c.ObjectCacheMB, "render_cache_entries": c.RenderCacheEntries, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
+	for name, v := range map[string]int{"object_cache_mb": c.ObjectCacheMB, "render_cache_entries": c.RenderCacheEntries, "render_cache_mb": c.RenderCacheMB,
+		"view_cache_mb": c.ViewCacheMB, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
 		if v < 0 {
 			return fmt.Errorf("%s must not be negative", name)
 		}

@@ -46,6 +46,9 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client, for limits and logged addresses. None by default.
 	TrustedProxies []netip.Prefix
+	// ViewCacheBytes bounds the rendered responses kept for anonymous
+	// readers (viewcache.go); 0 means DefaultViewCacheBytes.
+	ViewCacheBytes int64
 }
 
 // Server serves one wiki.
@@ -65,6 +68,7 @@ type Server struct {
 	// contentURLs are the links written into rendered pages.
 	contentURLs contentURLs
 	models      models
+	views       *viewCache // whole responses for anonymous readers
 
 	// uploadPacks holds a token per clone or fetch in progress.
 	uploadPacks chan struct{}
@@ -96,6 +100,7 @@ func New(o Options) (*Server, error) {
 	s.uploadPacks = make(chan struct{}, maxUploadPacks)
 	s.sendBudget, s.sendWait = semaphore.NewWeighted(attachmentBudget), attachmentWait
 	s.contentURLs = contentURLs{s}
+	s.views = newViewCache(o.ViewCacheBytes)
 	if s.log == nil {
 		s.log = slog.Default()
 	}

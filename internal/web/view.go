@@ -134,6 +134,15 @@ func (s *Server) etag(r *http.Request, parts ...string) string {
 // notModified sets the ETag and answers 304 when the client has it already.
 func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 	w.Header().Set("ETag", etag)
+	if ifNoneMatch(r, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+// ifNoneMatch reports whether the request's If-None-Match names etag.
+func ifNoneMatch(r *http.Request, etag string) bool {
 	inm := r.Header.Get("If-None-Match")
 	if inm == "" {
 		return false
@@ -141,7 +150,6 @@ func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 	for _, t := range strings.Split(inm, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == etag || t == "*" {
-			w.WriteHeader(http.StatusNotModified)
 			return true
 		}
 	}
@@ -152,7 +160,7 @@ func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 func (s *Server) siteAt(r *http.Request) (*site.Site, string, error) {
 	rev := r.URL.Query().Get("rev")
 	if rev == "" {
-		st, err := s.loader.Head(r.Context())
+		st, err := s.head(r.Context())
 		return st, "", err
 	}
 	h, err := s.loader.Resolve(r.Context(), rev)
