@@ -83,6 +83,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	applyMemoryLimit(c, os.Getenv)
 	lb := newLogBuffer(stderr)
 	defer lb.close()
 	log := slog.New(flushingHandler{slog.NewTextHandler(lb, &slog.HandlerOptions{Level: slog.LevelInfo}), lb})

@@ -39,6 +39,10 @@ type Config struct {
 	RenderCacheMB      int `yaml:"render_cache_mb"`
 	// ViewCacheMB bounds the whole responses kept for anonymous readers.
 	ViewCacheMB int `yaml:"view_cache_mb"`
+	// MemoryLimitMB is the soft memory limit of the Go runtime: the
+	// collector works harder as the heap nears it, instead of letting the
+	// heap grow to twice what is live. 0 leaves the runtime's default.
+	MemoryLimitMB int `yaml:"memory_limit_mb"`
 	// WriteBurst and WritesPerHour limit anonymous writes per client.
 	WriteBurst    int `yaml:"write_burst"`
 	WritesPerHour int `yaml:"writes_per_hour"`
@@ -55,10 +59,11 @@ func Default() Config {
 	return Config{
 		Addr:               "127.0.0.1:8080",
 		Data:               "data",
-		ObjectCacheMB:      64,
+		ObjectCacheMB:      16,
 		RenderCacheEntries: 4096,
-		RenderCacheMB:      16,
-		ViewCacheMB:        32,
+		RenderCacheMB:      8,
+		ViewCacheMB:        16,
+		MemoryLimitMB:      224,
 		WriteBurst:         20,
 		WritesPerHour:      60,
 	}
@@ -94,7 +99,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	}
 	ints := map[string]*int{
 		"GITWIKI_OBJECT_CACHE_MB": &c.ObjectCacheMB, "GITWIKI_RENDER_CACHE_ENTRIES": &c.RenderCacheEntries,
-		"GITWIKI_RENDER_CACHE_MB": &c.RenderCacheMB, "GITWIKI_VIEW_CACHE_MB": &c.ViewCacheMB,
+		"GITWIKI_RENDER_CACHE_MB": &c.RenderCacheMB, "GITWIKI_VIEW_CACHE_MB": &c.ViewCacheMB, "GITWIKI_MEMORY_LIMIT_MB": &c.MemoryLimitMB,
 		"GITWIKI_WRITE_BURST": &c.WriteBurst, "GITWIKI_WRITES_PER_HOUR": &c.WritesPerHour,
 	}
 	for k, p := range ints {
@@ -149,7 +154,7 @@ func (c *Config) Validate() error {
 		c.Proxies = append(c.Proxies, p)
 	}
 	for name, v := range map[string]int{"object_cache_mb": c.ObjectCacheMB, "render_cache_entries": c.RenderCacheEntries, "render_cache_mb": c.RenderCacheMB,
-		"view_cache_mb": c.ViewCacheMB, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
+		"view_cache_mb": c.ViewCacheMB, "memory_limit_mb": c.MemoryLimitMB, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
 		if v < 0 {
 			return fmt.Errorf("%s must not be negative", name)
 		}

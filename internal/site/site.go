@@ -58,6 +58,8 @@ type Page struct {
 	Title   string
 	Summary *render.Summary
 	Hidden  bool // templates, sidebar and footer: not listed
+	// textOnDisk: Summary.Text was left in the facts cache (PageText).
+	textOnDisk bool
 
 	// Derived once from the name and summary (see settle).
 	lower   string   // Title in lower case, for ordering

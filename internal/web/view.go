@@ -22,7 +22,9 @@ type models struct {
 	list []*present.Model // most recent first
 }
 
-const keepModels = 4
+// keepModels is how many: the head's, and one more for a reader of the
+// previous head or a past revision. Each holds its sidebar trees.
+const keepModels = 2
 
 // model is the presentation model of st, built once per commit.
 func (s *Server) model(st *site.Site) *present.Model {

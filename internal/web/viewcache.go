@@ -78,8 +78,10 @@ type cachedView struct {
 	lang string // Content-Language, "" for none
 }
 
+// size is about the memory v holds: its slices' capacities (what the
+// allocator gave them), its strings and the bookkeeping around it.
 func (v *cachedView) size() int64 {
-	return int64(len(v.body)+len(v.gz)+len(v.key.path)+len(v.key.lang)+len(v.key.choice)+len(v.etag)) + 256
+	return int64(cap(v.body)+cap(v.gz)+len(v.key.path)+len(v.key.lang)+len(v.key.choice)+len(v.etag)) + 256
 }
 
 // viewCache keeps the whole responses of the views anonymous readers ask
