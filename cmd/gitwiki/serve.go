@@ -101,7 +101,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	applyMemoryLimit(c, os.Getenv)
+	lb := newLogBuffer(stderr)
+	defer lb.close()
+	log := slog.New(flushingHandler{slog.NewTextHandler(lb, &slog.HandlerOptions{Level: slog.LevelInfo}), lb})
 	a, err := newApp(ctx, c, log)
 	if err != nil {
 		return &exitError{2, err}
@@ -161,7 +164,7 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	renderer := render.New(render.Config{CacheEntries: c.RenderCacheEntries})
+	renderer := render.New(render.Config{CacheEntries: c.RenderCacheEntries, CacheBytes: int64(c.RenderCacheMB) << 20})
 	loader, err := site.NewLoader(a.repo, renderer, c.Dir)
 	if err != nil {
 		return err
@@ -184,7 +187,8 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	o := web.Options{Repo: a.repo, Loader: loader, Theme: th, Pages: pg, Review: rv, Logger: log, BaseURL: c.BaseURL, LogIPs: c.LogIPs,
-		Users: accounts, DataDir: c.Data, WriteBurst: c.WriteBurst, WritesPerHour: c.WritesPerHour, TrustedProxies: c.Proxies, OnionURL: c.OnionURL}
+		Users: accounts, DataDir: c.Data, WriteBurst: c.WriteBurst, WritesPerHour: c.WritesPerHour, TrustedProxies: c.Proxies, OnionURL: c.OnionURL,
+		ViewCacheBytes: int64(c.ViewCacheMB) << 20}
 	if c.Upstream != "" {
 		sy, hooks, err := a.newSyncer(ctx, pg, rv, log)
 		if err != nil {

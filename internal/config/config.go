@@ -34,8 +34,16 @@ type Config struct {
 	LogIPs bool `yaml:"log_ips"`
 	// ObjectCacheMB bounds git's decoded-object cache.
 	ObjectCacheMB int `yaml:"object_cache_mb"`
-	// RenderCacheEntries bounds the rendered-HTML cache.
+	// RenderCacheEntries bounds the rendered-HTML cache by pages, and
+	// RenderCacheMB by bytes.
 	RenderCacheEntries int `yaml:"render_cache_entries"`
+	RenderCacheMB      int `yaml:"render_cache_mb"`
+	// ViewCacheMB bounds the whole responses kept for anonymous readers.
+	ViewCacheMB int `yaml:"view_cache_mb"`
+	// MemoryLimitMB is the soft memory limit of the Go runtime: the
+	// collector works harder as the heap nears it, instead of letting the
+	// heap grow to twice what is live. 0 leaves the runtime's default.
+	MemoryLimitMB int `yaml:"memory_limit_mb"`
 	// WriteBurst and WritesPerHour limit anonymous writes per client.
 	WriteBurst    int `yaml:"write_burst"`
 	WritesPerHour int `yaml:"writes_per_hour"`
@@ -64,8 +72,11 @@ func Default() Config {
 	return Config{
 		Addr:               "127.0.0.1:8080",
 		Data:               "data",
-		ObjectCacheMB:      64,
+		ObjectCacheMB:      16,
 		RenderCacheEntries: 4096,
+		RenderCacheMB:      8,
+		ViewCacheMB:        16,
+		MemoryLimitMB:      224,
 		WriteBurst:         20,
 		WritesPerHour:      60,
 		FetchEvery:         60 * time.Second,
@@ -103,6 +114,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	}
 	ints := map[string]*int{
 		"GITWIKI_OBJECT_CACHE_MB": &c.ObjectCacheMB, "GITWIKI_RENDER_CACHE_ENTRIES": &c.RenderCacheEntries,
+		"GITWIKI_RENDER_CACHE_MB": &c.RenderCacheMB, "GITWIKI_VIEW_CACHE_MB": &c.ViewCacheMB, "GITWIKI_MEMORY_LIMIT_MB": &c.MemoryLimitMB,
 		"GITWIKI_WRITE_BURST": &c.WriteBurst, "GITWIKI_WRITES_PER_HOUR": &c.WritesPerHour,
 	}
 	for k, p := range ints {
@@ -166,7 +178,8 @@ func (c *Config) Validate() error {
 	if err := c.validateUpstream(); err != nil {
 		return err
 	}
-	for name, v := range map[string]int{"object_cache_mb": c.ObjectCacheMB, "render_cache_entries": c.RenderCacheEntries, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
+	for name, v := range map[string]int{"object_cache_mb": c.ObjectCacheMB, "render_cache_entries": c.RenderCacheEntries, "render_cache_mb": c.RenderCacheMB,
+		"view_cache_mb": c.ViewCacheMB, "memory_limit_mb": c.MemoryLimitMB, "write_burst": c.WriteBurst, "writes_per_hour": c.WritesPerHour} {
 		if v < 0 {
 			return fmt.Errorf("%s must not be negative", name)
 		}

@@ -262,6 +262,15 @@ func base(tag string) string {
 // which may have no catalog: the messages then fall back to English, while
 // the direction follows the tag.
 func (c *Catalog) Lang(tag string) *Lang {
+	// Tags as given are remembered too: normalizing one is a parse, and
+	// every view asks for its language.
+	raw := tag
+	c.mu.Lock()
+	l, ok := c.cache[raw]
+	c.mu.Unlock()
+	if ok {
+		return l
+	}
 	if t, ok := NormalizeLang(tag); ok {
 		tag = t
 	} else {
@@ -270,19 +279,25 @@ func (c *Catalog) Lang(tag string) *Lang {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if l, ok := c.cache[tag]; ok {
+		if len(raw) <= 64 {
+			c.cache[raw] = l
+		}
 		return l
 	}
 	ui := c.best(tag)
 	if ui == "" {
 		ui = Source
 	}
-	l := &Lang{c: c, tag: tag, ui: ui, loc: goi18n.NewLocalizer(c.bundle, ui, Source)}
+	l = &Lang{c: c, tag: tag, ui: ui, loc: goi18n.NewLocalizer(c.bundle, ui, Source)}
 	if t, err := language.Parse(ui); err == nil {
 		l.printer = message.NewPrinter(t)
 	} else {
 		l.printer = message.NewPrinter(language.English)
 	}
 	c.cache[tag] = l
+	if len(raw) <= 64 {
+		c.cache[raw] = l
+	}
 	return l
 }
 

@@ -87,6 +87,14 @@ func (m *Model) Lang(o Output, current wikipath.Page) *i18n.Lang {
 	return l
 }
 
+// FollowsReader reports whether a view of current speaks the reader's
+// language (their pick, else their browser's) rather than a page's or a
+// folder's own: such a view varies with the reader, and offers the picker.
+func (m *Model) FollowsReader(current wikipath.Page) bool {
+	_, reader := m.langOf(Output{}, current)
+	return reader
+}
+
 // langOf is Lang, and whether the language is the reader's choice rather
 // than the page's, so the view offers the picker.
 func (m *Model) langOf(o Output, current wikipath.Page) (*i18n.Lang, bool) {

@@ -29,12 +29,16 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// DefaultCacheEntries is the cache size when Config leaves it at 0.
-const DefaultCacheEntries = 2048
+// DefaultCacheBytes bounds each of the document and summary caches when
+// Config leaves CacheBytes at 0: about a thousand ordinary pages.
+const DefaultCacheBytes = 32 << 20
 
 // Config chooses how a Renderer behaves.
 type Config struct {
-	// CacheEntries bounds each of the document and summary caches.
+	// CacheBytes bounds each of the document and summary caches by the
+	// bytes their entries hold; 0 means DefaultCacheBytes.
+	CacheBytes int64
+	// CacheEntries bounds them by entries too; 0 is no bound but the bytes.
 	CacheEntries int
 	// UntrustedWorkers bounds the RenderUntrusted calls rendering at once;
 	// 0 means runtime.GOMAXPROCS(0).
@@ -60,15 +64,15 @@ type Renderer struct {
 
 // New builds the markdown pipeline and the sanitizer policy.
 func New(cfg Config) *Renderer {
-	n := cfg.CacheEntries
-	if n <= 0 {
-		n = DefaultCacheEntries
+	n, bytes := max(cfg.CacheEntries, 0), cfg.CacheBytes
+	if bytes <= 0 {
+		bytes = DefaultCacheBytes
 	}
 	return &Renderer{
 		md:     newMarkdown(true),
 		policy: newPolicy(),
-		docs:   newLRU[*Document](n),
-		sums:   newLRU[*Summary](n),
+		docs:   newLRU(n, bytes, docSize),
+		sums:   newLRU(n, bytes, summarySize),
 		pool:   newPool(cfg),
 	}
 }
@@ -236,7 +240,9 @@ func (r *Renderer) failed(src []byte, v any) *Document {
 
 // RenderCached is Render with a cache. key must identify everything the
 // output depends on (blob id, page, and how URLs are built); "" disables
-// caching. The returned Document is shared and must not be modified.
+// caching. The returned Document is shared and must not be modified, and
+// it is what a view shows (see forView): no Text, Links, Anchors or
+// FrontMatter.Raw, which Summarize gives and the read model keeps.
 func (r *Renderer) RenderCached(key string, src []byte, ctx Context) *Document {
 	if key == "" {
 		return r.Render(src, ctx)
@@ -244,9 +250,63 @@ func (r *Renderer) RenderCached(key string, src []byte, ctx Context) *Document {
 	if d, ok := r.docs.get(key); ok {
 		return d
 	}
-	d := r.Render(src, ctx)
+	d := forView(r.Render(src, ctx))
 	r.docs.put(key, d)
 	return d
+}
+
+// forView is what the document cache keeps of d: the HTML, the table of
+// contents, and what a page view shows around them (title, front matter,
+// warnings, the sections its headings offer to edit). The page's text, links and anchors were a third of each entry,
+// and the read model holds them already.
+func forView(d *Document) *Document {
+	v := &Document{HTML: d.HTML, TOC: d.TOC, Sections: d.Sections}
+	v.Title, v.Untitled, v.Warnings = d.Title, d.Untitled, d.Warnings
+	v.FrontMatter = d.FrontMatter
+	v.FrontMatter.Raw = nil
+	return v
+}
+
+// entryOverhead is what a cache entry costs besides its strings: the
+// structs, the list element and the map slot.
+const entryOverhead = 256
+
+// docSize is about the memory a cached document holds.
+func docSize(d *Document) int64 {
+	n := int64(len(d.HTML)) + summarySize(&d.Summary)
+	for _, h := range d.TOC {
+		n += int64(len(h.ID)+len(h.Text)) + 48
+	}
+	for _, sec := range d.Sections {
+		n += int64(len(sec.ID)+len(sec.Text)) + 64
+	}
+	return n
+}
+
+// summarySize is about the memory a summary holds.
+func summarySize(s *Summary) int64 {
+	n := int64(entryOverhead + len(s.Title) + len(s.Text))
+	for _, w := range s.Warnings {
+		n += int64(len(w)) + 16
+	}
+	for _, a := range s.Anchors {
+		n += int64(len(a)) + 16
+	}
+	for _, l := range s.Links {
+		n += int64(len(l.Target)+len(l.Fragment)) + 64
+	}
+	fm := &s.FrontMatter
+	n += int64(len(fm.Title) + len(fm.Description) + len(fm.Date) + len(fm.Category) + len(fm.Lang) + len(fm.TranslationKey))
+	for _, t := range fm.Tags {
+		n += int64(len(t)) + 16
+	}
+	for _, a := range fm.Aliases {
+		n += int64(len(a)) + 16
+	}
+	if fm.Raw != nil {
+		n += 1024 // not walked: a summary's are few and short
+	}
+	return n
 }
 
 // Summarize reads what the page index needs without rendering HTML: it is

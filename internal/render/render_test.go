@@ -226,7 +226,7 @@ func TestChromaCSS(t *testing.T) {
 }
 
 func TestLRU(t *testing.T) {
-	c := newLRU[int](2)
+	c := newLRU[int](2, 0, nil)
 	c.put("a", 1)
 	c.put("b", 2)
 	c.get("a") // b is now the oldest

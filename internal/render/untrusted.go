@@ -150,8 +150,8 @@ func (r *Renderer) work(ctx context.Context, src []byte, rc Context) *Document {
 }
 
 // RenderUntrustedCached is RenderUntrusted with the cache of RenderCached
-// (the same documents, under the same keys): a hit takes no worker, and
-// only a finished render is kept.
+// (the same documents, under the same keys, kept as forView keeps them): a
+// hit takes no worker, and only a finished render is kept.
 func (r *Renderer) RenderUntrustedCached(ctx context.Context, key string, src []byte, rc Context) (*Document, error) {
 	if key != "" {
 		if d, ok := r.docs.get(key); ok {
@@ -160,6 +160,7 @@ func (r *Renderer) RenderUntrustedCached(ctx context.Context, key string, src []
 	}
 	d, err := r.RenderUntrusted(ctx, src, rc)
 	if err == nil && key != "" {
+		d = forView(d)
 		r.docs.put(key, d)
 	}
 	return d, err

@@ -39,7 +39,11 @@ func Indexed(p *site.Page) bool { return !p.Hidden }
 func DocOf(ctx context.Context, st *site.Site, p *site.Page) (Doc, error) {
 	d := Doc{Page: p.Name, Title: p.Title, Lang: st.Lang(p)}
 	if p.Summary != nil {
-		d.Text = p.Summary.Text
+		text, err := st.PageText(ctx, p)
+		if err != nil {
+			return Doc{}, err
+		}
+		d.Text = text
 		d.Tags = p.FrontMatter().Tags
 	}
 	src, err := st.Source(ctx, p)

@@ -237,7 +237,7 @@ func (s *Site) summarize(ctx context.Context, todo []*Page) error {
 	var read []*Page
 	for _, p := range todo {
 		if sum, ok := l.facts.get(p.Blob, p.File); ok {
-			p.Summary = sum
+			p.Summary, p.textOnDisk = sum, true
 		} else {
 			read = append(read, p)
 		}
@@ -251,10 +251,25 @@ func (s *Site) summarize(ctx context.Context, todo []*Page) error {
 		return err
 	}
 	l.facts.put(read)
+	for _, p := range read {
+		p.leaveText(l.facts)
+	}
 	for _, p := range todo {
 		p.settle()
 	}
 	return nil
+}
+
+// leaveText drops the text of a new page's summary once the facts cache
+// holds it: only search needs it (PageText), and the text of every page
+// was a fifth of the server's memory.
+func (p *Page) leaveText(fc *facts) {
+	if p.Summary.Text == "" || !fc.holds(p.Blob, p.File) {
+		return
+	}
+	sum := *p.Summary
+	sum.Text = ""
+	p.Summary, p.textOnDisk = &sum, true
 }
 
 func (s *Site) summarizePage(ctx context.Context, p *Page) (err error) {

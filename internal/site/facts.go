@@ -123,7 +123,7 @@ func (fc *facts) read(b []byte) int64 {
 		if crc32.ChecksumIEEE(payload) != binary.LittleEndian.Uint32(b[off+k+int(n):]) {
 			break
 		}
-		key, sum, err := decodeFact(payload)
+		key, sum, err := decodeFact(payload, false)
 		if err != nil {
 			break
 		}
@@ -174,7 +174,7 @@ func (fc *facts) get(blob store.Hash, file string) (*render.Summary, bool) {
 	if !ok || fc.f == nil {
 		return nil, false
 	}
-	s, err := fc.readAt(off)
+	s, err := fc.readAt(off, false)
 	if err != nil {
 		delete(fc.at, k)
 		return nil, false
@@ -182,7 +182,47 @@ func (fc *facts) get(blob store.Hash, file string) (*render.Summary, bool) {
 	return s, true
 }
 
-func (fc *facts) readAt(off int64) (*render.Summary, error) {
+// text reads the text of a page's summary back from the file; false when
+// the cache no longer holds it.
+func (fc *facts) text(blob store.Hash, file string) (string, bool) {
+	if fc == nil {
+		return "", false
+	}
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	off, ok := fc.at[factKey{blob, file}]
+	if !ok || fc.f == nil {
+		return "", false
+	}
+	s, err := fc.readAt(off, true)
+	if err != nil {
+		return "", false
+	}
+	return s.Text, true
+}
+
+// holds reports whether the file holds a page's record.
+func (fc *facts) holds(blob store.Hash, file string) bool {
+	if fc == nil {
+		return false
+	}
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	_, ok := fc.at[factKey{blob, file}]
+	return ok && fc.f != nil
+}
+
+func (fc *facts) readAt(off int64, withText bool) (*render.Summary, error) {
+	payload, err := fc.recordAt(off)
+	if err != nil {
+		return nil, err
+	}
+	_, s, err := decodeFact(payload, withText)
+	return s, err
+}
+
+// recordAt reads and checks the payload of the record at off.
+func (fc *facts) recordAt(off int64) ([]byte, error) {
 	var head [binary.MaxVarintLen64]byte
 	n, err := fc.f.ReadAt(head[:], off)
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -200,8 +240,7 @@ func (fc *facts) readAt(off int64) (*render.Summary, error) {
 	if crc32.ChecksumIEEE(payload) != binary.LittleEndian.Uint32(rec[size:]) {
 		return nil, errors.New("bad record")
 	}
-	_, s, err := decodeFact(payload)
-	return s, err
+	return payload, nil
 }
 
 // put appends the summaries of pages just read. Write errors turn the
@@ -260,18 +299,56 @@ func (fc *facts) settle(live []*Page) {
 		return
 	}
 	fc.mu.Lock()
+	defer fc.mu.Unlock()
 	fc.loaded = nil
-	compact := fc.f != nil && fc.records > 2*len(live)+1024
-	if compact {
-		if err := fc.recreate(); err != nil {
-			fc.mu.Unlock()
-			return
+	if fc.f != nil && fc.records > 2*len(live)+1024 {
+		if err := fc.compact(live); err != nil {
+			fc.off()
 		}
 	}
-	fc.mu.Unlock()
-	if compact {
-		fc.put(live)
+}
+
+// compact rewrites the file with the records of live pages only, copied
+// as they are: the summaries in memory lack their text, which the records
+// hold.
+func (fc *facts) compact(live []*Page) error {
+	name := filepath.Join(fc.dir, factsFile)
+	tmp, err := os.OpenFile(name+".new", os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
 	}
+	w := bufio.NewWriterSize(tmp, 256<<10)
+	h := header()
+	w.Write(h)
+	at, off := map[factKey]int64{}, int64(len(h))
+	for _, p := range live {
+		k := factKey{p.Blob, p.File}
+		old, ok := fc.at[k]
+		if _, done := at[k]; !ok || done {
+			continue
+		}
+		payload, err := fc.recordAt(old)
+		if err != nil {
+			continue
+		}
+		rec := binary.AppendUvarint(nil, uint64(len(payload)))
+		rec = append(rec, payload...)
+		rec = binary.LittleEndian.AppendUint32(rec, crc32.ChecksumIEEE(payload))
+		w.Write(rec)
+		at[k] = off
+		off += int64(len(rec))
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := os.Rename(name+".new", name); err != nil {
+		tmp.Close()
+		return err
+	}
+	fc.f.Close()
+	fc.f, fc.size, fc.at, fc.records = tmp, off, at, len(at)
+	return nil
 }
 
 func (fc *facts) close() {
@@ -518,7 +595,9 @@ func (d *dec) strs() []string {
 	return out
 }
 
-func decodeFact(payload []byte) (factKey, *render.Summary, error) {
+// decodeFact reads a record; without withText, the summary's Text is left
+// empty (it stays on disk, see textOf).
+func decodeFact(payload []byte, withText bool) (factKey, *render.Summary, error) {
 	d := &dec{b: payload}
 	var k factKey
 	copy(k.blob[:], d.bytes(20))
@@ -544,7 +623,11 @@ func decodeFact(payload []byte) (factKey, *render.Summary, error) {
 		d.fail()
 	}
 	s.Anchors = d.strs()
-	s.Text = d.str()
+	if withText {
+		s.Text = d.str()
+	} else {
+		d.bytes(d.uv())
+	}
 	s.Warnings = d.strs()
 	if d.err != nil || len(d.b) != 0 {
 		return k, nil, errBadFact

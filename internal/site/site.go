@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -56,6 +58,8 @@ type Page struct {
 	Title   string
 	Summary *render.Summary
 	Hidden  bool // templates, sidebar and footer: not listed
+	// textOnDisk: Summary.Text was left in the facts cache (PageText).
+	textOnDisk bool
 
 	// Derived once from the name and summary (see settle).
 	lower   string   // Title in lower case, for ordering
@@ -104,7 +108,8 @@ type Loader struct {
 	dir      string // content root inside the repository, "" for the root
 
 	mu      sync.Mutex
-	recent  []*Site // most recent first
+	recent  []*Site                  // most recent first
+	look    atomic.Pointer[headLook] // the branch as last read (HeadWithin)
 	flight  singleflight.Group
 	last    lastChanges
 	steps   changeSteps    // history facts for translation status (translations.go)
@@ -176,6 +181,36 @@ func (l *Loader) Head(ctx context.Context) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	return l.At(ctx, h)
+}
+
+// headLook is one reading of the served branch: what it named, when, and
+// the ref generation of the repository then.
+type headLook struct {
+	hash store.Hash
+	at   time.Time
+	gen  uint64
+}
+
+// HeadWithin is Head, but from the branch as read by an earlier HeadWithin
+// at most maxAge ago, when no ref was updated through this process since.
+// Busy readers share one look at the ref files (three stat calls, most of
+// what a cached page view costs) instead of each making their own. A change
+// made by another process (git on disk) is seen maxAge later at most; one
+// made through this process at once. maxAge 0 is Head.
+func (l *Loader) HeadWithin(ctx context.Context, maxAge time.Duration) (*Site, error) {
+	if maxAge <= 0 {
+		return l.Head(ctx)
+	}
+	if h := l.look.Load(); h != nil && h.gen == l.repo.RefGeneration() && time.Since(h.at) < maxAge {
+		return l.At(ctx, h.hash)
+	}
+	gen, at := l.repo.RefGeneration(), time.Now()
+	h, err := l.repo.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.look.Store(&headLook{hash: h, at: at, gen: gen})
 	return l.At(ctx, h)
 }
 

@@ -90,6 +90,9 @@ type Repo struct {
 
 	pool chan *handle
 	gen  atomic.Uint64 // bumped when packfiles change on disk
+	// refGen counts the ref updates made through this Repo, so a cache of
+	// something a ref names can tell cheaply that it may have moved.
+	refGen atomic.Uint64
 
 	headMu    sync.Mutex
 	headStamp refStamp
@@ -297,6 +300,10 @@ func (r *Repo) Head(ctx context.Context) (Hash, error) {
 	r.head, r.headStamp = h, st
 	return h, nil
 }
+
+// RefGeneration changes after every ref update made through this Repo
+// (UpdateRef); updates by other processes do not change it.
+func (r *Repo) RefGeneration() uint64 { return r.refGen.Load() }
 
 // InvalidateHead makes the next Head re-read the ref, for writers in this process.
 func (r *Repo) InvalidateHead() {

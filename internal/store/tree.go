@@ -112,12 +112,15 @@ func (r *Repo) ReadBlob(ctx context.Context, h Hash, max int64) ([]byte, error) 
 			return fmt.Errorf("blob %s: %w", h.Short(), err)
 		}
 		defer rd.Close()
-		out, err = io.ReadAll(rd)
-		return err
+		// Read to a buffer of the blob's size, not a growing one: the blob
+		// cache counts lengths, and a grown buffer holds up to twice that.
+		out = make([]byte, obj.Size())
+		if _, err := io.ReadFull(rd, out); err != nil {
+			return fmt.Errorf("blob %s: %w", h.Short(), err)
+		}
+		return nil
 	})
 	if err == nil {
-		// Full capacity: a caller that appends gets its own copy, never the cache's.
-		out = out[:len(out):len(out)]
 		r.blobs.put(h, out)
 	}
 	return out, err

@@ -334,6 +334,9 @@ func (r *Repo) UpdateRef(ctx context.Context, name string, new, old Hash) error 
 	}
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
+	// Bumped on the way out, whatever happened: a failed update may still
+	// have changed the ref (a rename that succeeded before an error).
+	defer r.refGen.Add(1)
 	// A swap that would lose is refused before taking the lock file: it
 	// is lost as of this read (writers of this process take turns on
 	// writeMu), and losers, many when writers race to claim a name, cost

@@ -24,15 +24,27 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	return s.logRequests(s.upstreamMiddleware(s.recoverPanics(securityHeaders(gzipResponses(s.auth.csrf.Handler(privateCache(h)))))))
 }
 
+// security are the headers every answer carries, keys in canonical form.
+// The value slices are shared by every response: each holds one value at
+// full capacity, so a handler's Add copies rather than writes into it.
+var security = [...]struct {
+	key string
+	val []string
+}{
+	{"Content-Security-Policy", []string{csp}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}},
+}
+
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", csp)
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
-		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		for _, s := range security {
+			hd[s.key] = s.val[:1:1]
+		}
 		h.ServeHTTP(w, r)
 	})
 }

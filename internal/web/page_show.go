@@ -34,11 +34,7 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 	case ok:
 		return s.pageView(w, r, st, p, rev)
 	case st.IsFolder(name):
-		v := s.model(st).Folder(s.output(r, st), name)
-		s.withReader(r, &v.Base)
-		v.Rev = rev
-		s.render(w, r, http.StatusOK, "page", v)
-		return nil
+		return s.folderView(w, r, st, name, rev)
 	}
 	if target, ok := st.Alias(name); ok {
 		return s.redirect(w, r, target)
@@ -51,23 +47,53 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 // pageView shows one page: the head's, or a past revision's with ?rev=.
+// An anonymous reader's plain view comes from the view cache.
 func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site, p *site.Page, rev string) error {
+	if rev == "" {
+		if k, ok := s.viewKey(r, st, kindPage, p.Name); ok {
+			return s.serveView(w, r, k, func(r *http.Request) (string, any, string, error) {
+				v, err := s.pageModel(r, st, p, "", false)
+				if err != nil {
+					return "", nil, "", err
+				}
+				return "page", v, v.I18n.Tag(), nil
+			})
+		}
+	}
 	ctx := r.Context()
 	saved := r.URL.Query().Get("saved") == "1"
 	// The head is part of it too: a past revision's notice depends on it.
-	head, _ := s.loader.HeadCommit(ctx)
-	// So are the open proposals it lists.
-	proposals := s.proposalsVersion(r)
-	if notModified(w, r, s.etag(r, "page", st.Commit.String(), head.String(), p.File, rev, strconv.FormatBool(saved), proposals)) {
-		return nil
+	head := st.Commit
+	if rev != "" {
+		head, _ = s.loader.HeadCommit(ctx)
 	}
-	doc, err := st.Render(ctx, p, s.contentURLs, urlsKey)
+	props, err := s.proposalsVersion(ctx)
 	if err != nil {
 		return err
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	if notModified(w, r, s.etag(r, "page", st.Commit.String(), head.String(), p.File, rev, strconv.FormatBool(saved), props.String())) {
+		return nil
+	}
+	v, err := s.pageModel(r, st, p, rev, saved)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Language", v.I18n.Tag())
+	s.render(w, r, http.StatusOK, "page", v)
+	return nil
+}
+
+// pageModel builds the view of a page.
+func (s *Server) pageModel(r *http.Request, st *site.Site, p *site.Page, rev string, saved bool) (*theme.PageView, error) {
+	ctx := r.Context()
+	doc, err := st.Render(ctx, p, s.contentURLs, urlsKey)
+	if err != nil {
+		return nil, err
 	}
 	last, err := s.loader.LastChange(ctx, st.Commit, p.File)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o := s.output(r, st)
 	v := s.model(st).Page(o, p, doc, last)
@@ -75,7 +101,7 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 	if rev == "" {
 		state, err := st.TranslationStatus(ctx, p)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s.model(st).PageTranslation(o, v, state)
 		v.Proposals = s.openProposals(r, s.model(st), v.I18n, p.Name)
@@ -92,26 +118,7 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 			v.Notice = v.I18n.T("notice.unpublished")
 		}
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("Content-Language", v.I18n.Tag())
-	s.render(w, r, http.StatusOK, "page", v)
-	return nil
-}
-
-// pageMissing answers 404 with near matches and a way to create the page.
-func (s *Server) pageMissing(w http.ResponseWriter, r *http.Request, st *site.Site, name wikipath.Page) error {
-	m := s.model(st)
-	v := &theme.ErrorView{
-		Status:      http.StatusNotFound,
-		Suggestions: m.Refs(st.Near(name, 5)),
-		Create:      name,
-		CanCreate:   st.Settings.EditPolicy != site.PolicyClosed && name != wikipath.Root,
-	}
-	v.Base = s.baseT(r, st, name, "missing.title")
-	v.Heading, v.Message = v.Title, v.I18n.T("missing.text", "Name", string(name))
-	v.NoIndex = true
-	s.render(w, r, http.StatusNotFound, "error", v)
-	return nil
+	return v, nil
 }
 
 // redirect sends an old name or a file path to the page, keeping the query.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -19,6 +20,10 @@ func (s *Server) routes() *mux.Router {
 	r.SkipClean(true)
 	get := []string{http.MethodGet, http.MethodHead}
 	post := []string{http.MethodPost}
+	// Pages first, for everything outside /-/: most requests are page
+	// views, and matching every other route's pattern first was a tenth
+	// of a cached one.
+	r.NewRoute().MatcherFunc(outsideReserved).Path("/{page:.*}").Methods(get...).HandlerFunc(s.handle(s.pageShow)).Name("page")
 	for _, rt := range []struct {
 		path    string
 		methods []string
@@ -71,11 +76,16 @@ func (s *Server) routes() *mux.Router {
 		r.HandleFunc(g.path, g.handler).Methods(g.method).Name(g.name)
 	}
 	r.PathPrefix("/-/").HandlerFunc(s.notFound).Name("reserved")
-	r.HandleFunc("/{page:.*}", s.handle(s.pageShow)).Methods(get...).Name("page")
 
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 	return r
+}
+
+// outsideReserved matches the paths pages and attachments live at: all
+// but /-/ and what is under it.
+func outsideReserved(r *http.Request, _ *mux.RouteMatch) bool {
+	return !strings.HasPrefix(r.URL.Path, "/-/")
 }
 
 // urlFor builds a route's path from its name and variables, given

@@ -54,6 +54,9 @@ type Options struct {
 	Upstream Upstream
 	Hooks    *upstream.Hooks
 	OnionURL string
+	// ViewCacheBytes bounds the rendered responses kept for anonymous
+	// readers (viewcache.go); 0 means DefaultViewCacheBytes.
+	ViewCacheBytes int64
 }
 
 // Server serves one wiki.
@@ -73,6 +76,7 @@ type Server struct {
 	// contentURLs are the links written into rendered pages.
 	contentURLs contentURLs
 	models      models
+	views       *viewCache // whole responses for anonymous readers
 
 	// uploadPacks holds a token per clone or fetch in progress.
 	uploadPacks chan struct{}
@@ -106,6 +110,7 @@ func New(o Options) (*Server, error) {
 	s.uploadPacks = make(chan struct{}, maxUploadPacks)
 	s.sendBudget, s.sendWait = semaphore.NewWeighted(attachmentBudget), attachmentWait
 	s.contentURLs = contentURLs{s}
+	s.views = newViewCache(o.ViewCacheBytes)
 	if s.log == nil {
 		s.log = slog.Default()
 	}

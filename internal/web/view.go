@@ -22,7 +22,9 @@ type models struct {
 	list []*present.Model // most recent first
 }
 
-const keepModels = 4
+// keepModels is how many: the head's, and one more for a reader of the
+// previous head or a past revision. Each holds its sidebar trees.
+const keepModels = 2
 
 // model is the presentation model of st, built once per commit.
 func (s *Server) model(st *site.Site) *present.Model {
@@ -134,6 +136,15 @@ func (s *Server) etag(r *http.Request, parts ...string) string {
 // notModified sets the ETag and answers 304 when the client has it already.
 func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 	w.Header().Set("ETag", etag)
+	if ifNoneMatch(r, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+// ifNoneMatch reports whether the request's If-None-Match names etag.
+func ifNoneMatch(r *http.Request, etag string) bool {
 	inm := r.Header.Get("If-None-Match")
 	if inm == "" {
 		return false
@@ -141,7 +152,6 @@ func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 	for _, t := range strings.Split(inm, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == etag || t == "*" {
-			w.WriteHeader(http.StatusNotModified)
 			return true
 		}
 	}
@@ -152,7 +162,7 @@ func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 func (s *Server) siteAt(r *http.Request) (*site.Site, string, error) {
 	rev := r.URL.Query().Get("rev")
 	if rev == "" {
-		st, err := s.loader.Head(r.Context())
+		st, err := s.head(r.Context())
 		return st, "", err
 	}
 	h, err := s.loader.Resolve(r.Context(), rev)
@@ -190,19 +200,6 @@ func (s *Server) withReader(r *http.Request, b *theme.Base) {
 		}
 	}
 	s.upstreamBanner(b)
-}
-
-// proposalsVersion changes whenever a proposal does, for the ETag of a
-// view that lists them.
-func (s *Server) proposalsVersion(r *http.Request) string {
-	if s.review == nil {
-		return ""
-	}
-	v, err := s.review.Version(r.Context())
-	if err != nil {
-		return "?"
-	}
-	return v
 }
 
 // openProposals are the open proposals changing the page, as the page and
