@@ -50,12 +50,17 @@ func (s *Server) getAs(tb testing.TB, path string, c *http.Cookie) string {
 var bannerCommands = regexp.MustCompile(`(?s)class="callout callout-warning upstream-banner".*?<pre class="commands"><code>(.*?)</code></pre>`)
 
 // TestUpstreamDiverged: the wiki and its host both change the same line
-// while the host is away. Once it is back the wiki cannot merge them: it
-// says "diverged" in /-/health, holds every edit as a proposal, and shows
-// maintainers (only) a banner with the conflicting file and the exact git
-// commands that reconcile it. A maintainer runs those commands as given,
-// with C git; at its next fetch the wiki takes the merge and commits
-// edits to its branch again, by itself.
+// while the host is away, the wiki's side a maintainer's commit pushed
+// with C git into the wiki's repository. Once the host is back the wiki
+// cannot merge them: it says "diverged" in /-/health, holds every edit as
+// a proposal, and shows maintainers (only) a banner with the conflicting
+// file and the exact git commands that reconcile it. A maintainer runs
+// those commands as given, with C git; at its next fetch the wiki takes
+// the merge and commits edits to its branch again, by itself.
+//
+// Then a web edit and the host change the same line again: a web edit is
+// the wiki's own, so it becomes a proposal and the wiki follows the host,
+// without diverging and without a person stepping in.
 func TestUpstreamDiverged(t *testing.T) {
 	t.Parallel()
 	host := startGitHost(t)
@@ -71,7 +76,11 @@ func TestUpstreamDiverged(t *testing.T) {
 	waitInStep(t, bare, s)
 
 	host.down.Store(true)
-	mustEdit(t, s, "Notes", replace(t, "on Monday.", "on Tuesday, says the wiki."), alice)
+	onDisk := filepath.Join(t.TempDir(), "wiki-side")
+	git(t, filepath.Dir(onDisk), "clone", "-q", s.Repo, onDisk)
+	writeFiles(t, onDisk, map[string]string{"Notes.md": "# Notes\n\nThe meeting is on Tuesday, says the wiki.\n"})
+	commitAll(t, onDisk, "Move the meeting, in the wiki's repository")
+	git(t, onDisk, "push", "-q", "origin", "main")
 	work := filepath.Join(t.TempDir(), "host-side")
 	git(t, filepath.Dir(work), "clone", "-q", bare, work)
 	writeFiles(t, work, map[string]string{"Notes.md": "# Notes\n\nThe meeting is on Wednesday, says the host.\n"})
@@ -117,6 +126,29 @@ func TestUpstreamDiverged(t *testing.T) {
 	}
 	if _, err := gitErr(t, bare, "rev-parse", "--verify", "refs/heads/proposals/"+proposal[1]); err != nil {
 		t.Fatalf("the proposal held while diverged is not on the upstream: %v", err)
+	}
+
+	host.down.Store(true)
+	mustEdit(t, s, "Notes", replace(t, "Wednesday (the host) or Tuesday (the wiki)", "Thursday, says a web edit"), alice)
+	git(t, work, "pull", "-q", "--no-rebase", "origin", "main")
+	writeFiles(t, work, map[string]string{"Notes.md": "# Notes\n\nThe meeting is on Friday, says the host.\n"})
+	commitAll(t, work, "Move the meeting again, on the host")
+	git(t, work, "push", "-q", "origin", "main")
+	host.down.Store(false)
+	waitInStep(t, bare, s)
+	if got := s.mustGet(t, "/-/raw/Notes", http.StatusOK).String(); !strings.Contains(got, "Friday, says the host") {
+		t.Fatalf("the wiki does not follow the host after losing the race:\n%s", got)
+	}
+	list := s.getAs(t, "/-/proposals", alice)
+	raced := regexp.MustCompile(`href="/-/proposals/(\d+)"[^>]*>Edit that conflicts with the upstream`).FindStringSubmatch(list)
+	if raced == nil {
+		t.Fatalf("the web edit that lost the race is not an open proposal:\n%s", list)
+	}
+	if page := s.getAs(t, "/-/proposals/"+raced[1], alice); !strings.Contains(page, "Thursday, says a web edit") {
+		t.Fatal("the proposal does not hold the web edit")
+	}
+	if _, err := gitErr(t, bare, "rev-parse", "--verify", "refs/heads/proposals/"+raced[1]); err != nil {
+		t.Fatalf("the raced proposal is not on the upstream: %v", err)
 	}
 	gitFsck(t, bare)
 	gitFsck(t, s.Repo)

@@ -81,23 +81,60 @@ func (s *Service) open(ctx context.Context, base store.Hash, writes []store.File
 	rand.Read(tokenBytes)
 	token := base64.RawURLEncoding.EncodeToString(tokenBytes)
 	sum := sha256.Sum256([]byte(token))
+	prop, err := s.record(ctx, c, &Proposal{Title: strings.TrimSpace(firstLine(message)), Page: page, Author: author,
+		Base: base.String(), TokenHash: hex.EncodeToString(sum[:])})
+	if err != nil {
+		return nil, "", err
+	}
+	return s.settle(ctx, prop), token, nil
+}
 
-	// The number is taken and recorded in one turn on the records: Refresh
-	// reads the branches in its own turn, so it never finds the new branch
-	// without its record and adopts it as a pushed one.
+// Propose makes a proposal of commits already in the repository: head,
+// on a line from base. The upstream sync uses it for the wiki's own edits
+// that lost a race with another replica and conflict with what the
+// upstream took meanwhile (internal/upstream, mergeMain), so they wait for
+// review instead of stopping the branch. Nobody holds a token for it:
+// maintainers revise it, or settle its conflicts when they merge. Its
+// number is this repository's until the caller claims it; no Claimer
+// runs, since the caller is the sync round that claims numbers.
+func (s *Service) Propose(ctx context.Context, base, head store.Hash, title string) (*Proposal, error) {
+	c, err := s.repo.Commit(ctx, head)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.repo.DiffCommits(ctx, base, head)
+	if err != nil {
+		return nil, err
+	}
+	var page wikipath.Page
+	for _, fc := range changes {
+		if name, ok := wikipath.FromFile(strings.TrimPrefix(fc.Path, s.prefix())); ok {
+			page = name
+			break
+		}
+	}
+	return s.record(ctx, head, &Proposal{Title: title, Page: page,
+		Author: store.Signature{Name: c.Author.Name, Email: c.Author.Email}, Base: base.String()})
+}
+
+// record takes the next free number for commit c, with its branch, and
+// writes the record made of p (ID, Branch, Head, State and the times are
+// filled in here). The number is taken and recorded in one turn on the
+// records: Refresh reads the branches in its own turn, so it never finds
+// the new branch without its record and adopts it as a pushed one.
+func (s *Service) record(ctx context.Context, c store.Hash, p *Proposal) (*Proposal, error) {
 	var prop *Proposal
-	err = s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+	err := s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
 		if prop == nil {
 			id, err := s.claimID(ctx, rs, c)
 			if err != nil {
 				return nil, nil, "", err
 			}
 			now := time.Now().UTC()
-			prop = &Proposal{
-				ID: id, Branch: BranchPrefix + strconv.Itoa(id), Title: strings.TrimSpace(firstLine(message)),
-				Page: page, Author: author, Created: now, Updated: now, State: Open,
-				Base: base.String(), Head: c.String(), TokenHash: hex.EncodeToString(sum[:]),
-			}
+			prop = new(Proposal)
+			*prop = *p
+			prop.ID, prop.Branch, prop.Head, prop.State = id, BranchPrefix+strconv.Itoa(id), c.String(), Open
+			prop.Created, prop.Updated = now, now
 		}
 		if _, taken := rs.byID[prop.ID]; taken {
 			return nil, nil, "", fmt.Errorf("proposal %d was recorded meanwhile: %w", prop.ID, ErrBusy)
@@ -111,9 +148,9 @@ func (s *Service) open(ctx context.Context, base store.Hash, writes []store.File
 			// adopted later as somebody else's proposal.
 			_ = s.repo.UpdateRef(context.WithoutCancel(ctx), prop.Branch, store.ZeroHash, c)
 		}
-		return nil, "", err
+		return nil, err
 	}
-	return s.settle(ctx, prop), token, nil
+	return prop, nil
 }
 
 // Claimer settles the number of a proposal just recorded beyond this

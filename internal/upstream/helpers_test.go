@@ -177,6 +177,24 @@ func (r *replica) edit(tb testing.TB, page, content string) store.Hash {
 	return out.Commit
 }
 
+// commitAsMaintainer commits a file on the branch as a maintainer does
+// with git in the wiki's repository: signed by the maintainer, not by the
+// wiki.
+func (r *replica) commitAsMaintainer(tb testing.TB, path, content string) store.Hash {
+	tb.Helper()
+	head := r.head(tb)
+	who := store.Signature{Name: "Maintainer", Email: "m@example.org", When: time.Now()}
+	c, err := r.repo.WriteCommit(ctx, head, []store.FileWrite{{Path: path, Content: []byte(content)}},
+		store.CommitInfo{Author: who, Committer: who, Message: "edit " + path + " with git on " + r.name})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := r.repo.UpdateRef(ctx, "refs/heads/main", c, head); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
 // propose opens a proposal as an anonymous contributor does, and claims
 // its number on the upstream as the wired server will.
 func (r *replica) propose(tb testing.TB, page, content string) int {

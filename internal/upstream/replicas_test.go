@@ -129,7 +129,8 @@ func TestReplicasConverge(t *testing.T) {
 
 func testReplicasConverge(t *testing.T, transport string) {
 	shared := "# Shared\n\nsection r0\n\n\nsection r1\n\n\nsection r2\n"
-	up := seedUpstream(t, map[string]string{"index.md": "# Home\n", "shared.md": shared})
+	contested := "# Contested\n\nstatus: open\n"
+	up := seedUpstream(t, map[string]string{"index.md": "# Home\n", "shared.md": shared, "contested.md": contested})
 	opts := remote.Options{URL: up}
 	if transport == "https" {
 		opts = startGitHTTP(t, dirOf(up)).opts(up)
@@ -146,6 +147,10 @@ func testReplicasConverge(t *testing.T, transport string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// All three change the same line first: one wins the branch,
+			// the others' edits become proposals (TestLostRace).
+			r.edit(t, "contested", strings.Replace(contested, "open", "set on "+r.name, 1))
+			_ = r.sync.Sync(ctx)
 			for k := 0; k < edits; k++ {
 				r.edit(t, r.name+"-page", fmt.Sprintf("# %s\n\nedit %d\n", r.name, k))
 				_ = r.sync.Sync(ctx) // losing a race is fine: the next round catches up
@@ -179,16 +184,47 @@ func testReplicasConverge(t *testing.T, transport string) {
 		}
 	}, converged)
 
+	// The proposals made of edits that lost a race: the contested edits,
+	// with any edit their replica made on top before it saw the conflict.
 	final := reps[0].head(t)
-	shared = reps[0].read(t, "shared.md")
+	var raced []*review.Proposal
+	all, err := reps[0].rev.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range all {
+		if strings.Contains(p.Title, "conflict with the upstream") || strings.Contains(p.Title, "conflicts with the upstream") {
+			raced = append(raced, p)
+		}
+	}
+	// found says where an edit is: on the branch, or in a raced proposal.
+	found := func(path, text string) (onBranch bool, proposed int) {
+		if b, _, _, _ := reps[0].repo.ReadFileAt(ctx, final, path, 0); strings.Contains(string(b), text) {
+			onBranch = true
+		}
+		for _, p := range raced {
+			if b, _, _, _ := reps[0].repo.ReadFileAt(ctx, p.HeadHash(), path, 0); strings.Contains(string(b), text) {
+				proposed++
+			}
+		}
+		return onBranch, proposed
+	}
 	for i, r := range reps {
 		mustEqual(t, r.name+" main", r.head(t), final)
-		if got := r.read(t, r.name+"-page.md"); !strings.Contains(got, fmt.Sprintf("edit %d", edits-1)) {
-			t.Errorf("%s lost its last edit: %q", r.name, got)
+		if on, n := found(r.name+"-page.md", fmt.Sprintf("edit %d", edits-1)); !on && n == 0 {
+			t.Errorf("%s lost its last edit", r.name)
 		}
-		if !strings.Contains(shared, fmt.Sprintf("section r%d, edited on %s", i, r.name)) {
-			t.Errorf("shared.md lost the edit of %s:\n%s", r.name, shared)
+		if on, n := found("shared.md", fmt.Sprintf("section r%d, edited on %s", i, r.name)); !on && n == 0 {
+			t.Errorf("shared.md lost the edit of %s", r.name)
 		}
+		// Every replica's contested edit is on the branch or proposed,
+		// never both.
+		if on, n := found("contested.md", "set on "+r.name); on == (n == 1) || n > 1 {
+			t.Errorf("%s's contested edit: on the branch %v, in %d proposals", r.name, on, n)
+		}
+	}
+	if len(raced) != len(reps)-1 {
+		t.Errorf("%d proposals of edits that lost a race, want %d", len(raced), len(reps)-1)
 	}
 	var lists [][]string
 	for _, r := range reps {
@@ -203,7 +239,11 @@ func testReplicasConverge(t *testing.T, transport string) {
 				t.Fatalf("%s: number %d twice", r.name, p.ID)
 			}
 			ids[p.ID] = true
-			if p.State != review.Open || !proposed[p.Title] {
+			isRaced := false
+			for _, q := range raced {
+				isRaced = isRaced || q.ID == p.ID && q.Head == p.Head
+			}
+			if p.State != review.Open || !proposed[p.Title] && !isRaced {
 				t.Errorf("%s: unexpected proposal %d %q (%s)", r.name, p.ID, p.Title, p.State)
 			}
 			head, err := r.repo.ResolveRef(ctx, p.Branch)
@@ -215,7 +255,7 @@ func testReplicasConverge(t *testing.T, transport string) {
 		sort.Strings(rows)
 		lists = append(lists, rows)
 	}
-	if len(lists[0]) != len(proposed) {
+	if len(lists[0]) != len(proposed)+len(reps)-1 {
 		t.Fatalf("%d proposals listed, %d opened:\n%s", len(lists[0]), len(proposed), strings.Join(lists[0], "\n"))
 	}
 	for i := 1; i < len(lists); i++ {

@@ -62,10 +62,13 @@ func TestFastForwardAndMerge(t *testing.T) {
 	fsck(t, w.repo.GitDir())
 }
 
-// TestDivergedAndBack: both sides change the same lines. The syncer stops
-// (Diverged, health "diverged", the file and the commands), keeps every
-// commit, and resumes once the commands it printed have reconciled the
-// upstream; then again once the wiki's branch is reset to the upstream's.
+// TestDivergedAndBack: both sides change the same lines, and the wiki's
+// side is a maintainer's commit made in its repository with git (not one
+// of the wiki's own edits, which TestLostRace moves to a proposal). The
+// syncer stops (Diverged, health "diverged", the file and the commands),
+// keeps every commit, and resumes once the commands it printed have
+// reconciled the upstream; then again once the wiki's branch is reset to
+// the upstream's.
 func TestDivergedAndBack(t *testing.T) {
 	up := seedUpstream(t, map[string]string{"index.md": "# Home\n", "a.md": pageA})
 	w := newReplica(t, "w", up, remote.Options{URL: up})
@@ -75,7 +78,7 @@ func TestDivergedAndBack(t *testing.T) {
 		writeFile(t, host, "a.md", strings.Replace(pageA, "two", hostText, 1))
 		gitCmd(t, host, "commit", "-qam", "host edits two")
 		gitCmd(t, host, "push", "-q", "origin", "main")
-		mine := w.edit(t, "a", strings.Replace(w.read(t, "a.md"), "two", wikiText, 1))
+		mine := w.commitAsMaintainer(t, "a.md", strings.Replace(w.read(t, "a.md"), "two", wikiText, 1))
 		w.mustSync(t)
 		return mine
 	}
@@ -127,6 +130,60 @@ func TestDivergedAndBack(t *testing.T) {
 	}
 	fsck(t, up)
 	fsck(t, w.repo.GitDir())
+}
+
+// TestLostRace: two replicas change the same line of a page at once. The
+// first to push wins the branch; on the second, its edit becomes an open
+// proposal (branch and record, on both replicas and the upstream under
+// one number), its earlier edit that merges cleanly is merged, and its
+// branch follows the upstream's. So both serve the same commit, no edit
+// is lost, and the second takes edits straight to the branch again
+// without a person stepping in.
+func TestLostRace(t *testing.T) {
+	up := seedUpstream(t, map[string]string{"index.md": "# Home\n", "a.md": pageA})
+	a := newReplica(t, "a", up, remote.Options{URL: up})
+	b := newReplica(t, "b", up, remote.Options{URL: up})
+	a.edit(t, "a", strings.Replace(pageA, "two", "two, says a", 1))
+	b.edit(t, "b-first", "# B first\n")
+	lost := b.edit(t, "a", strings.Replace(pageA, "two", "two, says b", 1))
+	a.mustSync(t)
+	b.mustSync(t)
+
+	if b.sync.Diverged() || b.sync.State().Upstream != StatusOK {
+		t.Fatalf("b after losing the race: diverged %v, state %+v", b.sync.Diverged(), b.sync.State())
+	}
+	mustEqual(t, "b main", b.head(t).String(), upstreamHead(t, up))
+	if got := b.read(t, "a.md"); !strings.Contains(got, "two, says a") {
+		t.Fatalf("b serves %q, not the winner's edit", got)
+	}
+	a.mustSync(t)
+	mustEqual(t, "a's b-first.md", a.read(t, "b-first.md"), "# B first\n")
+	for _, r := range []*replica{a, b} {
+		all, err := r.rev.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 1 || all[0].State != review.Open || all[0].Head != lost.String() || all[0].Page != "a" ||
+			!strings.HasPrefix(all[0].Title, "Edit that conflicts with the upstream: edit a on b") || all[0].Author.Name == "" {
+			t.Fatalf("%s: proposals %+v, want one open proposal of %s", r.name, all, lost.Short())
+		}
+		mc, err := r.rev.ConflictAt(ctx, all[0], r.head(t))
+		if err != nil || mc == nil || len(mc.Files) != 1 || mc.Files[0].Path != "a.md" {
+			t.Fatalf("%s: the proposal's conflict with main: %+v, %v", r.name, mc, err)
+		}
+	}
+	if got := gitCmd(t, up, "rev-parse", "refs/heads/proposals/1"); got != lost.String() {
+		t.Fatalf("upstream proposals/1 = %s, want %s", got, lost)
+	}
+
+	// b takes edits straight to the branch again, and they reach a.
+	next := b.edit(t, "from-b", "# From b\n")
+	b.mustSync(t)
+	a.mustSync(t)
+	mustEqual(t, "a main", a.head(t), next)
+	fsck(t, up)
+	fsck(t, a.repo.GitDir())
+	fsck(t, b.repo.GitDir())
 }
 
 // runResolve runs the commands the syncer printed, as a maintainer would,

@@ -12,9 +12,12 @@
 // Each round fetches, reconciles and pushes:
 //   - the served branch: fast-forwarded when only the upstream moved,
 //     merged with a two-parent merge commit when both moved and the merge
-//     is clean, pushed when only the wiki moved; when the merge conflicts,
-//     the syncer says so (Diverged, State) and waits for a person to
-//     reconcile, then resumes by itself;
+//     is clean, pushed when only the wiki moved; when the merge conflicts
+//     and the wiki's side is its own edits (a race lost to another
+//     replica), they become a proposal and the branch follows the
+//     upstream's; when a person's commit is among them, the syncer says so
+//     (Diverged, State) and waits for a person to reconcile, then resumes
+//     by itself;
 //   - the proposal records (refs/meta/proposals), merged record by record;
 //     a proposal number taken on two replicas at once is given to the one
 //     whose records reached the upstream first, and the other is renumbered;
