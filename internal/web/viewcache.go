@@ -354,3 +354,57 @@ func (s *Server) writeView(w http.ResponseWriter, r *http.Request, v *cachedView
 		w.Write(body)
 	}
 }
+
+// warmer builds the read model and the presentation model of the head in
+// the background after a write, so that the next reader (the redirect
+// after a save, the next edit) finds them built instead of building them
+// while the response waits. Writes in a burst ask for one warm-up.
+type warmer struct {
+	s     *Server
+	ask   chan struct{}
+	stop  chan struct{}
+	start sync.Once
+	end   sync.Once
+	done  chan struct{}
+	// warmed, when a test sets it, hears of each warm-up's commit.
+	warmed func(store.Hash)
+}
+
+func newWarmer(s *Server) *warmer {
+	return &warmer{s: s, ask: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+// kick asks for a warm-up; it never waits.
+func (w *warmer) kick() {
+	w.start.Do(func() { go w.run() })
+	select {
+	case w.ask <- struct{}{}:
+	default: // one is asked for already
+	}
+}
+
+func (w *warmer) run() {
+	defer close(w.done)
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-w.ask:
+		}
+		if st, err := w.s.loader.Head(context.Background()); err == nil {
+			w.s.model(st)
+			if w.warmed != nil {
+				w.warmed(st.Commit)
+			}
+		}
+	}
+}
+
+// close stops the warm-ups, waiting for one under way.
+func (w *warmer) close() {
+	w.end.Do(func() {
+		close(w.stop)
+		w.start.Do(func() { close(w.done) })
+		<-w.done
+	})
+}
