@@ -113,7 +113,8 @@ func appendHTMLText(b, src []byte) []byte {
 
 // tidyText collapses runs of spaces and drops empty lines.
 func tidyText(b []byte) string {
-	// One pass: this runs over every page's text at every load.
+	// One pass, copying runs of word bytes at once: this runs over every
+	// page's text at every load.
 	out := make([]byte, 0, len(b))
 	inLine, space := false, false // a word is on this line; a space is due before the next
 	for i := 0; i < len(b); {
@@ -133,9 +134,18 @@ func tidyText(b []byte) string {
 				out = append(out, ' ')
 			}
 			inLine, space = true, false
-			out = append(out, b[i:i+n]...)
+			j := i + n
+			for j < len(b) && b[j] < utf8.RuneSelf && !asciiSpace[b[j]] {
+				j++
+			}
+			out = append(out, b[i:j]...)
+			i = j
+			continue
 		}
 		i += n
 	}
 	return string(out)
 }
+
+// asciiSpace are the ASCII bytes unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

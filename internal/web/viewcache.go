@@ -51,6 +51,7 @@ const (
 	kindPage viewKind = iota + 1
 	kindFolder
 	kindPages
+	kindHistory
 )
 
 // viewKey is everything a cached response depends on. Responses for
@@ -85,7 +86,7 @@ func (v *cachedView) size() int64 {
 }
 
 // viewCache keeps the whole responses of the views anonymous readers ask
-// for most (pages, folders, the page list), rendered once per commit and
+// for most (pages, folders, the page list, histories), rendered once per commit and
 // language: a warm view is then a lookup and a write, where executing the
 // page template with its navigation was most of a view. It is bounded by
 // bytes, least recently used out first; the views of an old commit are

@@ -355,3 +355,22 @@ func TestStarting(t *testing.T) {
 		t.Errorf("health after Warm: %d", resp.StatusCode)
 	}
 }
+
+// TestViewCacheHistory: a page's history is rendered once per commit for
+// anonymous readers, and a new commit shows in it at once.
+func TestViewCacheHistory(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	_, first := tw.get(t, "/-/history/Guides/Passwords")
+	n := tw.builds()
+	if _, again := tw.get(t, "/-/history/Guides/Passwords"); again != first || tw.builds() != n {
+		t.Error("a second reader's history was rendered again")
+	}
+	tw.commitFile(t, "Guides/Passwords.md", "# Passwords\n\nChanged.\n")
+	if _, body := tw.get(t, "/-/history/Guides/Passwords"); !strings.Contains(body, "Change Guides/Passwords.md") {
+		t.Error("the new commit is not in the history")
+	}
+	head, _ := tw.repo.Head(context.Background())
+	if resp, _ := tw.get(t, "/-/history/Guides/Passwords?rev="+head.String()); resp.StatusCode != http.StatusOK {
+		t.Errorf("history at a revision: %d", resp.StatusCode)
+	}
+}
