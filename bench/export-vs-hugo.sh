@@ -8,8 +8,9 @@
 #   gitwiki build --repo WIKI --out OUT        (the binary built from this tree)
 #   hugo --quiet -d OUT                        (Debian's hugo, minimal layouts)
 # with hyperfine when it is installed (else a bash loop with date +%s.%N),
-# and prints the ratio of the mean times, gitwiki/hugo (below 1: gitwiki is
-# faster), and of the fastest runs, which a busy machine disturbs less.
+# and prints the ratio of the first (cold) single runs, of the mean times,
+# gitwiki/hugo (below 1: gitwiki is faster), and of the fastest runs, which a
+# busy machine disturbs less.
 # BENCH_NO_HYPERFINE=1 uses the bash loop, which alternates the two;
 # BENCH_BIN=path times that gitwiki binary instead of one built from the tree.
 set -euo pipefail
@@ -36,9 +37,15 @@ git -C "$work/corpus/wiki" -c user.name=bench -c user.email=bench@invalid commit
 gw_cmd="$work/gitwiki build --repo $work/corpus/wiki --out $work/out-gitwiki"
 hugo_cmd="hugo --quiet --source $work/corpus/hugo -d $work/out-hugo"
 
-# One build each first, to check they work and to show what they write.
+# One build each first, to check they work and to show what they write:
+# timed, as the cold single run a user makes (no earlier build of either).
+t0=$(date +%s.%N)
 $gw_cmd
+t1=$(date +%s.%N)
 $hugo_cmd
+t2=$(date +%s.%N)
+gwcold=$(echo "$t1 - $t0" | bc -l)
+hgcold=$(echo "$t2 - $t1" | bc -l)
 echo "gitwiki: $(find "$work/out-gitwiki" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-gitwiki" | cut -f1)"
 echo "hugo:    $(find "$work/out-hugo" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-hugo" | cut -f1)"
 
@@ -66,5 +73,7 @@ else
 		done
 	done
 fi
+printf 'cold single run: gitwiki %.3fs, hugo %.3fs\n' "$gwcold" "$hgcold"
+printf 'COLD gitwiki/hugo = %.2f\n' "$(echo "$gwcold / $hgcold" | bc -l)"
 printf 'mean: gitwiki %.3fs, hugo %.3fs; fastest: gitwiki %.3fs, hugo %.3fs\n' "$gw" "$hg" "$gwmin" "$hgmin"
 printf 'RATIO gitwiki/hugo = %.2f (mean), %.2f (fastest run)\n' "$(echo "$gw / $hg" | bc -l)" "$(echo "$gwmin / $hgmin" | bc -l)"

@@ -195,8 +195,10 @@ if [[ $skip != *" build "* ]]; then
 	for n in 2000 10000; do
 		runs=5
 		[ "$n" = 10000 ] && runs=3
-		BENCH_BIN=$bin "$root/bench/export-vs-hugo.sh" "$n" "$runs" | tee "$work/build-$n.txt" | grep -E '^(mean|RATIO)'
+		BENCH_BIN=$bin "$root/bench/export-vs-hugo.sh" "$n" "$runs" | tee "$work/build-$n.txt" | grep -E '^(cold|mean|RATIO|COLD)'
 		read -r _ _ _ mean _ fastest _ < <(grep '^RATIO' "$work/build-$n.txt" | tr -d ',()')
+		read -r _ _ _ cold < <(grep '^COLD' "$work/build-$n.txt")
+		fig "build_${n}_vs_hugo_cold" "$cold" ×
 		fig "build_${n}_vs_hugo_mean" "$mean" ×
 		fig "build_${n}_vs_hugo_fastest" "$fastest" ×
 	done

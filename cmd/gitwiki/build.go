@@ -47,7 +47,9 @@ func addSiteFlags(fl *flag.FlagSet) siteFlags {
 
 // open reads the repository without creating it: build and check never write to it.
 func (f siteFlags) open() (*store.Repo, *site.Loader, error) {
-	repo, err := store.Open(*f.repo, store.Options{Branch: *f.branch})
+	// One pass over the wiki: every page source is read twice (for the read
+	// model, then to render it), and should come from memory the second time.
+	repo, err := store.Open(*f.repo, store.Options{Branch: *f.branch, BlobCacheBytes: 512 << 20})
 	if err != nil {
 		return nil, nil, &exitError{2, fmt.Errorf("open %s: %w", *f.repo, err)}
 	}

@@ -310,6 +310,7 @@ type Lang struct {
 	ui      string // the catalog language the messages come from
 	loc     *goi18n.Localizer
 	printer *message.Printer
+	plain   sync.Map // key → text of the messages T gave without arguments
 }
 
 // Tag is the document's language; UI the messages' language.
@@ -329,6 +330,13 @@ func (l *Lang) Catalog() *Catalog { return l.c }
 // plural form is chosen by ({{.Count}}), and name-value pairs fill the
 // rest ({{.Name}}).
 func (l *Lang) T(key string, args ...any) string {
+	// A message without arguments is the same every time: localizing it
+	// (a template execution) was much of a page's rendering.
+	if len(args) == 0 {
+		if s, ok := l.plain.Load(key); ok {
+			return s.(string)
+		}
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: key}
 	data := map[string]any{}
 	for i := 0; i < len(args); i++ {
@@ -347,6 +355,9 @@ func (l *Lang) T(key string, args ...any) string {
 	// A key missing in the language comes back in English, with an error
 	// saying so; only a key missing everywhere has no text.
 	s, _ := l.loc.Localize(cfg)
+	if len(args) == 0 {
+		l.plain.Store(key, s)
+	}
 	return s
 }
 

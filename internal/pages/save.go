@@ -226,13 +226,16 @@ func backoff(ctx context.Context, attempt int) {
 // text when head already holds exactly the result.
 func (s *Service) rebase(ctx context.Context, p *Prepared, head store.Hash) (text []byte, merged bool, err error) {
 	path := s.loader.RepoPath(p.File)
-	baseText, _, _, err := s.repo.ReadFileAt(ctx, p.Base, path, site.MaxPageBytes)
+	baseText, _, inBase, err := s.repo.ReadFileAt(ctx, p.Base, path, site.MaxPageBytes)
 	if err != nil {
 		return nil, false, err
 	}
-	headText, _, inHead, err := s.repo.ReadFileAt(ctx, head, path, site.MaxPageBytes)
-	if err != nil {
-		return nil, false, err
+	// Usually nobody saved meanwhile: head is the base, read once.
+	headText, inHead := baseText, inBase
+	if head != p.Base {
+		if headText, _, inHead, err = s.repo.ReadFileAt(ctx, head, path, site.MaxPageBytes); err != nil {
+			return nil, false, err
+		}
 	}
 	// All three sides are normalised as a saved text is, so that a save
 	// that trimmed the end of the page does not make the next edit near

@@ -138,6 +138,31 @@ func (m *Model) navHTML(o Output, l *i18n.Lang, current wikipath.Page) template.
 	return html
 }
 
+// sameNav reports whether two navigation trees list the same entries,
+// titled alike and in the same order, each with or without a listed page
+// of its own. Nodes and lists two commits' models share are the same and
+// not walked, so the comparison follows only what changed.
+func sameNav(a, b []*site.Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) > 0 && &a[0] == &b[0] {
+		return true
+	}
+	for i, x := range a {
+		y := b[i]
+		if x == y {
+			continue
+		}
+		if x.Name != y.Name || x.Title != y.Title || listed(x.Page) != listed(y.Page) || !sameNav(x.Children, y.Children) {
+			return false
+		}
+	}
+	return true
+}
+
+func listed(p *site.Page) bool { return p != nil && !p.Hidden }
+
 // findNav finds the published nav entry of a page or folder, nil for the
 // root and for what the sidebar does not list.
 func findNav(nodes []*navNode, name wikipath.Page) *navNode {

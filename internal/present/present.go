@@ -35,7 +35,9 @@ type Model struct {
 	published func(*site.Page) bool
 	count     int // published pages
 	nav       []*navNode
-	navs      navCache
+	navs      *navCache // shared with later models of the same navigation (NewFrom)
+	// anyListed: published is the default, every listed page.
+	anyListed bool
 }
 
 // New makes the model of st. published says which pages the output
@@ -43,16 +45,39 @@ type Model struct {
 // listed page. With a theme, sidebar trees are rendered once per open folder
 // and shared by the views that show them.
 func New(st *site.Site, th *theme.Theme, published func(*site.Page) bool) *Model {
-	if published == nil {
-		published = func(p *site.Page) bool { return !p.Hidden }
+	m := newModel(st, th, published)
+	m.nav, m.navs = m.buildNav(st.Nav()), &navCache{}
+	return m
+}
+
+// NewFrom is New for the server's output (every listed page published),
+// sharing with prev, a model of an earlier commit, the navigation tree and
+// the sidebars rendered from it when st's navigation lists the same
+// entries: after an edit that changed no title and moved no page, building
+// the tree again (it walks every page) and rendering each sidebar again
+// were most of the cost of the next view. prev may be nil.
+func NewFrom(prev *Model, st *site.Site, th *theme.Theme) *Model {
+	m := newModel(st, th, nil)
+	if prev != nil && prev.anyListed && prev.theme == th && prev.count == m.count &&
+		slices.Equal(prev.Site.Languages(), st.Languages()) && sameNav(prev.Site.Nav(), st.Nav()) {
+		m.nav, m.navs = prev.nav, prev.navs
+		return m
 	}
-	m := &Model{Site: st, theme: th, published: published, catalog: catalogOf(st, th)}
+	m.nav, m.navs = m.buildNav(st.Nav()), &navCache{}
+	return m
+}
+
+// newModel is a model without its navigation.
+func newModel(st *site.Site, th *theme.Theme, published func(*site.Page) bool) *Model {
+	m := &Model{Site: st, theme: th, published: published, catalog: catalogOf(st, th), anyListed: published == nil}
+	if published == nil {
+		m.published = func(p *site.Page) bool { return !p.Hidden }
+	}
 	for _, p := range st.Pages() {
-		if published(p) {
+		if m.published(p) {
 			m.count++
 		}
 	}
-	m.nav = m.buildNav(st.Nav())
 	return m
 }
 

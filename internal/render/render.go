@@ -334,7 +334,12 @@ func (r *Renderer) Summarize(src []byte, file string) (s *Summary) {
 	})
 	p.Links = k.links
 	p.Text = plainText(p.doc, p.body)
-	return &p.Summary
+	// A copy: a pointer into p would keep the page's whole syntax tree and
+	// source alive for as long as the read model holds the summary (on a
+	// first start or a build, every page's: hundreds of megabytes).
+	s = new(Summary)
+	*s = p.Summary
+	return s
 }
 
 // SummarizeCached is Summarize with a cache keyed like RenderCached.

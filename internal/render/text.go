@@ -2,8 +2,8 @@ package render
 
 import (
 	"bytes"
-	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gitwiki/gitwiki/internal/render/heading"
 	"github.com/yuin/goldmark/ast"
@@ -113,22 +113,39 @@ func appendHTMLText(b, src []byte) []byte {
 
 // tidyText collapses runs of spaces and drops empty lines.
 func tidyText(b []byte) string {
-	var out strings.Builder
-	out.Grow(len(b))
-	for line := range strings.SplitSeq(string(b), "\n") {
-		words := strings.FieldsFunc(line, unicode.IsSpace)
-		if len(words) == 0 {
+	// One pass, copying runs of word bytes at once: this runs over every
+	// page's text at every load.
+	out := make([]byte, 0, len(b))
+	inLine, space := false, false // a word is on this line; a space is due before the next
+	for i := 0; i < len(b); {
+		r, n := rune(b[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(b[i:])
+		}
+		switch {
+		case r == '\n':
+			inLine, space = false, false
+		case unicode.IsSpace(r):
+			space = inLine
+		default:
+			if !inLine && len(out) > 0 {
+				out = append(out, '\n')
+			} else if space {
+				out = append(out, ' ')
+			}
+			inLine, space = true, false
+			j := i + n
+			for j < len(b) && b[j] < utf8.RuneSelf && !asciiSpace[b[j]] {
+				j++
+			}
+			out = append(out, b[i:j]...)
+			i = j
 			continue
 		}
-		if out.Len() > 0 {
-			out.WriteByte('\n')
-		}
-		for i, w := range words {
-			if i > 0 {
-				out.WriteByte(' ')
-			}
-			out.WriteString(w)
-		}
+		i += n
 	}
-	return out.String()
+	return string(out)
 }
+
+// asciiSpace are the ASCII bytes unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

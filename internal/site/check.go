@@ -246,8 +246,8 @@ type fileRecorder struct {
 }
 
 func (u *fileRecorder) File(p string) string {
-	if _, ok := u.st.files[p]; !ok && !contains(u.missing, p) && !u.st.IsFolder(wikipath.Page(p)) {
-		if _, isPage := u.st.pages[wikipath.Page(p)]; !isPage {
+	if !u.st.files.has(p) && !contains(u.missing, p) && !u.st.IsFolder(wikipath.Page(p)) {
+		if !u.st.pages.has(wikipath.Page(p)) {
 			u.missing = append(u.missing, p)
 		}
 	}

@@ -37,18 +37,18 @@ func emptySite(l *Loader) *Site {
 	return &Site{
 		Settings:  DefaultSettings(),
 		loader:    l,
-		pages:     map[wikipath.Page]*Page{},
-		files:     map[string]store.Entry{},
+		pages:     newLayer[wikipath.Page, *Page](),
+		files:     newLayer[string, store.Entry](),
 		folders:   map[wikipath.Page]int{},
 		tops:      map[string]int{},
-		links:     map[*Page][]wikipath.Page{},
-		backlinks: map[wikipath.Page][]*Page{},
+		links:     newLayer[*Page, []wikipath.Page](),
+		backlinks: newLayer[wikipath.Page, []*Page](),
 		tags:      map[string][]*Page{},
 		cats:      map[string][]*Page{},
 		aliases:   map[string]wikipath.Page{},
 		byKey:     map[string][]wikipath.Page{},
 		byPath:    map[string][]wikipath.Page{},
-		l10n:      &l10n{languages: []Language{{Code: DefaultSettings().Language}}, pages: map[*Page]*pageLang{}, status: map[*group]*groupStatus{}},
+		l10n:      &l10n{languages: []Language{{Code: DefaultSettings().Language}}, pages: newLayer[*Page, *pageLang](), status: map[*group]*groupStatus{}},
 		empty:     true,
 	}
 }
@@ -61,7 +61,7 @@ func (l *Loader) load(ctx context.Context, commit store.Hash, prev *Site) (*Site
 		if changes, err = l.repo.DiffEntries(ctx, prev.Commit, commit); err != nil {
 			return nil, err
 		}
-		if len(changes) > 64 && len(changes)*scratchShare > len(prev.files) {
+		if len(changes) > 64 && len(changes)*scratchShare > prev.files.len() {
 			prev = nil
 		}
 	}
@@ -114,7 +114,7 @@ func (l *Loader) derive(ctx context.Context, commit store.Hash, prev *Site, chan
 // files applies the diff to the file listing and settings.
 func (d *delta) files(ctx context.Context, changes []store.EntryChange) error {
 	s, l := d.s, d.s.loader
-	s.files, s.tops = maps.Clone(d.prev.files), maps.Clone(d.prev.tops)
+	s.files, s.tops = d.prev.files.next(), maps.Clone(d.prev.tops)
 	for _, ch := range changes {
 		rel, ok := l.ContentFile(ch.Path)
 		if !ok {
@@ -129,11 +129,11 @@ func (d *delta) files(ctx context.Context, changes []store.EntryChange) error {
 			s.settingsBlob = ch.New.Blob
 			continue
 		}
-		_, had := s.files[rel]
+		had := s.files.has(rel)
 		if ch.New.Blob.IsZero() {
-			delete(s.files, rel)
+			s.files.del(rel)
 		} else {
-			s.files[rel] = ch.New
+			s.files.set(rel, ch.New)
 		}
 		if top, _, ok := strings.Cut(rel, "/"); ok && had != !ch.New.Blob.IsZero() {
 			n := s.tops[top]
@@ -180,7 +180,7 @@ func (d *delta) files(ctx context.Context, changes []store.EntryChange) error {
 // folder page names follow FolderPageNames order.
 func (s *Site) winner(name wikipath.Page) (string, store.Entry, bool) {
 	for _, f := range name.Files() {
-		if e, ok := s.files[f]; ok {
+		if e, ok := s.files.get(f); ok {
 			return f, e, true
 		}
 	}
@@ -191,20 +191,20 @@ func (s *Site) winner(name wikipath.Page) (string, store.Entry, bool) {
 // names whose files changed, summarized from the facts cache or the blob.
 func (d *delta) pages(ctx context.Context) error {
 	s, prev := d.s, d.prev
-	s.pages = maps.Clone(prev.pages)
+	s.pages = prev.pages.next()
 	var todo []*Page
 	for name := range d.names {
-		old := prev.pages[name]
+		old := prev.pages.at(name)
 		file, e, ok := s.winner(name)
 		var p *Page
 		switch {
 		case !ok:
-			delete(s.pages, name)
+			s.pages.del(name)
 		case old != nil && old.File == file && old.Blob == e.Blob:
 			p = old
 		default:
 			p = &Page{Name: name, File: file, Blob: e.Blob, Hidden: hidden(name)}
-			s.pages[name] = p
+			s.pages.set(name, p)
 			todo = append(todo, p)
 		}
 		if p != old {
@@ -315,7 +315,7 @@ func (d *delta) order() {
 	}
 	// Merge the previous list, without the replaced names, with the new
 	// pages; both are in name order.
-	s.sorted = make([]*Page, 0, len(s.pages))
+	s.sorted = make([]*Page, 0, s.pages.len())
 	i := 0
 	for _, r := range d.replaced {
 		n := r.name()
@@ -429,13 +429,13 @@ func (d *delta) resolve() {
 		s.links, s.backlinks = prev.links, prev.backlinks
 		return
 	}
-	s.links = maps.Clone(prev.links)
+	s.links = prev.links.next()
 	var sources []source
 	isNew := map[*Page]bool{}
 	for _, r := range d.replaced {
 		sources = append(sources, source(r))
 		if r.old != nil {
-			delete(s.links, r.old)
+			s.links.del(r.old)
 		}
 		if r.new != nil {
 			isNew[r.new] = true
@@ -452,15 +452,15 @@ func (d *delta) resolve() {
 	targets := map[wikipath.Page]bool{}
 	for i, src := range sources {
 		if src.old != nil {
-			for _, t := range prev.links[src.old] {
+			for _, t := range prev.links.at(src.old) {
 				targets[t] = true
 			}
 		}
 		if src.new != nil {
 			if ls := resolved[i]; len(ls) > 0 {
-				s.links[src.new] = ls
+				s.links.set(src.new, ls)
 			} else {
-				delete(s.links, src.new)
+				s.links.del(src.new)
 			}
 			for _, t := range resolved[i] {
 				targets[t] = true
@@ -478,7 +478,7 @@ type source struct{ old, new *Page }
 // to before or links to now.
 func (d *delta) backlinks(sources []source, targets map[wikipath.Page]bool) {
 	s, prev := d.s, d.prev
-	s.backlinks = maps.Clone(prev.backlinks)
+	s.backlinks = prev.backlinks.next()
 	redone := map[wikipath.Page]bool{}
 	added := map[wikipath.Page][]*Page{}
 	for _, src := range sources {
@@ -490,25 +490,25 @@ func (d *delta) backlinks(sources []source, targets map[wikipath.Page]bool) {
 		}
 		redone[src.new.Name] = true
 		if !src.new.Hidden {
-			for _, t := range s.links[src.new] {
+			for _, t := range s.links.at(src.new) {
 				added[t] = append(added[t], src.new)
 			}
 		}
 	}
 	for t := range targets {
 		var list []*Page
-		for _, p := range prev.backlinks[t] {
+		for _, p := range prev.backlinks.at(t) {
 			if !redone[p.Name] {
 				list = append(list, p)
 			}
 		}
 		list = append(list, added[t]...)
 		if len(list) == 0 {
-			delete(s.backlinks, t)
+			s.backlinks.del(t)
 			continue
 		}
 		sortByTitle(list)
-		s.backlinks[t] = list
+		s.backlinks.set(t, list)
 	}
 }
 
@@ -656,6 +656,10 @@ func (d *delta) tagsAndAliases() {
 			}
 		}
 	}
+	if !d.aliasesChanged() {
+		s.aliases = prev.aliases
+		return
+	}
 	s.aliases = map[string]wikipath.Page{}
 	for _, p := range s.sorted {
 		if p.Hidden {
@@ -663,12 +667,27 @@ func (d *delta) tagsAndAliases() {
 		}
 		for _, a := range p.FrontMatter().Aliases {
 			if clean, err := wikipath.Parse(strings.TrimSuffix(strings.TrimSuffix(a, "/"), ".md")); err == nil && clean != "" {
-				if _, taken := s.pages[wikipath.Page(clean)]; !taken {
+				if !s.pages.has(wikipath.Page(clean)) {
 					s.aliases[string(clean)] = p.Name
 				}
 			}
 		}
 	}
+}
+
+// aliasesChanged reports whether the aliases may differ from the previous
+// model's: pages came or went (a page takes an alias's name), or a
+// replaced page's aliases changed. Working them out walks every page.
+func (d *delta) aliasesChanged() bool {
+	if d.structural || d.prev.empty {
+		return true
+	}
+	for _, r := range d.replaced {
+		if r.old == nil || r.new == nil || r.old.Hidden != r.new.Hidden || !slices.Equal(r.old.FrontMatter().Aliases, r.new.FrontMatter().Aliases) {
+			return true
+		}
+	}
+	return false
 }
 
 func removeAll(m map[string][]*Page, k string, p *Page) {
@@ -748,13 +767,13 @@ func (d *delta) languages() {
 		return
 	}
 	x := prev.l10n.fresh()
-	x.pages = maps.Clone(prev.l10n.pages)
+	x.pages = prev.l10n.pages.next()
 	x.groups = slices.Clone(prev.l10n.groups)
 	for _, r := range d.replaced {
-		pl := x.pages[r.old]
-		delete(x.pages, r.old)
+		pl := x.pages.at(r.old)
+		x.pages.del(r.old)
 		npl := *pl
-		x.pages[r.new] = &npl
+		x.pages.set(r.new, &npl)
 		if g := pl.group; g != nil {
 			ng := &group{key: g.key, members: slices.Clone(g.members), source: g.source}
 			for i, m := range ng.members {
@@ -768,9 +787,9 @@ func (d *delta) languages() {
 			i, _ := slices.BinarySearchFunc(x.groups, g.key, func(a *group, k string) int { return strings.Compare(a.key, k) })
 			x.groups[i] = ng
 			for _, m := range ng.members {
-				mpl := *x.pages[m.page]
+				mpl := *x.pages.at(m.page)
 				mpl.group = ng
-				x.pages[m.page] = &mpl
+				x.pages.set(m.page, &mpl)
 			}
 		}
 	}

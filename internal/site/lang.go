@@ -202,7 +202,7 @@ const (
 type l10n struct {
 	languages  []Language
 	siteFolder bool // the site language has a folder: pages outside every language folder are not matched by path
-	pages      map[*Page]*pageLang
+	pages      layer[*Page, *pageLang]
 	groups     []*group // by key
 	findings   []Finding
 
@@ -246,18 +246,18 @@ func (g *group) page(lang string) *Page {
 func (s *Site) indexLanguages() {
 	seen := map[wikipath.Page]bool{}
 	var top []wikipath.Page
-	for f := range s.files {
+	for f := range s.files.all() {
 		if d, _, ok := strings.Cut(f, "/"); ok && !seen[wikipath.Page(d)] && !hidden(wikipath.Page(d)) {
 			seen[wikipath.Page(d)] = true
 			top = append(top, wikipath.Page(d))
 		}
 	}
 	slices.Sort(top)
-	x := &l10n{languages: effectiveLanguages(s.Settings, top), pages: map[*Page]*pageLang{}, status: map[*group]*groupStatus{}}
+	x := &l10n{languages: effectiveLanguages(s.Settings, top), pages: newLayer[*Page, *pageLang](), status: map[*group]*groupStatus{}}
 	x.siteFolder = x.languages[0].Folder != ""
 	s.l10n = x
 	for _, p := range s.sorted {
-		x.pages[p] = s.resolveLang(p)
+		x.pages.set(p, s.resolveLang(p))
 	}
 	s.groupTranslations()
 }
@@ -319,7 +319,7 @@ func (s *Site) groupTranslations() {
 	byKey := map[string]*group{}
 	for _, explicit := range []bool{true, false} {
 		for _, p := range s.sorted {
-			pl := x.pages[p]
+			pl := x.pages.at(p)
 			if pl.key == "" || (p.FrontMatter().TranslationKey != "") != explicit {
 				continue
 			}
@@ -396,11 +396,11 @@ func (s *Site) LanguageOf(code string) (Language, bool) {
 func (s *Site) LanguageFindings() []Finding { return s.l10n.findings }
 
 func (s *Site) pageLang(p *Page) *pageLang {
-	if pl, ok := s.l10n.pages[p]; ok {
+	if pl, ok := s.l10n.pages.get(p); ok {
 		return pl
 	}
-	if q, ok := s.pages[p.Name]; ok && q.Blob == p.Blob {
-		return s.l10n.pages[q]
+	if q, ok := s.pages.get(p.Name); ok && q.Blob == p.Blob {
+		return s.l10n.pages.at(q)
 	}
 	return nil
 }
@@ -442,7 +442,10 @@ func (s *Site) FolderLang(name wikipath.Page) (string, bool) {
 // the files of _i18n/, by path.
 func (s *Site) CatalogFiles(ctx context.Context) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	for path, e := range s.files {
+	if s.tops[CatalogDir] == 0 {
+		return out, nil // most wikis have none: no need to walk every file
+	}
+	for path, e := range s.files.all() {
 		if !strings.HasPrefix(path, CatalogDir+"/") || !strings.HasSuffix(path, ".toml") {
 			continue
 		}

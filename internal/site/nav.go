@@ -93,7 +93,7 @@ func (s *Site) Breadcrumbs(name wikipath.Page) []*Node {
 			break
 		}
 		n := &Node{Name: d, Title: d.Title()}
-		if p, ok := s.pages[d]; ok {
+		if p, ok := s.pages.get(d); ok {
 			n.Page, n.Title = p, p.Title
 		}
 		out = append(out, n)

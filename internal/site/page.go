@@ -29,7 +29,7 @@ func (s *Site) Render(ctx context.Context, p *Page, urls render.URLs, urlsKey st
 
 // RenderSpecial renders _Sidebar or _Footer when the wiki has one.
 func (s *Site) RenderSpecial(ctx context.Context, name wikipath.Page, urls render.URLs, urlsKey string) (*render.Document, bool) {
-	p, ok := s.pages[name]
+	p, ok := s.pages.get(name)
 	if !ok {
 		return nil, false
 	}

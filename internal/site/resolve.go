@@ -51,12 +51,12 @@ func (s *Site) FindWiki(from wikipath.Page, target string) (wikipath.Page, bool)
 		return "", false
 	}
 	if j, err := wikipath.Join(string(from.Dir()), target); err == nil {
-		if _, ok := s.pages[wikipath.Page(j)]; ok {
+		if s.pages.has(wikipath.Page(j)) {
 			return wikipath.Page(j), true
 		}
 	}
 	if c, err := wikipath.Parse(target); err == nil {
-		if _, ok := s.pages[c]; ok {
+		if s.pages.has(c) {
 			return c, true
 		}
 	}

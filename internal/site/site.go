@@ -82,13 +82,13 @@ type Site struct {
 
 	loader       *Loader
 	settingsBlob store.Hash
-	pages        map[wikipath.Page]*Page
+	pages        layer[wikipath.Page, *Page]
 	sorted       []*Page // by name
-	files        map[string]store.Entry
+	files        layer[string, store.Entry]
 	tops         map[string]int        // top-level folder → files in it
 	folders      map[wikipath.Page]int // every folder that holds a page → pages below it
-	links        map[*Page][]wikipath.Page
-	backlinks    map[wikipath.Page][]*Page
+	links        layer[*Page, []wikipath.Page]
+	backlinks    layer[wikipath.Page, []*Page]
 	tags         map[string][]*Page
 	cats         map[string][]*Page
 	aliases      map[string]wikipath.Page
@@ -289,15 +289,11 @@ func (s *Site) Loader() *Loader { return s.loader }
 
 // Page finds a page by name.
 func (s *Site) Page(name wikipath.Page) (*Page, bool) {
-	p, ok := s.pages[name]
-	return p, ok
+	return s.pages.get(name)
 }
 
 // Exists implements render.Resolver.
-func (s *Site) Exists(name wikipath.Page) bool {
-	_, ok := s.pages[name]
-	return ok
-}
+func (s *Site) Exists(name wikipath.Page) bool { return s.pages.has(name) }
 
 // IsFolder reports whether pages live under name.
 func (s *Site) IsFolder(name wikipath.Page) bool { return s.folders[name] > 0 }
@@ -305,22 +301,21 @@ func (s *Site) IsFolder(name wikipath.Page) bool { return s.folders[name] > 0 }
 // Links lists the pages p links to that exist, resolved in this model,
 // without duplicates or p itself.
 func (s *Site) Links(p *Page) []wikipath.Page {
-	if q, ok := s.pages[p.Name]; ok && q == p {
-		return s.links[p]
+	if q, ok := s.pages.get(p.Name); ok && q == p {
+		return s.links.at(p)
 	}
 	return nil
 }
 
 // File finds any file (page source or attachment) by content-relative path.
 func (s *Site) File(p string) (store.Entry, bool) {
-	e, ok := s.files[p]
-	return e, ok
+	return s.files.get(p)
 }
 
 // Files lists every content file, sorted by path.
 func (s *Site) Files() []string {
-	out := make([]string, 0, len(s.files))
-	for p := range s.files {
+	out := make([]string, 0, s.files.len())
+	for p := range s.files.all() {
 		out = append(out, p)
 	}
 	sort.Strings(out)
@@ -340,7 +335,7 @@ func (s *Site) Alias(name wikipath.Page) (wikipath.Page, bool) {
 func (s *Site) Aliases() map[string]wikipath.Page { return s.aliases }
 
 // Backlinks lists the pages that link to name, by title.
-func (s *Site) Backlinks(name wikipath.Page) []*Page { return s.backlinks[name] }
+func (s *Site) Backlinks(name wikipath.Page) []*Page { return s.backlinks.at(name) }
 
 // Tagged lists pages by tag ("tag") or category ("category").
 func (s *Site) Tagged(kind, name string) []*Page {

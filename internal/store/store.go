@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -76,6 +77,9 @@ type Options struct {
 	// ObjectCacheBytes bounds go-git's decoded-object cache, shared by all
 	// readers. Zero means 64 MiB.
 	ObjectCacheBytes int64
+	// BlobCacheBytes bounds the cache of small blobs (page sources) read
+	// whole. Zero means half of ObjectCacheBytes.
+	BlobCacheBytes int64
 	// Readers is the number of independent go-git handles. go-git's object
 	// storage is not safe for concurrent use (packfile readers seek a shared
 	// descriptor), so each reader checks out a handle of its own.
@@ -130,7 +134,7 @@ func Open(dir string, opts Options) (*Repo, error) {
 	if opts.Readers <= 0 {
 		opts.Readers = min(max(runtime.GOMAXPROCS(0), 2), 8)
 	}
-	r := &Repo{gitDir: gitDir, opts: opts, pool: make(chan *handle, opts.Readers), blobs: newBlobCache(opts.ObjectCacheBytes / 2)}
+	r := &Repo{gitDir: gitDir, opts: opts, pool: make(chan *handle, opts.Readers), blobs: newBlobCache(cmp.Or(opts.BlobCacheBytes, opts.ObjectCacheBytes/2))}
 	for range opts.Readers {
 		h, err := r.open()
 		if err != nil {

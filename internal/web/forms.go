@@ -56,7 +56,10 @@ func (s *Server) checkPreview(r *http.Request) error {
 
 // wrote tells what keeps up with the repository that the server just
 // changed it, so that it catches up at once.
-func (s *Server) wrote() { s.search.changed() }
+func (s *Server) wrote() {
+	s.search.changed()
+	s.warm.kick()
+}
 
 func (s *Server) seeOther(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)

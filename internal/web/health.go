@@ -6,10 +6,16 @@ import (
 )
 
 // health reports that the wiki can read its branch, and at which commit,
-// and with an upstream, how the sync stands (upstreamHealth).
+// and with an upstream, how the sync stands (upstreamHealth); while the
+// server starts, that it is starting (503).
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	if !s.Ready() {
+		w.Header().Set("Retry-After", startRetry)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return json.NewEncoder(w).Encode(map[string]string{"status": "starting"})
+	}
 	h, err := s.loader.HeadCommit(r.Context())
 	if err != nil {
 		s.log.Error("health", "err", err)

@@ -21,7 +21,7 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 // middleware wraps every request. Cross-origin form posts are refused before
 // any handler sees them (http.CrossOriginProtection, set up in auth.go).
 func (s *Server) middleware(h http.Handler) http.Handler {
-	return s.logRequests(s.upstreamMiddleware(s.recoverPanics(securityHeaders(gzipResponses(s.auth.csrf.Handler(privateCache(h)))))))
+	return s.logRequests(s.upstreamMiddleware(s.recoverPanics(securityHeaders(gzipResponses(s.auth.csrf.Handler(privateCache(s.whileStarting(h))))))))
 }
 
 // security are the headers every answer carries, keys in canonical form.

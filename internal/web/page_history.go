@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gitwiki/gitwiki/internal/present"
+	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/theme"
 )
 
@@ -24,14 +25,36 @@ func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errNotFound("no_history", "Name", string(name))
 	}
+	build := func(r *http.Request) (string, any, string, error) {
+		v, err := s.historyView(r, st, p)
+		return "history", v, "", err
+	}
+	if rev == "" {
+		if k, ok := s.viewKey(r, st, kindHistory, name); ok {
+			return s.serveView(w, r, k, build)
+		}
+	}
 	if notModified(w, r, s.etag(r, "history", st.Commit.String(), string(name), rev)) {
 		return nil
 	}
-	commits, err := st.PageHistory(r.Context(), p, historyLimit)
+	_, v, _, err := build(r)
 	if err != nil {
 		return err
 	}
-	v := &theme.HistoryView{Base: s.baseT(r, st, name, "title.history", "Title", p.Title), Page: name}
+	w.Header().Set("Cache-Control", "no-cache")
+	s.render(w, r, http.StatusOK, "history", v)
+	return nil
+}
+
+// historyView lists up to historyLimit commits that changed p, newest
+// first. A commit's history never changes, so anonymous readers get it
+// from the view cache.
+func (s *Server) historyView(r *http.Request, st *site.Site, p *site.Page) (*theme.HistoryView, error) {
+	commits, err := st.PageHistory(r.Context(), p, historyLimit)
+	if err != nil {
+		return nil, err
+	}
+	v := &theme.HistoryView{Base: s.baseT(r, st, p.Name, "title.history", "Title", p.Title), Page: p.Name}
 	v.NoIndex = true
 	for _, c := range commits {
 		v.Entries = append(v.Entries, *present.Change(c))
@@ -46,7 +69,5 @@ func (s *Server) pageHistory(w http.ResponseWriter, r *http.Request) error {
 			v.Entries[i].Parent = "" // the page's first version
 		}
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	s.render(w, r, http.StatusOK, "history", v)
-	return nil
+	return v, nil
 }

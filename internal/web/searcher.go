@@ -31,7 +31,8 @@ type searcher struct {
 }
 
 // pollHead is how often the searcher looks whether the head moved behind
-// the server's back; looking is a stat of the ref files.
+// the server's back; looking is a stat of the ref files. After a web edit
+// it looks once writes pause (settle).
 const pollHead = time.Second
 
 func newSearcher(dir, dataDir string, log *slog.Logger) *searcher {
@@ -104,6 +105,33 @@ func (s *searcher) run(ctx context.Context, loader *site.Loader) {
 			return
 		case <-t.C:
 		case <-s.kick:
+			s.settle(ctx)
+		}
+	}
+}
+
+// writesSettle is how long the index waits after a write for the next one,
+// and settleMax how long at most: a burst of edits is indexed once, and
+// indexing (a new segment each time) does not take the cores from the
+// edits themselves.
+const (
+	writesSettle = 200 * time.Millisecond
+	settleMax    = 2 * time.Second
+)
+
+// settle waits until writes pause, or settleMax has passed.
+func (s *searcher) settle(ctx context.Context) {
+	end := time.Now().Add(settleMax)
+	t := time.NewTimer(writesSettle)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			return
+		case <-s.kick:
+			t.Reset(min(writesSettle, max(time.Until(end), 0)))
 		}
 	}
 }

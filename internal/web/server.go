@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -77,6 +78,10 @@ type Server struct {
 	contentURLs contentURLs
 	models      models
 	views       *viewCache // whole responses for anonymous readers
+	warm        *warmer    // builds the head's models after a write
+	// starting is set while Warm reads the head: requests that need the
+	// wiki are answered 503 meanwhile (starting.go).
+	starting atomic.Bool
 
 	// uploadPacks holds a token per clone or fetch in progress.
 	uploadPacks chan struct{}
@@ -111,6 +116,7 @@ func New(o Options) (*Server, error) {
 	s.sendBudget, s.sendWait = semaphore.NewWeighted(attachmentBudget), attachmentWait
 	s.contentURLs = contentURLs{s}
 	s.views = newViewCache(o.ViewCacheBytes)
+	s.warm = newWarmer(s)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -141,13 +147,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Close stops indexing, without waiting for a build to finish, and closes
 // the search index.
-func (s *Server) Close() error { return s.search.close() }
+func (s *Server) Close() error {
+	s.warm.close()
+	return s.search.close()
+}
 
 // Warm loads the head's read model so the first reader does not wait, and
 // opens and fills the search index in the background: on a large wiki that
 // takes seconds, and reading never waits for it.
+// Until the head is read, Ready is false: /-/health and every view that
+// needs the wiki answer 503 with Retry-After, instead of holding the
+// request for as long as a first start takes.
 func (s *Server) Warm(ctx context.Context) error {
-	if _, err := s.loader.Head(ctx); err != nil {
+	s.starting.Store(true)
+	_, err := s.loader.Head(ctx)
+	s.starting.Store(false)
+	if err != nil {
 		return err
 	}
 	s.search.start(s.loader)

@@ -35,7 +35,11 @@ func (s *Server) model(st *site.Site) *present.Model {
 			return m
 		}
 	}
-	m := present.New(st, s.theme, nil)
+	var prev *present.Model
+	if len(s.models.list) > 0 {
+		prev = s.models.list[0]
+	}
+	m := present.NewFrom(prev, st, s.theme)
 	s.models.list = append([]*present.Model{m}, s.models.list...)
 	if len(s.models.list) > keepModels {
 		s.models.list = s.models.list[:keepModels]

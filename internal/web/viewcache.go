@@ -51,6 +51,7 @@ const (
 	kindPage viewKind = iota + 1
 	kindFolder
 	kindPages
+	kindHistory
 )
 
 // viewKey is everything a cached response depends on. Responses for
@@ -85,7 +86,7 @@ func (v *cachedView) size() int64 {
 }
 
 // viewCache keeps the whole responses of the views anonymous readers ask
-// for most (pages, folders, the page list), rendered once per commit and
+// for most (pages, folders, the page list, histories), rendered once per commit and
 // language: a warm view is then a lookup and a write, where executing the
 // page template with its navigation was most of a view. It is bounded by
 // bytes, least recently used out first; the views of an old commit are
@@ -353,4 +354,58 @@ func (s *Server) writeView(w http.ResponseWriter, r *http.Request, v *cachedView
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// warmer builds the read model and the presentation model of the head in
+// the background after a write, so that the next reader (the redirect
+// after a save, the next edit) finds them built instead of building them
+// while the response waits. Writes in a burst ask for one warm-up.
+type warmer struct {
+	s     *Server
+	ask   chan struct{}
+	stop  chan struct{}
+	start sync.Once
+	end   sync.Once
+	done  chan struct{}
+	// warmed, when a test sets it, hears of each warm-up's commit.
+	warmed func(store.Hash)
+}
+
+func newWarmer(s *Server) *warmer {
+	return &warmer{s: s, ask: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+// kick asks for a warm-up; it never waits.
+func (w *warmer) kick() {
+	w.start.Do(func() { go w.run() })
+	select {
+	case w.ask <- struct{}{}:
+	default: // one is asked for already
+	}
+}
+
+func (w *warmer) run() {
+	defer close(w.done)
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-w.ask:
+		}
+		if st, err := w.s.loader.Head(context.Background()); err == nil {
+			w.s.model(st)
+			if w.warmed != nil {
+				w.warmed(st.Commit)
+			}
+		}
+	}
+}
+
+// close stops the warm-ups, waiting for one under way.
+func (w *warmer) close() {
+	w.end.Do(func() {
+		close(w.stop)
+		w.start.Do(func() { close(w.done) })
+		<-w.done
+	})
 }

@@ -291,3 +291,86 @@ func TestViewCacheBounded(t *testing.T) {
 		t.Errorf("%d views after the big one, want 3", n)
 	}
 }
+
+// TestWarmAfterWrite: after a save, the new head's read model and
+// presentation model are built in the background, so the redirect's page
+// view finds them.
+func TestWarmAfterWrite(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	tw.MustAccounts(t)
+	warmed := make(chan store.Hash, 8)
+	tw.srv.warm.warmed = func(h store.Hash) { warmed <- h }
+	head, _ := tw.repo.Head(context.Background())
+	r, _ := tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {"# Passwords\n\nSaved.\n"}, "base": {head.String()}, "action": {"save"}}, tw.MustSession(t, "alice"))
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	now, _ := tw.repo.Head(context.Background())
+	for h := range warmed {
+		if h == now {
+			break
+		}
+	}
+	tw.srv.models.mu.Lock()
+	found := len(tw.srv.models.list) > 0 && tw.srv.models.list[0].Site.Commit == now
+	tw.srv.models.mu.Unlock()
+	if !found {
+		t.Error("the new head's model was not built")
+	}
+}
+
+// TestStarting: while the server reads the head, /-/health and the views
+// answer 503 with Retry-After, in the reader's language; assets pass.
+func TestStarting(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	tw.srv.starting.Store(true)
+	resp, body := tw.get(t, "/-/health")
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "starting") {
+		t.Errorf("health while starting: %d %q", resp.StatusCode, body)
+	}
+	resp, body = tw.get(t, "/Guides/Backups", "Accept-Language", "es")
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, `lang="es"`) || !strings.Contains(body, "iniciando") {
+		t.Errorf("a page while starting: %d %q", resp.StatusCode, body)
+	}
+	if tw.builds() != 0 {
+		t.Error("a view was rendered while starting")
+	}
+	var asset string
+	for _, a := range tw.srv.theme.Assets() {
+		asset = a.Hashed
+	}
+	if resp, _ := tw.get(t, "/-/static/"+asset); resp.StatusCode != http.StatusOK {
+		t.Errorf("an asset while starting: %d", resp.StatusCode)
+	}
+	if err := tw.srv.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !tw.srv.Ready() {
+		t.Fatal("not ready after Warm")
+	}
+	if resp, _ := tw.get(t, "/Guides/Backups"); resp.StatusCode != http.StatusOK {
+		t.Errorf("after Warm: %d", resp.StatusCode)
+	}
+	if resp, _ := tw.get(t, "/-/health"); resp.StatusCode != http.StatusOK {
+		t.Errorf("health after Warm: %d", resp.StatusCode)
+	}
+}
+
+// TestViewCacheHistory: a page's history is rendered once per commit for
+// anonymous readers, and a new commit shows in it at once.
+func TestViewCacheHistory(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	_, first := tw.get(t, "/-/history/Guides/Passwords")
+	n := tw.builds()
+	if _, again := tw.get(t, "/-/history/Guides/Passwords"); again != first || tw.builds() != n {
+		t.Error("a second reader's history was rendered again")
+	}
+	tw.commitFile(t, "Guides/Passwords.md", "# Passwords\n\nChanged.\n")
+	if _, body := tw.get(t, "/-/history/Guides/Passwords"); !strings.Contains(body, "Change Guides/Passwords.md") {
+		t.Error("the new commit is not in the history")
+	}
+	head, _ := tw.repo.Head(context.Background())
+	if resp, _ := tw.get(t, "/-/history/Guides/Passwords?rev="+head.String()); resp.StatusCode != http.StatusOK {
+		t.Errorf("history at a revision: %d", resp.StatusCode)
+	}
+}
