@@ -24,9 +24,13 @@ func (s *Server) folderView(w http.ResponseWriter, r *http.Request, st *site.Sit
 			return s.serveView(w, r, k, build)
 		}
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	if notModified(w, r, s.etag(r, "folder", st.Commit.String(), string(name), rev)) {
-		return nil
+	if st.Provisional() {
+		notFresh(w)
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+		if notModified(w, r, s.etag(r, "folder", st.Commit.String(), string(name), rev)) {
+			return nil
+		}
 	}
 	view, v, _, _ := build(r)
 	s.render(w, r, http.StatusOK, view, v)

@@ -18,7 +18,7 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, rev, err := s.siteAt(r)
+	st, rev, err := s.pageSite(r, wikipath.Page(clean))
 	if err != nil {
 		return err
 	}
@@ -43,12 +43,21 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, s.urlFor("page", "page", string(target)), http.StatusMovedPermanently)
 		return nil
 	}
+	if st.Provisional() {
+		// Aliases live in front matter, which a provisional model has not
+		// read: the name may well be one. Try again shortly, not 404.
+		s.startingPage(w, r)
+		return nil
+	}
 	return s.pageMissing(w, r, st, name)
 }
 
 // pageView shows one page: the head's, or a past revision's with ?rev=.
 // An anonymous reader's plain view comes from the view cache.
 func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site, p *site.Page, rev string) error {
+	if st.Provisional() {
+		return s.provisionalPage(w, r, st, p)
+	}
 	if rev == "" {
 		if k, ok := s.viewKey(r, st, kindPage, p.Name); ok {
 			return s.serveView(w, r, k, func(r *http.Request) (string, any, string, error) {
@@ -84,6 +93,19 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 	return nil
 }
 
+// provisionalPage shows a page from a provisional model: rendered like any
+// view, but neither kept nor validated (notFresh).
+func (s *Server) provisionalPage(w http.ResponseWriter, r *http.Request, st *site.Site, p *site.Page) error {
+	v, err := s.pageModel(r, st, p, "", false)
+	if err != nil {
+		return err
+	}
+	notFresh(w)
+	w.Header().Set("Content-Language", v.I18n.Tag())
+	s.render(w, r, http.StatusOK, "page", v)
+	return nil
+}
+
 // pageModel builds the view of a page.
 func (s *Server) pageModel(r *http.Request, st *site.Site, p *site.Page, rev string, saved bool) (*theme.PageView, error) {
 	ctx := r.Context()
@@ -91,7 +113,7 @@ func (s *Server) pageModel(r *http.Request, st *site.Site, p *site.Page, rev str
 	if err != nil {
 		return nil, err
 	}
-	last, err := s.loader.LastChange(ctx, st.Commit, p.File)
+	last, err := s.lastChange(ctx, st, p)
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +121,10 @@ func (s *Server) pageModel(r *http.Request, st *site.Site, p *site.Page, rev str
 	v := s.model(st).Page(o, p, doc, last)
 	s.withReader(r, &v.Base)
 	if rev == "" {
-		state, err := st.TranslationStatus(ctx, p)
-		if err != nil {
+		tctx, cancel := provisionalCtx(ctx, st)
+		state, err := st.TranslationStatus(tctx, p)
+		cancel()
+		if err != nil && !st.Provisional() {
 			return nil, err
 		}
 		s.model(st).PageTranslation(o, v, state)
