@@ -67,7 +67,10 @@ func (l *Loader) Provisional(ctx context.Context, commit store.Hash, want wikipa
 			if err != nil {
 				return nil, err
 			}
-			l.prov.cur.Store(base)
+			if _, ok := l.Loaded(commit); !ok {
+				// Kept only while no full model is: one dropped it meanwhile.
+				l.prov.cur.Store(base)
+			}
 			return base, nil
 		})
 		if err != nil {

@@ -37,8 +37,13 @@ func (s *Server) model(st *site.Site) *present.Model {
 		if m := s.models.prov; m != nil && m.Site == st {
 			return m
 		}
-		s.models.prov = present.NewFrom(s.models.prov, st, s.theme)
-		return s.models.prov
+		m := present.NewFrom(s.models.prov, st, s.theme)
+		if !s.Ready() {
+			// Once ready, a view that began before is the last: keeping its
+			// model would keep a whole provisional model alive for nothing.
+			s.models.prov = m
+		}
+		return m
 	}
 	for _, m := range s.models.list {
 		if m.Site == st {
