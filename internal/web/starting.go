@@ -85,9 +85,9 @@ func (s *Server) lastChange(ctx context.Context, st *site.Site, p *site.Page) (*
 
 // provisionalCtx bounds, for a view of a provisional model, what needs
 // the history (a page's last change, a translation's state) to
-// provisionalHistory: on a first start the history index is still being
-// built, and an answer may mean walking most of the history. The view
-// goes without it rather than wait.
+// provisionalHistory: on a first start the history index is built only
+// once the full model is read, and until then an answer may mean walking
+// most of the history. The view goes without it rather than wait.
 func provisionalCtx(ctx context.Context, st *site.Site) (context.Context, context.CancelFunc) {
 	if !st.Provisional() {
 		return ctx, func() {}
