@@ -105,4 +105,28 @@ func BenchmarkLoadRepo(b *testing.B) {
 			}
 		}
 	})
+	// A restart: every page's facts are in DATA.
+	cache := b.TempDir()
+	warm, _ := NewLoader(repo, render.New(render.Config{}), "")
+	warm.UseCache(cache)
+	warm.At(ctx, head)
+	warm.Close()
+	for _, prov := range []bool{true, false} {
+		b.Run(map[bool]string{true: "cached-provisional", false: "cached"}[prov], func(b *testing.B) {
+			for range b.N {
+				nl, _ := NewLoader(repo, render.New(render.Config{}), "")
+				nl.UseCache(cache)
+				var err error
+				if prov {
+					_, err = nl.Provisional(ctx, head, "section-04/page-0004")
+				} else {
+					_, err = nl.At(ctx, head)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				nl.Close()
+			}
+		})
+	}
 }

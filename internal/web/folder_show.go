@@ -37,8 +37,14 @@ func (s *Server) folderView(w http.ResponseWriter, r *http.Request, st *site.Sit
 	return nil
 }
 
-// pageMissing answers 404 with near matches and a way to create the page.
+// pageMissing answers 404 with near matches and a way to create the page;
+// from a provisional model, the starting page: aliases live in front
+// matter it has not read, and the name may well be one.
 func (s *Server) pageMissing(w http.ResponseWriter, r *http.Request, st *site.Site, name wikipath.Page) error {
+	if st.Provisional() {
+		s.startingPage(w, r)
+		return nil
+	}
 	m := s.model(st)
 	v := &theme.ErrorView{
 		Status:      http.StatusNotFound,

@@ -43,12 +43,6 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, s.urlFor("page", "page", string(target)), http.StatusMovedPermanently)
 		return nil
 	}
-	if st.Provisional() {
-		// Aliases live in front matter, which a provisional model has not
-		// read: the name may well be one. Try again shortly, not 404.
-		s.startingPage(w, r)
-		return nil
-	}
 	return s.pageMissing(w, r, st, name)
 }
 
@@ -93,19 +87,6 @@ func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site,
 	return nil
 }
 
-// provisionalPage shows a page from a provisional model: rendered like any
-// view, but neither kept nor validated (notFresh).
-func (s *Server) provisionalPage(w http.ResponseWriter, r *http.Request, st *site.Site, p *site.Page) error {
-	v, err := s.pageModel(r, st, p, "", false)
-	if err != nil {
-		return err
-	}
-	notFresh(w)
-	w.Header().Set("Content-Language", v.I18n.Tag())
-	s.render(w, r, http.StatusOK, "page", v)
-	return nil
-}
-
 // pageModel builds the view of a page.
 func (s *Server) pageModel(r *http.Request, st *site.Site, p *site.Page, rev string, saved bool) (*theme.PageView, error) {
 	ctx := r.Context()
@@ -121,10 +102,8 @@ func (s *Server) pageModel(r *http.Request, st *site.Site, p *site.Page, rev str
 	v := s.model(st).Page(o, p, doc, last)
 	s.withReader(r, &v.Base)
 	if rev == "" {
-		tctx, cancel := provisionalCtx(ctx, st)
-		state, err := st.TranslationStatus(tctx, p)
-		cancel()
-		if err != nil && !st.Provisional() {
+		state, err := s.translationStatus(ctx, st, p)
+		if err != nil {
 			return nil, err
 		}
 		s.model(st).PageTranslation(o, v, state)

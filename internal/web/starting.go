@@ -83,6 +83,31 @@ func (s *Server) lastChange(ctx context.Context, st *site.Site, p *site.Page) (*
 	return c, err
 }
 
+// translationStatus is the page's translation state as its view shows it:
+// from a provisional model, none when it takes long (provisionalCtx).
+func (s *Server) translationStatus(ctx context.Context, st *site.Site, p *site.Page) (*site.TranslationState, error) {
+	ctx, cancel := provisionalCtx(ctx, st)
+	defer cancel()
+	state, err := st.TranslationStatus(ctx, p)
+	if err != nil && st.Provisional() {
+		return nil, nil
+	}
+	return state, err
+}
+
+// provisionalPage shows a page from a provisional model: rendered like any
+// view, but neither kept nor validated (notFresh).
+func (s *Server) provisionalPage(w http.ResponseWriter, r *http.Request, st *site.Site, p *site.Page) error {
+	v, err := s.pageModel(r, st, p, "", false)
+	if err != nil {
+		return err
+	}
+	notFresh(w)
+	w.Header().Set("Content-Language", v.I18n.Tag())
+	s.render(w, r, http.StatusOK, "page", v)
+	return nil
+}
+
 // provisionalCtx bounds, for a view of a provisional model, what needs
 // the history (a page's last change, a translation's state) to
 // provisionalHistory: on a first start the history index is built only
