@@ -194,6 +194,12 @@ func (d *delta) pages(ctx context.Context) error {
 	s, prev := d.s, d.prev
 	s.pages = prev.pages.next()
 	var todo []*Page
+	var prov *Site // the provisional model, whose pages a full load takes
+	if !s.provisional {
+		if prov = s.loader.prov.cur.Load(); prov != nil && prov.Commit != s.Commit {
+			prov = nil
+		}
+	}
 	for name := range d.names {
 		old := prev.pages.at(name)
 		file, e, ok := s.winner(name)
@@ -203,6 +209,9 @@ func (d *delta) pages(ctx context.Context) error {
 			s.pages.del(name)
 		case old != nil && old.File == file && old.Blob == e.Blob && !old.placeholder:
 			p = old
+		case prov != nil && sameRead(prov.pages.at(name), file, e.Blob):
+			p = prov.pages.at(name)
+			s.pages.set(name, p)
 		default:
 			p = &Page{Name: name, File: file, Blob: e.Blob, Hidden: hidden(name)}
 			s.pages.set(name, p)

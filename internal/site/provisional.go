@@ -129,6 +129,17 @@ func (l *Loader) readInto(ctx context.Context, commit store.Hash, want wikipath.
 	return next, nil
 }
 
+// sameRead reports whether p, a provisional model's page, was read (or
+// found in the facts cache) from file and blob: the full model then takes
+// it as it is, as a derivation takes an unchanged page from the previous
+// model (pages are immutable), instead of reading and summarizing it
+// again: the pages readers asked for on a first start, every page on a
+// restart (there the gain is small: BenchmarkLoadRepo/cached-both, the
+// full model's cost is resolving links).
+func sameRead(p *Page, file string, blob store.Hash) bool {
+	return p != nil && !p.placeholder && p.File == file && p.Blob == blob
+}
+
 // dropProvisional lets the provisional model go: a full model is loaded.
 func (l *Loader) dropProvisional() { l.prov.cur.Store(nil) }
 

@@ -125,6 +125,13 @@ func TestProvisional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The pages read into the provisional model are taken as they are.
+	if n := len(slices.DeleteFunc(read(), func(f string) bool { return f != "Guides/Backups.md" })); n != 1 {
+		t.Errorf("the page read into the provisional model was read %d times", n)
+	}
+	if a, _ := st2.Page("Guides/Backups"); a != mustPage(t, full, "Guides/Backups") {
+		t.Error("the full model did not take the page read into the provisional one")
+	}
 	if full.Provisional() || full.Fingerprint() == st2.Fingerprint() {
 		t.Error("the full model is provisional or shares its fingerprint")
 	}
