@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/config"
@@ -125,6 +126,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := a.srv.Warm(ctx); err != nil && ctx.Err() == nil {
 			log.Error("read the wiki", "repo", c.Repo, "branch", a.repo.Branch(), "err", err)
 		}
+		a.indexHistory(log)
 	}()
 	return a.serve(ctx, ln, log)
 }
@@ -141,6 +143,24 @@ type app struct {
 	cancel   context.CancelFunc
 	sync     *upstream.Syncer
 	stopSync func()
+	// histDir is where the history index is kept; closed is set by close,
+	// after which it is not started (both under histMu).
+	histMu  sync.Mutex
+	histDir string
+	closed  bool
+}
+
+// indexHistory starts the history index, once the head's model is read:
+// on a first start, building it walks every commit, and on two cores that
+// walk, run alongside, slowed the first page and the full model down
+// (and held one of the repository's readers throughout). Until it runs,
+// histories are walked commit by commit, with the same answers.
+func (a *app) indexHistory(log *slog.Logger) {
+	a.histMu.Lock()
+	defer a.histMu.Unlock()
+	if !a.closed && a.histDir != "" {
+		a.repo.IndexHistory(a.histDir, log)
+	}
 }
 
 func newApp(ctx context.Context, c config.Config, log *slog.Logger) (*app, error) {
@@ -176,7 +196,7 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 		log.Warn("page cache off: every start reads every page", "err", err)
 	}
 	a.loader = loader
-	a.repo.IndexHistory(cache, log)
+	a.histDir = cache // indexed once the head is read (indexHistory)
 	if err := checkCatalogs(ctx, loader); err != nil {
 		return err
 	}
@@ -214,6 +234,9 @@ func (a *app) wire(ctx context.Context, log *slog.Logger) error {
 }
 
 func (a *app) close() {
+	a.histMu.Lock()
+	a.closed = true
+	a.histMu.Unlock()
 	if a.cancel != nil {
 		a.cancel()
 	}

@@ -282,8 +282,11 @@ func StartServerEnv(tb testing.TB, env []string, args ...string) *Server {
 	for {
 		resp, err := client.Get(s.URL + "-/health")
 		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			// "loading": pages are served from a provisional model until
+			// the full one is read; the tests expect the full one.
+			if resp.StatusCode == http.StatusOK && !bytes.Contains(body, []byte(`"loading":true`)) {
 				break
 			}
 		}

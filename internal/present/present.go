@@ -279,6 +279,8 @@ func (m *Model) Page(o Output, p *site.Page, doc *render.Document, last *store.C
 		LastChange:  Change(last),
 		Backlinks:   m.Refs(st.Backlinks(p.Name)),
 		Children:    m.children(p.Name),
+		// A provisional model has not read the other pages' links yet.
+		BacklinksPending: st.Provisional(),
 	}
 	if p.Name == wikipath.Root {
 		v.Title = st.Settings.Title

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/gitwiki/gitwiki/internal/render"
@@ -66,4 +67,69 @@ func BenchmarkLoad(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkLoadRepo: the model of a real repository's head built from
+// nothing, as on a first start with an empty DATA, and the provisional
+// model a first page is served from meanwhile; the repository is
+// GITWIKI_BENCH_REPO (bench/run.sh makes one of 10,000 pages).
+//
+//	GITWIKI_BENCH_REPO=/tmp/wiki.git go test ./internal/site -run '^$' -bench LoadRepo -benchtime 1x -cpuprofile cpu.out
+func BenchmarkLoadRepo(b *testing.B) {
+	dir := os.Getenv("GITWIKI_BENCH_REPO")
+	if dir == "" {
+		b.Skip("GITWIKI_BENCH_REPO names no repository")
+	}
+	repo, err := store.Open(dir, store.Options{ObjectCacheBytes: 16 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer repo.Close()
+	head, err := repo.Head(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("provisional", func(b *testing.B) {
+		for range b.N {
+			nl, _ := NewLoader(repo, render.New(render.Config{}), "")
+			if _, err := nl.Provisional(ctx, head, "section-04/page-0004"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("scratch", func(b *testing.B) {
+		for range b.N {
+			nl, _ := NewLoader(repo, render.New(render.Config{}), "")
+			if _, err := nl.At(ctx, head); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// A restart: every page's facts are in DATA.
+	cache := b.TempDir()
+	warm, _ := NewLoader(repo, render.New(render.Config{}), "")
+	warm.UseCache(cache)
+	warm.At(ctx, head)
+	warm.Close()
+	// cached: the full model alone; cached-provisional: the provisional
+	// model with one page; cached-both: both, as a restart makes them.
+	for _, mode := range []string{"cached", "cached-provisional", "cached-both"} {
+		b.Run(mode, func(b *testing.B) {
+			for range b.N {
+				nl, _ := NewLoader(repo, render.New(render.Config{}), "")
+				nl.UseCache(cache)
+				var err error
+				if mode != "cached" {
+					_, err = nl.Provisional(ctx, head, "section-04/page-0004")
+				}
+				if err == nil && mode != "cached-provisional" {
+					_, err = nl.At(ctx, head)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				nl.Close()
+			}
+		})
+	}
 }

@@ -60,6 +60,9 @@ type Page struct {
 	Hidden  bool // templates, sidebar and footer: not listed
 	// textOnDisk: Summary.Text was left in the facts cache (PageText).
 	textOnDisk bool
+	// placeholder: a provisional model's page whose blob was not read;
+	// its summary is empty (provisional.go).
+	placeholder bool
 
 	// Derived once from the name and summary (see settle).
 	lower   string   // Title in lower case, for ordering
@@ -99,6 +102,9 @@ type Site struct {
 	report       report // Check's, made once
 	l10n         *l10n  // languages and translations (lang.go, translations.go)
 	empty        bool   // the model of no commit, which derivations start from
+	// provisional: made from the tree while the full model loads; models
+	// derived from it are provisional too (provisional.go).
+	provisional bool
 }
 
 // Loader builds Sites from commits and keeps the few most recent ones.
@@ -114,6 +120,7 @@ type Loader struct {
 	last    lastChanges
 	steps   changeSteps    // history facts for translation status (translations.go)
 	facts   *facts         // summaries by blob, kept in DATA (facts.go); nil: none
+	prov    provisionals   // the model served while the first loads (provisional.go)
 	probeMu sync.Mutex     // guards Page.probes
 	bg      sync.WaitGroup // the cache's upkeep after the first load
 	// loadHook, when set by a test, runs at the start of every load;
@@ -270,6 +277,7 @@ func (l *Loader) loadAndKeep(ctx context.Context, commit store.Hash) (st *Site, 
 	}
 	fc := l.facts
 	l.mu.Unlock()
+	l.dropProvisional()
 	if first && fc != nil {
 		l.bg.Go(func() { fc.settle(st.sorted) })
 	}

@@ -210,15 +210,18 @@ func (b *Base) setLanguage(l *i18n.Lang) { b.I18n = l }
 // PageView shows one page.
 type PageView struct {
 	Base
-	Page         wikipath.Page
-	Doc          *render.Document
-	TOC          []*TOCItem
-	Breadcrumbs  []PageRef // from the home page down to the parent
-	LastChange   *Change
-	Rev          string // set when showing a past revision
-	Backlinks    []PageRef
-	Children     []PageRef // pages in this folder, for folder pages
-	Translations []Translation
+	Page        wikipath.Page
+	Doc         *render.Document
+	TOC         []*TOCItem
+	Breadcrumbs []PageRef // from the home page down to the parent
+	LastChange  *Change
+	Rev         string // set when showing a past revision
+	Backlinks   []PageRef
+	// BacklinksPending: the pages linking here are still being worked out
+	// (the server is reading the wiki), so none are listed yet.
+	BacklinksPending bool
+	Children         []PageRef // pages in this folder, for folder pages
+	Translations     []Translation
 	// Translation is how this page stands as a translation of its source;
 	// nil on a source page and on pages without translations.
 	Translation *TranslationState

@@ -24,17 +24,27 @@ func (s *Server) folderView(w http.ResponseWriter, r *http.Request, st *site.Sit
 			return s.serveView(w, r, k, build)
 		}
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	if notModified(w, r, s.etag(r, "folder", st.Commit.String(), string(name), rev)) {
-		return nil
+	if st.Provisional() {
+		notFresh(w)
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+		if notModified(w, r, s.etag(r, "folder", st.Commit.String(), string(name), rev)) {
+			return nil
+		}
 	}
 	view, v, _, _ := build(r)
 	s.render(w, r, http.StatusOK, view, v)
 	return nil
 }
 
-// pageMissing answers 404 with near matches and a way to create the page.
+// pageMissing answers 404 with near matches and a way to create the page;
+// from a provisional model, the starting page: aliases live in front
+// matter it has not read, and the name may well be one.
 func (s *Server) pageMissing(w http.ResponseWriter, r *http.Request, st *site.Site, name wikipath.Page) error {
+	if st.Provisional() {
+		s.startingPage(w, r)
+		return nil
+	}
 	m := s.model(st)
 	v := &theme.ErrorView{
 		Status:      http.StatusNotFound,

@@ -6,12 +6,15 @@ import (
 )
 
 // health reports that the wiki can read its branch, and at which commit,
-// and with an upstream, how the sync stands (upstreamHealth); while the
-// server starts, that it is starting (503).
+// and with an upstream, how the sync stands (upstreamHealth). While the
+// server starts: 503 "starting" until pages can be served, then "ok" with
+// "loading": true until the head's full model is read (pages are served
+// from a provisional one meanwhile, starting.go).
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	if !s.Ready() {
+	loading := !s.Ready()
+	if loading && !s.provisional.Load() {
 		w.Header().Set("Retry-After", startRetry)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return json.NewEncoder(w).Encode(map[string]string{"status": "starting"})
@@ -23,6 +26,9 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 		return json.NewEncoder(w).Encode(map[string]string{"status": "error", "error": "the wiki's branch cannot be read"})
 	}
 	out := map[string]any{"status": "ok", "revision": h.String()}
+	if loading {
+		out["loading"] = true
+	}
 	s.upstreamHealth(out)
 	return json.NewEncoder(w).Encode(out)
 }

@@ -18,7 +18,7 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, rev, err := s.siteAt(r)
+	st, rev, err := s.pageSite(r, wikipath.Page(clean))
 	if err != nil {
 		return err
 	}
@@ -49,6 +49,9 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request) error {
 // pageView shows one page: the head's, or a past revision's with ?rev=.
 // An anonymous reader's plain view comes from the view cache.
 func (s *Server) pageView(w http.ResponseWriter, r *http.Request, st *site.Site, p *site.Page, rev string) error {
+	if st.Provisional() {
+		return s.provisionalPage(w, r, st, p)
+	}
 	if rev == "" {
 		if k, ok := s.viewKey(r, st, kindPage, p.Name); ok {
 			return s.serveView(w, r, k, func(r *http.Request) (string, any, string, error) {
@@ -91,7 +94,7 @@ func (s *Server) pageModel(r *http.Request, st *site.Site, p *site.Page, rev str
 	if err != nil {
 		return nil, err
 	}
-	last, err := s.loader.LastChange(ctx, st.Commit, p.File)
+	last, err := s.lastChange(ctx, st, p)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +102,7 @@ func (s *Server) pageModel(r *http.Request, st *site.Site, p *site.Page, rev str
 	v := s.model(st).Page(o, p, doc, last)
 	s.withReader(r, &v.Base)
 	if rev == "" {
-		state, err := st.TranslationStatus(ctx, p)
+		state, err := s.translationStatus(ctx, st, p)
 		if err != nil {
 			return nil, err
 		}

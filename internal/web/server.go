@@ -79,9 +79,15 @@ type Server struct {
 	models      models
 	views       *viewCache // whole responses for anonymous readers
 	warm        *warmer    // builds the head's models after a write
-	// starting is set while Warm reads the head: requests that need the
-	// wiki are answered 503 meanwhile (starting.go).
-	starting atomic.Bool
+	// starting is set while Warm reads the head: page views are served
+	// from a provisional model meanwhile, most other requests answered 503
+	// (starting.go). provisional is set once the head's provisional model
+	// is made, so /-/health can say pages are served.
+	starting    atomic.Bool
+	provisional atomic.Bool
+	// beforeFull, when a test sets it, runs in Warm between the
+	// provisional model and the full one.
+	beforeFull func()
 
 	// uploadPacks holds a token per clone or fetch in progress.
 	uploadPacks chan struct{}
@@ -155,14 +161,29 @@ func (s *Server) Close() error {
 // Warm loads the head's read model so the first reader does not wait, and
 // opens and fills the search index in the background: on a large wiki that
 // takes seconds, and reading never waits for it.
-// Until the head is read, Ready is false: /-/health and every view that
-// needs the wiki answer 503 with Retry-After, instead of holding the
-// request for as long as a first start takes.
+// Until the head is read, Ready is false: page views are served from a
+// provisional model made from the tree first (on a first start, reading
+// every page takes seconds; one page needs only its blob and the tree),
+// and most other requests answer 503 with Retry-After (starting.go).
 func (s *Server) Warm(ctx context.Context) error {
 	s.starting.Store(true)
-	_, err := s.loader.Head(ctx)
-	s.starting.Store(false)
+	defer func() {
+		s.starting.Store(false)
+		s.provisional.Store(false)
+		s.models.dropProvisional()
+	}()
+	h, err := s.loader.HeadCommit(ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := s.loader.Provisional(ctx, h, ""); err != nil {
+		return err
+	}
+	s.provisional.Store(true)
+	if s.beforeFull != nil {
+		s.beforeFull()
+	}
+	if _, err := s.loader.At(ctx, h); err != nil {
 		return err
 	}
 	s.search.start(s.loader)

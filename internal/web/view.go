@@ -20,6 +20,9 @@ import (
 type models struct {
 	mu   sync.Mutex
 	list []*present.Model // most recent first
+	// prov is the model of the newest provisional read model, kept apart
+	// so no full model is derived from it and none is pushed out by it.
+	prov *present.Model
 }
 
 // keepModels is how many: the head's, and one more for a reader of the
@@ -30,6 +33,18 @@ const keepModels = 2
 func (s *Server) model(st *site.Site) *present.Model {
 	s.models.mu.Lock()
 	defer s.models.mu.Unlock()
+	if st.Provisional() {
+		if m := s.models.prov; m != nil && m.Site == st {
+			return m
+		}
+		m := present.NewFrom(s.models.prov, st, s.theme)
+		if !s.Ready() {
+			// Once ready, a view that began before is the last: keeping its
+			// model would keep a whole provisional model alive for nothing.
+			s.models.prov = m
+		}
+		return m
+	}
 	for _, m := range s.models.list {
 		if m.Site == st {
 			return m
@@ -45,6 +60,13 @@ func (s *Server) model(st *site.Site) *present.Model {
 		s.models.list = s.models.list[:keepModels]
 	}
 	return m
+}
+
+// dropProvisional lets the provisional model go once the full one is read.
+func (ms *models) dropProvisional() {
+	ms.mu.Lock()
+	ms.prov = nil
+	ms.mu.Unlock()
 }
 
 // output is the server's link scheme for st, with the sidebar and footer

@@ -184,9 +184,11 @@ func (c *viewCache) held() (int64, int) {
 //     maintainer or an editor sees (edit links per section) is no
 //     anonymous reader's business;
 //   - a request with a query (?rev=, ?saved=1, or anything else);
-//   - anything but GET and HEAD.
+//   - anything but GET and HEAD;
+//   - a view of a provisional model (starting.go): the full view, under
+//     the same commit, replaces it as soon as the model is read.
 func (s *Server) viewKey(r *http.Request, st *site.Site, kind viewKind, current wikipath.Page) (viewKey, bool) {
-	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.RawQuery != "" || r.URL.ForceQuery || s.user(r) != nil {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.RawQuery != "" || r.URL.ForceQuery || s.user(r) != nil || st.Provisional() {
 		return viewKey{}, false
 	}
 	props, err := s.proposalsVersion(r.Context())

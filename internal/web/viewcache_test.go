@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -319,8 +320,10 @@ func TestWarmAfterWrite(t *testing.T) {
 	}
 }
 
-// TestStarting: while the server reads the head, /-/health and the views
-// answer 503 with Retry-After, in the reader's language; assets pass.
+// TestStarting: while the server reads the head, before its provisional
+// model is made, /-/health answers 503 with Retry-After; views that need
+// the full model answer 503 in the reader's language; page views are
+// served (TestProvisionalView); assets pass.
 func TestStarting(t *testing.T) {
 	tw := MustServe(t, testFiles)
 	tw.srv.starting.Store(true)
@@ -328,9 +331,12 @@ func TestStarting(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "starting") {
 		t.Errorf("health while starting: %d %q", resp.StatusCode, body)
 	}
-	resp, body = tw.get(t, "/Guides/Backups", "Accept-Language", "es")
+	resp, body = tw.get(t, "/-/pages", "Accept-Language", "es")
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, `lang="es"`) || !strings.Contains(body, "iniciando") {
-		t.Errorf("a page while starting: %d %q", resp.StatusCode, body)
+		t.Errorf("the page list while starting: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := tw.get(t, "/Guides/Backups"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a page while starting: %d", resp.StatusCode)
 	}
 	if tw.builds() != 0 {
 		t.Error("a view was rendered while starting")
@@ -372,5 +378,111 @@ func TestViewCacheHistory(t *testing.T) {
 	head, _ := tw.repo.Head(context.Background())
 	if resp, _ := tw.get(t, "/-/history/Guides/Passwords?rev="+head.String()); resp.StatusCode != http.StatusOK {
 		t.Errorf("history at a revision: %d", resp.StatusCode)
+	}
+}
+
+// TestProvisionalView: while the head's full model is held back, a page
+// view is served from the tree and the page's blob: its body, the sidebar
+// titled from file names, "what links here" still to come, never kept in
+// the view cache; /-/health says ok and loading. Once the model is read,
+// the next view is the full one, and the view cache holds only full views.
+func TestProvisionalView(t *testing.T) {
+	files := maps.Clone(testFiles)
+	files["Guides/Phones.md"] = "# Phones and SIMs\n\nText.\n"
+	tw := MustServe(t, files)
+	tw.MustAccounts(t)
+	session := tw.MustSession(t, "alice")
+	reached, release := make(chan struct{}), make(chan struct{})
+	tw.srv.beforeFull = func() {
+		close(reached)
+		<-release
+	}
+	warmed := make(chan error, 1)
+	go func() { warmed <- tw.srv.Warm(context.Background()) }()
+	select {
+	case <-reached:
+	case err := <-warmed:
+		t.Fatalf("Warm ended before the full model: %v", err)
+	}
+	if tw.srv.Ready() {
+		t.Fatal("ready before the full model")
+	}
+	resp, body := tw.get(t, "/-/health")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"status":"ok"`) || !strings.Contains(body, `"loading":true`) {
+		t.Errorf("health while loading: %d %s", resp.StatusCode, body)
+	}
+	// An alias is in front matter not read yet: try again, not 404.
+	if resp, _ := tw.get(t, "/Old/Backups"); resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("an alias while loading: %d", resp.StatusCode)
+	}
+	resp, body = tw.get(t, "/Guides/Backups")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("a page while loading: %d %s", resp.StatusCode, body)
+	}
+	for _, want := range []string{"Because.", "Offsite", `href="/Guides/Passwords"`, ">Phones<", "Still being worked out"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the provisional page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Phones and SIMs") {
+		t.Error("a page that was not asked for was read")
+	}
+	if resp.Header.Get("ETag") != "" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("a provisional view may be kept: ETag %q, Cache-Control %q", resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := tw.get(t, "/Guides"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a folder page while loading: %d", resp.StatusCode)
+	}
+	// Guides/Backups was read into the model: its alias is known now.
+	if resp, _ := tw.get(t, "/Old/Backups"); resp.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("an alias of a page read while loading: %d", resp.StatusCode)
+	}
+	if resp, _ := tw.get(t, "/-/pages"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("the page list while loading: %d", resp.StatusCode)
+	}
+	if _, n := tw.srv.views.held(); n != 0 || tw.builds() != 0 {
+		t.Errorf("the view cache holds %d views (%d built) while loading", n, tw.builds())
+	}
+
+	// A write waits for the full model rather than lose what was typed.
+	head, _ := tw.repo.Head(context.Background())
+	saved := make(chan int, 1)
+	go func() {
+		r, _ := tw.post(t, "/-/edit/Guides/Passwords", url.Values{"content": {"# Passwords\n\nSaved while loading.\n"}, "base": {head.String()}, "action": {"save"}}, session)
+		saved <- r.StatusCode
+	}()
+	close(release)
+	if err := <-warmed; err != nil {
+		t.Fatal(err)
+	}
+	if code := <-saved; code != http.StatusSeeOther {
+		t.Errorf("an edit sent while loading: %d", code)
+	}
+	resp, body = tw.get(t, "/Guides/Backups")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("ETag") == "" {
+		t.Fatalf("after the full model: %d, ETag %q", resp.StatusCode, resp.Header.Get("ETag"))
+	}
+	if strings.Contains(body, "Still being worked out") || !strings.Contains(body, "gw-backlinks") || !strings.Contains(body, ">Welcome<") {
+		t.Error("the view after the full model is not the full one (backlinks)")
+	}
+	if !strings.Contains(body, "Phones and SIMs") {
+		t.Error("the sidebar still titles pages from their names")
+	}
+	if resp, _ := tw.get(t, "/Old/Backups"); resp.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("an alias after the full model: %d", resp.StatusCode)
+	}
+	resp, body = tw.get(t, "/-/health")
+	if resp.StatusCode != http.StatusOK || strings.Contains(body, "loading") {
+		t.Errorf("health after the full model: %d %s", resp.StatusCode, body)
+	}
+	tw.srv.views.mu.Lock()
+	for k := range tw.srv.views.items {
+		if st, ok := tw.srv.loader.Loaded(k.commit); !ok || st.Provisional() {
+			t.Errorf("the view cache holds a view of no full model: %v", k)
+		}
+	}
+	tw.srv.views.mu.Unlock()
+	if tw.srv.models.prov != nil {
+		t.Error("the provisional presentation model was kept")
 	}
 }
