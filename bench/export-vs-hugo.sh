@@ -33,7 +33,11 @@ fi
 (cd "$root" && go run ./bench/gencorpus -n "$pages" "$work/corpus")
 git -C "$work/corpus/wiki" init -q -b main
 git -C "$work/corpus/wiki" add -A
-git -C "$work/corpus/wiki" -c user.name=bench -c user.email=bench@invalid commit -q -m "generated corpus"
+git -C "$work/corpus/wiki" -c gc.auto=0 -c user.name=bench -c user.email=bench@invalid commit -q -m "generated corpus"
+# Packed, as a cloned or long-lived repository is; and so that no "git gc
+# --auto" (which a commit of 10,000 loose objects starts in the background)
+# runs during the first, cold build.
+git -C "$work/corpus/wiki" gc -q
 
 gw_cmd="$work/gitwiki build --repo $work/corpus/wiki --out $work/out-gitwiki"
 hugo_cmd="hugo --quiet --source $work/corpus/hugo -d $work/out-hugo"

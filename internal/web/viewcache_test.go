@@ -528,3 +528,26 @@ func TestFrontViews(t *testing.T) {
 		t.Error("after a commit, the old view was answered from the front")
 	}
 }
+
+func TestAcceptsGzip(t *testing.T) {
+	for _, c := range []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"deflate, gzip;q=1.0, *;q=0.5", true},
+		{" br ,  gzip ", true},
+		{"gzip;q=0", false},
+		{"gzip; q=0", false},
+		{"gzipped", false},
+		{"identity", false},
+		{",,gzip", true},
+	} {
+		r, _ := http.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Accept-Encoding", c.header)
+		if got := acceptsGzip(r); got != c.want {
+			t.Errorf("Accept-Encoding %q: %v, want %v", c.header, got, c.want)
+		}
+	}
+}
