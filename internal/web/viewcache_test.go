@@ -484,6 +484,8 @@ func TestProvisionalView(t *testing.T) {
 	tw.srv.views.mu.Unlock()
 	if tw.srv.models.prov != nil {
 		t.Error("the provisional presentation model was kept")
+	}
+}
 
 // TestFrontViews: a warm anonymous view is answered before routing
 // (cachedViews) with the same bytes and headers as through the handlers;
