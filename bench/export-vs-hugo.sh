@@ -7,11 +7,12 @@
 # commits the gitwiki copy to a git repository, then times
 #   gitwiki build --repo WIKI --out OUT        (the binary built from this tree)
 #   hugo --quiet -d OUT                        (Debian's hugo, minimal layouts)
-# with hyperfine when it is installed (else a bash loop with date +%s.%N),
-# and prints the ratio of the first (cold) single runs, of the mean times,
-# gitwiki/hugo (below 1: gitwiki is faster), and of the fastest runs, which a
-# busy machine disturbs less.
-# BENCH_NO_HYPERFINE=1 uses the bash loop, which alternates the two;
+# in turn, RUNS times each (a bash loop with date +%s.%N: on a shared
+# machine a busy moment then slows both alike), and prints the ratio of the
+# first (cold) single runs, of the mean times, gitwiki/hugo (below 1:
+# gitwiki is faster), and of the fastest runs, which a busy machine
+# disturbs less.
+# BENCH_HYPERFINE=1 times with hyperfine instead (all of one, then the other);
 # BENCH_BIN=path times that gitwiki binary instead of one built from the tree.
 set -euo pipefail
 
@@ -32,7 +33,11 @@ fi
 (cd "$root" && go run ./bench/gencorpus -n "$pages" "$work/corpus")
 git -C "$work/corpus/wiki" init -q -b main
 git -C "$work/corpus/wiki" add -A
-git -C "$work/corpus/wiki" -c user.name=bench -c user.email=bench@invalid commit -q -m "generated corpus"
+git -C "$work/corpus/wiki" -c gc.auto=0 -c user.name=bench -c user.email=bench@invalid commit -q -m "generated corpus"
+# Packed, as a cloned or long-lived repository is; and so that no "git gc
+# --auto" (which a commit of 10,000 loose objects starts in the background)
+# runs during the first, cold build.
+git -C "$work/corpus/wiki" gc -q
 
 gw_cmd="$work/gitwiki build --repo $work/corpus/wiki --out $work/out-gitwiki"
 hugo_cmd="hugo --quiet --source $work/corpus/hugo -d $work/out-hugo"
@@ -49,7 +54,7 @@ hgcold=$(echo "$t2 - $t1" | bc -l)
 echo "gitwiki: $(find "$work/out-gitwiki" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-gitwiki" | cut -f1)"
 echo "hugo:    $(find "$work/out-hugo" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-hugo" | cut -f1)"
 
-if command -v hyperfine >/dev/null && [ -z "${BENCH_NO_HYPERFINE:-}" ]; then
+if command -v hyperfine >/dev/null && [ -n "${BENCH_HYPERFINE:-}" ]; then
 	hyperfine --warmup 1 --runs "$runs" --export-json "$work/times.json" \
 		--command-name gitwiki "$gw_cmd >/dev/null" \
 		--command-name hugo "rm -rf $work/out-hugo && $hugo_cmd"

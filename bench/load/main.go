@@ -141,7 +141,32 @@ func wait(o opts) error {
 		return err
 	}
 	figure("start_first_page", ms(time.Since(start)), "ms")
-	return nil
+	return waitSearch(c, o.url, start)
+}
+
+// waitSearch polls /-/health until the full-text index is built (a first
+// start builds it in the background, taking the cores for a while), so
+// the figures that follow are of a server in its steady state. A server
+// that does not say (an older binary) is not waited for.
+func waitSearch(c *http.Client, base string, start time.Time) error {
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		b, err := get(c, base+"/-/health")
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(string(b), `"search":`) {
+			return nil
+		}
+		if !strings.Contains(string(b), `"search":"starting"`) {
+			figure("start_search_ready", ms(time.Since(start)), "ms")
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the search index was not built within 10 minutes")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func readPages(file string) ([]string, error) {

@@ -71,3 +71,24 @@ func TestSearchWired(t *testing.T) {
 		t.Errorf("an over-long query: %d\n%.400s", resp.StatusCode, body)
 	}
 }
+
+// TestHealthSearchState: /-/health says whether the full-text index is
+// still being built, so an operator or a benchmark can wait for it.
+func TestHealthSearchState(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	if _, body := tw.get(t, "/-/health"); !strings.Contains(body, `"search":"starting"`) {
+		t.Fatalf("before the index: %s", body)
+	}
+	tw.srv.search.start(tw.srv.loader)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, body := tw.get(t, "/-/health")
+		if strings.Contains(body, `"search":"ready"`) {
+			break
+		}
+		if !strings.Contains(body, `"search":"starting"`) || time.Now().After(deadline) {
+			t.Fatalf("the index did not become ready: %s", body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gitwiki/gitwiki/internal/search"
@@ -25,9 +26,30 @@ type searcher struct {
 	mu sync.Mutex
 	ix *search.Index // nil until open
 
+	// state is how far the index is: searchStarting until it has caught
+	// up with the head once, then searchReady (or searchUnavailable).
+	state atomic.Value // of string
+
 	kick   chan struct{}
 	cancel context.CancelFunc
 	done   chan struct{}
+}
+
+// The states of the index, as /-/health reports them: an operator (and
+// bench/run.sh) can tell a server still building its index, which takes
+// the cores for a while on a first start, from one that is done.
+const (
+	searchStarting    = "starting"
+	searchReady       = "ready"
+	searchUnavailable = "unavailable" // titles only: the index could not be opened
+)
+
+// status is the index's state, one of the constants above.
+func (s *searcher) status() string {
+	if v, ok := s.state.Load().(string); ok {
+		return v
+	}
+	return searchStarting
 }
 
 // pollHead is how often the searcher looks whether the head moved behind
@@ -84,6 +106,7 @@ func (s *searcher) run(ctx context.Context, loader *site.Loader) {
 	ix, err := search.Open(dir, search.Options{Logger: s.log})
 	if err != nil {
 		s.log.Warn("search index: searching titles only", "dir", dir, "err", err)
+		s.state.Store(searchUnavailable)
 		return
 	}
 	s.mu.Lock()
@@ -96,6 +119,7 @@ func (s *searcher) run(ctx context.Context, loader *site.Loader) {
 		if head, err := loader.HeadCommit(ctx); err == nil && head != synced {
 			if err := ix.Sync(ctx, loader, head); err == nil {
 				synced = head
+				s.state.Store(searchReady)
 			} else if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
 				s.log.Warn("search index", "err", err)
 			}

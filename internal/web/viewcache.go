@@ -70,19 +70,46 @@ type viewKey struct {
 }
 
 // cachedView is one response as sent: the bytes, gzipped once when that
-// makes them smaller, and its validator.
+// makes them smaller, and its validator. The header values are made once
+// too, each a slice of one value at full capacity (as in securityHeaders):
+// a warm view sets them without allocating.
 type cachedView struct {
 	key  viewKey
 	etag string // quoted; the gzipped bytes' is this with "-gz"
 	body []byte
 	gz   []byte
 	lang string // Content-Language, "" for none
+
+	etagH, etagGzH, langH, lenH, lenGzH []string
+}
+
+// Header values every cached view sends, shared like the above.
+var (
+	viewType    = []string{"text/html; charset=utf-8"}
+	viewCaching = []string{"no-cache"}
+	viewGzip    = []string{"gzip"}
+	// The interface of a view without a language of its own follows the
+	// reader's picker and browser; the account menu follows the session.
+	// The first is what gzipResponses sends, the second with this added.
+	viewVaryEnc = []string{"Accept-Encoding"}
+	viewVary    = []string{"Accept-Encoding", "Accept-Language, Cookie"}
+)
+
+// headers makes v's header values once.
+func (v *cachedView) headers() {
+	v.etagH = []string{v.etag}
+	v.etagGzH = []string{v.etag[:len(v.etag)-1] + `-gz"`}
+	if v.lang != "" {
+		v.langH = []string{v.lang}
+	}
+	v.lenH = []string{strconv.Itoa(len(v.body))}
+	v.lenGzH = []string{strconv.Itoa(len(v.gz))}
 }
 
 // size is about the memory v holds: its slices' capacities (what the
 // allocator gave them), its strings and the bookkeeping around it.
 func (v *cachedView) size() int64 {
-	return int64(cap(v.body)+cap(v.gz)+len(v.key.path)+len(v.key.lang)+len(v.key.choice)+len(v.etag)) + 256
+	return int64(cap(v.body)+cap(v.gz)+len(v.key.path)+len(v.key.lang)+len(v.key.choice)+3*len(v.etag)) + 448
 }
 
 // viewCache keeps the whole responses of the views anonymous readers ask
@@ -92,13 +119,18 @@ func (v *cachedView) size() int64 {
 // bytes, least recently used out first; the views of an old commit are
 // never asked for again and age out.
 type viewCache struct {
-	mu     sync.Mutex
-	max    int64
-	bytes  int64
-	order  list.List // of *cachedView, most recently used first
-	items  map[viewKey]*list.Element
+	mu    sync.Mutex
+	max   int64
+	bytes int64
+	order list.List // of *cachedView, most recently used first
+	items map[viewKey]*list.Element
+	// front finds a view from the request alone (cachedViews), before
+	// routing and the read model's lookups; it names views, which the
+	// list above keeps or lets go.
+	front  map[frontKey]viewKey
 	flight singleflight.Group // one render per missing view
 	builds atomic.Int64       // responses rendered for the cache, for tests
+	fronts atomic.Int64       // views answered by cachedViews, for tests
 
 	langMu sync.Mutex
 	langs  map[langQuery]string // reader languages resolved (readerLang)
@@ -131,7 +163,7 @@ func newViewCache(max int64) *viewCache {
 	if max <= 0 {
 		max = DefaultViewCacheBytes
 	}
-	return &viewCache{max: max, items: map[viewKey]*list.Element{}, langs: map[langQuery]string{}, recheck: proposalsRecheck}
+	return &viewCache{max: max, items: map[viewKey]*list.Element{}, front: map[frontKey]viewKey{}, langs: map[langQuery]string{}, recheck: proposalsRecheck}
 }
 
 func (c *viewCache) get(k viewKey) (*cachedView, bool) {
@@ -143,6 +175,50 @@ func (c *viewCache) get(k viewKey) (*cachedView, bool) {
 	}
 	c.order.MoveToFront(e)
 	return e.Value.(*cachedView), true
+}
+
+// frontKey is what a cached view is found by from the request alone: with
+// the commit, the address decides the kind of view, its edit policy and the
+// language of a page that has one; the picker's choice and the browser's
+// languages decide the interface language of the others.
+type frontKey struct {
+	commit, proposals store.Hash
+	path              string // as sent, escaped
+	choice, accept    string
+}
+
+// maxFront bounds the addresses remembered in front; past it they are
+// forgotten at once and found again through the handlers.
+const maxFront = 8192
+
+// getFront is the kept view fk names, if it is still kept.
+func (c *viewCache) getFront(fk frontKey) (*cachedView, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k, ok := c.front[fk]
+	if !ok {
+		return nil, false
+	}
+	e, ok := c.items[k]
+	if !ok {
+		delete(c.front, fk)
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*cachedView), true
+}
+
+// putFront remembers that fk names the view k.
+func (c *viewCache) putFront(fk frontKey, k viewKey) {
+	if len(fk.accept) > 256 {
+		return // not worth a place: no browser sends that
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.front) >= maxFront {
+		clear(c.front)
+	}
+	c.front[fk] = k
 }
 
 // put keeps v, unless it alone is over the budget (the page list of a huge
@@ -284,8 +360,66 @@ func (s *Server) serveView(w http.ResponseWriter, r *http.Request, k viewKey, bu
 		}
 		v = res.(*cachedView)
 	}
+	if fk, ok := frontOf(r, k.commit, k.proposals); ok {
+		s.views.putFront(fk, k)
+	}
 	s.writeView(w, r, v)
 	return nil
+}
+
+// frontOf is the front key of a request for a view of commit, and false
+// when the request may not be answered from the front (cachedViews): a
+// session cookie (valid or not: the handlers decide), a query, or a method
+// other than GET and HEAD.
+func frontOf(r *http.Request, commit, proposals store.Hash) (frontKey, bool) {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.RawQuery != "" || r.URL.ForceQuery {
+		return frontKey{}, false
+	}
+	if r.Header.Get("Cookie") != "" && len(r.CookiesNamed(sessionCookie)) != 0 {
+		return frontKey{}, false
+	}
+	return frontKey{commit: commit, proposals: proposals, path: r.URL.EscapedPath(), choice: readerChoice(r), accept: r.Header.Get("Accept-Language")}, true
+}
+
+// cachedViews answers an anonymous reader's view from the view cache when
+// the same address, languages and commit were answered from it before:
+// without routing, the read model's lookups or the presentation model, a
+// warm view costs little more than writing its bytes. Everything else, and
+// every miss, goes on to h, which fills the cache.
+func (s *Server) cachedViews(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Until the head's full model is read nothing is kept (views come
+		// from a provisional model), and reading the head would wait for it.
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.Ready() {
+			if v, ok := s.frontView(r); ok {
+				s.views.fronts.Add(1)
+				s.writeView(w, r, v)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// frontView is the cached view the request names, if one is kept.
+func (s *Server) frontView(r *http.Request) (*cachedView, bool) {
+	if r.URL.RawQuery != "" || r.URL.ForceQuery {
+		return nil, false
+	}
+	ctx := r.Context()
+	st, err := s.head(ctx)
+	if err != nil {
+		return nil, false
+	}
+	props, err := s.proposalsVersion(ctx)
+	if err != nil {
+		return nil, false
+	}
+	fk, ok := frontOf(r, st.Commit, props)
+	if !ok {
+		return nil, false
+	}
+	return s.views.getFront(fk)
 }
 
 // String is the key as one string, for the build's single flight.
@@ -313,6 +447,7 @@ func (s *Server) buildView(r *http.Request, k viewKey, build viewBuilder) (*cach
 		v.gz = bytes.Clone(buf.Bytes())
 	}
 	gzipPool.Put(zw)
+	v.headers()
 	s.views.put(v)
 	return v, nil
 }
@@ -326,32 +461,34 @@ func (s *Server) viewETag(k viewKey) string {
 
 // writeView sends a kept response, gzipped to a client that takes it (the
 // compression layer leaves a response that is encoded already alone), or
-// 304 when the client has it.
+// 304 when the client has it. Its header values are v's, made once.
 func (s *Server) writeView(w http.ResponseWriter, r *http.Request, v *cachedView) {
 	hd := w.Header()
-	hd.Set("Cache-Control", "no-cache")
-	// The interface of a view without a language of its own follows the
-	// reader's picker and browser; the account menu follows the session.
-	hd.Add("Vary", "Accept-Language, Cookie")
-	body, etag := v.body, v.etag
-	gz := v.gz != nil && r.Method != http.MethodHead && acceptsGzip(r)
-	if gz {
-		body, etag = v.gz, v.etag[:len(v.etag)-1]+`-gz"`
+	hd["Cache-Control"] = viewCaching[:1:1]
+	if vary := hd["Vary"]; len(vary) == 1 && vary[0] == viewVaryEnc[0] {
+		hd["Vary"] = viewVary[:2:2]
+	} else {
+		hd.Add("Vary", viewVary[1])
 	}
-	hd.Set("ETag", etag)
+	gz := v.gz != nil && r.Method != http.MethodHead && acceptsGzip(r)
+	body, etag, length := v.body, v.etagH, v.lenH
+	if gz {
+		body, etag, length = v.gz, v.etagGzH, v.lenGzH
+	}
+	hd["Etag"] = etag[:1:1]
 	// The compression layer takes "-gz" off what the client sends back.
-	if ifNoneMatch(r, v.etag) {
+	if r.Header.Get("If-None-Match") != "" && ifNoneMatch(r, v.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	if v.lang != "" {
-		hd.Set("Content-Language", v.lang)
+	hd["Content-Type"] = viewType[:1:1]
+	if v.langH != nil {
+		hd["Content-Language"] = v.langH[:1:1]
 	}
 	if gz {
-		hd.Set("Content-Encoding", "gzip")
+		hd["Content-Encoding"] = viewGzip[:1:1]
 	}
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	hd["Content-Length"] = length[:1:1]
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)

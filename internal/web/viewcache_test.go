@@ -270,11 +270,11 @@ func TestViewCacheBounded(t *testing.T) {
 		c.put(&cachedView{key: k, etag: `"x"`, body: make([]byte, n)})
 		return k
 	}
-	a := put("/a", 3000)
-	b := put("/b", 3000)
+	a := put("/a", 2800)
+	b := put("/b", 2800)
 	c.get(a)
-	put("/c", 3000)
-	put("/d", 3000) // over: b, the least recently used, goes
+	put("/c", 2800)
+	put("/d", 2800) // over: b, the least recently used, goes
 	if _, ok := c.get(b); ok {
 		t.Error("the least recently used view was kept")
 	}
@@ -484,5 +484,72 @@ func TestProvisionalView(t *testing.T) {
 	tw.srv.views.mu.Unlock()
 	if tw.srv.models.prov != nil {
 		t.Error("the provisional presentation model was kept")
+	}
+}
+
+// TestFrontViews: a warm anonymous view is answered before routing
+// (cachedViews) with the same bytes and headers as through the handlers;
+// a signed-in reader, a query, another language or a new commit go
+// through the handlers.
+func TestFrontViews(t *testing.T) {
+	tw := MustServe(t, testFiles)
+	tw.MustAccounts(t)
+	fronts := func() int64 { return tw.srv.views.fronts.Load() }
+	for _, path := range []string{"/Guides/Backups", "/Guides", "/-/pages", "/-/history/Guides/Backups"} {
+		resp1, body1 := tw.get(t, path, "Accept-Language", "en")
+		n := fronts()
+		resp2, body2 := tw.get(t, path, "Accept-Language", "en")
+		if fronts() != n+1 {
+			t.Errorf("%s: a warm view went through the handlers", path)
+		}
+		if resp1.StatusCode != 200 || resp2.StatusCode != 200 || body1 != body2 {
+			t.Fatalf("%s: %d then %d, same body %v", path, resp1.StatusCode, resp2.StatusCode, body1 == body2)
+		}
+		resp1.Header.Del("Date")
+		resp2.Header.Del("Date")
+		for k := range resp1.Header {
+			if a, b := strings.Join(resp1.Header.Values(k), "|"), strings.Join(resp2.Header.Values(k), "|"); a != b {
+				t.Errorf("%s: %s %q through the handlers, %q from the front", path, k, a, b)
+			}
+		}
+		if len(resp1.Header) != len(resp2.Header) {
+			t.Errorf("%s: headers %v, then %v", path, resp1.Header, resp2.Header)
+		}
+	}
+	n := fronts()
+	if _, body := tw.getAs(t, "/Guides/Backups", tw.MustSession(t, "alice")); !strings.Contains(body, "alice") {
+		t.Error("a signed-in reader was not shown the account")
+	}
+	tw.get(t, "/Guides/Backups?x=1")
+	tw.get(t, "/Guides/Backups", "Accept-Language", "de")
+	if fronts() != n {
+		t.Error("a signed-in reader, a query or another language was answered from the front")
+	}
+	tw.commitFile(t, "Guides/Backups.md", "# Backups\n\nKeep three copies.\n")
+	if _, body := tw.get(t, "/Guides/Backups", "Accept-Language", "en"); !strings.Contains(body, "Keep three copies.") || fronts() != n {
+		t.Error("after a commit, the old view was answered from the front")
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for _, c := range []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"deflate, gzip;q=1.0, *;q=0.5", true},
+		{" br ,  gzip ", true},
+		{"gzip;q=0", false},
+		{"gzip; q=0", false},
+		{"gzipped", false},
+		{"identity", false},
+		{",,gzip", true},
+	} {
+		r, _ := http.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Accept-Encoding", c.header)
+		if got := acceptsGzip(r); got != c.want {
+			t.Errorf("Accept-Encoding %q: %v, want %v", c.header, got, c.want)
+		}
 	}
 }
