@@ -82,7 +82,7 @@ func (s *Service) open(ctx context.Context, base store.Hash, writes []store.File
 	token := base64.RawURLEncoding.EncodeToString(tokenBytes)
 	sum := sha256.Sum256([]byte(token))
 	prop, err := s.record(ctx, c, &Proposal{Title: strings.TrimSpace(firstLine(message)), Page: page, Author: author,
-		Base: base.String(), TokenHash: hex.EncodeToString(sum[:])})
+		Base: base.String(), TokenHash: hex.EncodeToString(sum[:])}, false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -90,7 +90,7 @@ func (s *Service) open(ctx context.Context, base store.Hash, writes []store.File
 }
 
 // Propose makes a proposal of commits already in the repository: head,
-// on a line from base. The upstream sync uses it for the wiki's own edits
+// on a line from base, or returns the open proposal already at head. The upstream sync uses it for the wiki's own edits
 // that lost a race with another replica and conflict with what the
 // upstream took meanwhile (internal/upstream, mergeMain), so they wait for
 // review instead of stopping the branch. Nobody holds a token for it:
@@ -114,17 +114,30 @@ func (s *Service) Propose(ctx context.Context, base, head store.Hash, title stri
 		}
 	}
 	return s.record(ctx, head, &Proposal{Title: title, Page: page,
-		Author: store.Signature{Name: c.Author.Name, Email: c.Author.Email}, Base: base.String()})
+		Author: store.Signature{Name: c.Author.Name, Email: c.Author.Email}, Base: base.String()}, true)
 }
 
 // record takes the next free number for commit c, with its branch, and
 // writes the record made of p (ID, Branch, Head, State and the times are
 // filled in here). The number is taken and recorded in one turn on the
 // records: Refresh reads the branches in its own turn, so it never finds
-// the new branch without its record and adopts it as a pushed one.
-func (s *Service) record(ctx context.Context, c store.Hash, p *Proposal) (*Proposal, error) {
+// the new branch without its record and adopts it as a pushed one. With
+// reuse, an open proposal already at c is returned instead, so a caller
+// that proposes the same commits again (a sync round that failed after
+// proposing) does not make a second one.
+func (s *Service) record(ctx context.Context, c store.Hash, p *Proposal, reuse bool) (*Proposal, error) {
 	var prop *Proposal
+	reused := false
 	err := s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
+		for _, q := range rs.byID {
+			if reuse && (prop == nil || reused) && q.State == Open && q.Head == c.String() {
+				prop, reused = q, true
+				return nil, nil, "", nil
+			}
+		}
+		if reused {
+			prop, reused = nil, false // closed meanwhile: propose anew
+		}
 		if prop == nil {
 			id, err := s.claimID(ctx, rs, c)
 			if err != nil {
@@ -143,7 +156,7 @@ func (s *Service) record(ctx context.Context, c store.Hash, p *Proposal) (*Propo
 		return []int{prop.ID}, nil, fmt.Sprintf("Open proposal %d: %s", prop.ID, prop.Title), nil
 	})
 	if err != nil {
-		if prop != nil {
+		if prop != nil && !reused {
 			// Give the number back: a branch without a record would be
 			// adopted later as somebody else's proposal.
 			_ = s.repo.UpdateRef(context.WithoutCancel(ctx), prop.Branch, store.ZeroHash, c)

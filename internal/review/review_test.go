@@ -304,3 +304,42 @@ func TestReadsNeverWrite(t *testing.T) {
 		t.Fatalf("record after Refresh: %+v", rs.byID[p.ID])
 	}
 }
+
+// TestProposeCommits: commits already in the repository become a
+// proposal, with the page and author of the commit; proposing the same
+// head again (a sync round that failed after proposing) returns the same
+// open proposal, and once that is closed, a new one.
+func TestProposeCommits(t *testing.T) {
+	f := mustFixture(t, map[string]string{"a.md": "# A\n\none\n"})
+	base := f.head(t)
+	who := store.Signature{Name: "Ana", Email: "ana@example.org", When: time.Now()}
+	head, err := f.repo.WriteCommit(ctx, base, []store.FileWrite{{Path: "a.md", Content: []byte("# A\n\none, on a replica\n")}},
+		store.CommitInfo{Author: who, Committer: wikiSig, Message: "edit a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.rev.Propose(ctx, base, head, "Edit that conflicts with the upstream: edit a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.State != Open || p.Page != "a" || p.Author.Name != "Ana" || p.Head != head.String() || p.Base != base.String() || p.TokenHash != "" {
+		t.Fatalf("proposal %+v", p)
+	}
+	if b, _ := f.repo.ResolveRef(ctx, p.Branch); b != head {
+		t.Fatalf("branch %s at %s, want %s", p.Branch, b, head)
+	}
+	again, err := f.rev.Propose(ctx, base, head, "again")
+	if err != nil || again.ID != p.ID {
+		t.Fatalf("proposing the same head again: %+v, %v; want proposal %d", again, err, p.ID)
+	}
+	if err := f.rev.Reject(ctx, p.ID, "m", "no"); err != nil {
+		t.Fatal(err)
+	}
+	next, err := f.rev.Propose(ctx, base, head, "once more")
+	if err != nil || next.ID == p.ID || next.State != Open {
+		t.Fatalf("after the rejection: %+v, %v", next, err)
+	}
+	if all, _ := f.rev.List(ctx); len(all) != 2 {
+		t.Fatalf("%d proposals, want 2", len(all))
+	}
+}
