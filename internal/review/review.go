@@ -127,16 +127,15 @@ func (s *Service) Propose(ctx context.Context, base, head store.Hash, title stri
 // proposing) does not make a second one.
 func (s *Service) record(ctx context.Context, c store.Hash, p *Proposal, reuse bool) (*Proposal, error) {
 	var prop *Proposal
-	reused := false
+	reused := false // an answer with nothing changed is final: update does not retry it
 	err := s.update(ctx, func(rs *records) ([]int, []store.Hash, string, error) {
-		for _, q := range rs.byID {
-			if reuse && (prop == nil || reused) && q.State == Open && q.Head == c.String() {
-				prop, reused = q, true
-				return nil, nil, "", nil
+		if reuse && prop == nil {
+			for _, q := range rs.byID {
+				if q.State == Open && q.Head == c.String() {
+					prop, reused = q, true
+					return nil, nil, "", nil
+				}
 			}
-		}
-		if reused {
-			prop, reused = nil, false // closed meanwhile: propose anew
 		}
 		if prop == nil {
 			id, err := s.claimID(ctx, rs, c)

@@ -175,9 +175,10 @@ func (s *Syncer) proposeOwn(ctx context.Context, ref string, local, up store.Has
 		return 0, false, err
 	}
 	// line is newest first; find the newest commit of the clean prefix.
+	// line[0] is local, which mergeMain found to conflict.
 	keep, cut := up, len(line)
 	var writes []store.FileWrite
-	for i := len(line) - 1; i >= 0; i-- {
+	for i := len(line) - 1; i >= 1; i-- {
 		w, conflicts, err := s.mergeWith(ctx, line[i].Hash, up)
 		if err != nil {
 			return 0, false, err
@@ -187,15 +188,15 @@ func (s *Syncer) proposeOwn(ctx context.Context, ref string, local, up store.Has
 		}
 		cut, writes = i, w
 	}
-	base, err := s.cfg.Repo.MergeBase(ctx, local, up)
-	if err != nil {
-		return 0, false, err
-	}
+	var base store.Hash
 	if cut < len(line) {
 		base = line[cut].Hash
-		if keep, err = s.writeMerge(ctx, base, up, writes); err != nil {
-			return 0, false, err
-		}
+		keep, err = s.writeMerge(ctx, base, up, writes)
+	} else {
+		base, err = s.cfg.Repo.MergeBase(ctx, local, up)
+	}
+	if err != nil {
+		return 0, false, err
 	}
 	proposed := line[:cut]
 	title := "Edit that conflicts with the upstream: " + proposed[0].Subject()
