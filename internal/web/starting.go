@@ -72,27 +72,32 @@ func (s *Server) pageSite(r *http.Request, want wikipath.Page) (*site.Site, stri
 }
 
 // lastChange is the page's last change as the page view shows it: from
-// a provisional model, none when it takes long (provisionalCtx).
+// a provisional model, none when it takes long (provisionally).
 func (s *Server) lastChange(ctx context.Context, st *site.Site, p *site.Page) (*store.Commit, error) {
-	ctx, cancel := provisionalCtx(ctx, st)
-	defer cancel()
-	c, err := s.loader.LastChange(ctx, st.Commit, p.File)
-	if err != nil && st.Provisional() {
-		return nil, nil
-	}
-	return c, err
+	return provisionally(ctx, st, func(ctx context.Context) (*store.Commit, error) {
+		return s.loader.LastChange(ctx, st.Commit, p.File)
+	})
 }
 
 // translationStatus is the page's translation state as its view shows it:
-// from a provisional model, none when it takes long (provisionalCtx).
+// from a provisional model, none when it takes long (provisionally).
 func (s *Server) translationStatus(ctx context.Context, st *site.Site, p *site.Page) (*site.TranslationState, error) {
+	return provisionally(ctx, st, func(ctx context.Context) (*site.TranslationState, error) {
+		return st.TranslationStatus(ctx, p)
+	})
+}
+
+// provisionally runs get, which needs the history; for a provisional
+// model within provisionalCtx's bound, and with nothing instead of an
+// error when it does not answer in time.
+func provisionally[T any](ctx context.Context, st *site.Site, get func(context.Context) (*T, error)) (*T, error) {
 	ctx, cancel := provisionalCtx(ctx, st)
 	defer cancel()
-	state, err := st.TranslationStatus(ctx, p)
+	v, err := get(ctx)
 	if err != nil && st.Provisional() {
 		return nil, nil
 	}
-	return state, err
+	return v, err
 }
 
 // provisionalPage shows a page from a provisional model: rendered like any
