@@ -116,12 +116,13 @@ type syncHealth struct {
 	Behind    int    `json:"behind"`
 	Ahead     int    `json:"ahead"`
 	Pending   int    `json:"pending"`
+	Syncing   bool   `json:"syncing"`
 	Problem   string `json:"problem"`
 	Conflicts int    `json:"conflicts"`
 }
 
 func (h syncHealth) String() string {
-	return fmt.Sprintf("%s at %.10s (behind %d, ahead %d, pending %d, problem %q)", h.Upstream, h.Revision, h.Behind, h.Ahead, h.Pending, h.Problem)
+	return fmt.Sprintf("%s at %.10s (behind %d, ahead %d, pending %d, syncing %v, problem %q)", h.Upstream, h.Revision, h.Behind, h.Ahead, h.Pending, h.Syncing, h.Problem)
 }
 
 func (s *Server) syncHealth(tb testing.TB) syncHealth {
@@ -135,14 +136,17 @@ func (s *Server) syncHealth(tb testing.TB) syncHealth {
 }
 
 // waitInStep waits until every server serves the upstream's branch at
-// once, with nothing left to push.
+// once, with nothing left to push and no round under way: a round that
+// has written records here may not have pushed them yet, and a git fsck
+// of the upstream while a push lands there reports the objects it brings
+// as missing (fsck lists objects before it reads the refs).
 func waitInStep(tb testing.TB, bare string, servers ...*Server) {
 	tb.Helper()
 	waitFor(tb, syncWait, "the wiki in step with the upstream", func() (bool, string) {
 		want := git(tb, bare, "rev-parse", "main")
 		for _, s := range servers {
 			h := s.syncHealth(tb)
-			if h.Upstream != "ok" || h.Pending != 0 || h.Revision != want {
+			if h.Upstream != "ok" || h.Pending != 0 || h.Syncing || h.Revision != want {
 				return false, s.URL + ": " + h.String() + ", upstream at " + want[:10]
 			}
 		}

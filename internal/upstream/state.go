@@ -33,8 +33,13 @@ type State struct {
 	Problem   string    `json:"problem,omitempty"`
 	LastFetch time.Time `json:"last_fetch,omitzero"`
 	LastPush  time.Time `json:"last_push,omitzero"`
-	// Pending lists the refs the upstream lacks, waiting to be pushed.
+	// Pending lists the refs the upstream lacks, waiting to be pushed, as
+	// the last round left them.
 	Pending []string `json:"pending,omitempty"`
+	// Syncing: a round is under way or asked for (after a write or a
+	// webhook), so the counts above may be about to change. The wiki is
+	// in step with its upstream when Upstream is "ok" and Syncing false.
+	Syncing bool `json:"syncing,omitempty"`
 	// Conflicts lists the files the served branch and the upstream's both
 	// changed in overlapping ways, while diverged.
 	Conflicts []string `json:"conflicts,omitempty"`
@@ -87,6 +92,7 @@ func (s *Syncer) State() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state
+	st.Syncing = s.due.Load() || s.running.Load()
 	st.Pending = append([]string(nil), st.Pending...)
 	st.Conflicts = append([]string(nil), st.Conflicts...)
 	if len(st.Conflicts) > 0 {

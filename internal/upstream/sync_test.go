@@ -401,3 +401,36 @@ func TestHostBranchTakesNumber(t *testing.T) {
 	fsck(t, up)
 	fsck(t, w.repo.GitDir())
 }
+
+// TestSyncing: from a write's Kick until the round that pushes it ends,
+// State says a round is due or under way, so a watcher of /-/health does
+// not take the last round's counts for "in step" while a push is coming.
+func TestSyncing(t *testing.T) {
+	up := seedUpstream(t, map[string]string{"index.md": "# Home\n", "a.md": pageA})
+	w := newReplica(t, "w", up, remote.Options{URL: up})
+	w.mustSync(t)
+	if st := w.sync.State(); st.Upstream != StatusOK || st.Syncing {
+		t.Fatalf("after a round: %+v", st)
+	}
+	w.edit(t, "a", strings.Replace(pageA, "two", "two, edited", 1))
+	w.sync.Kick()
+	if st := w.sync.State(); !st.Syncing || st.Upstream != StatusOK {
+		t.Fatalf("after an edit and its kick: %+v; want the last round's ok, and syncing", st)
+	}
+	_, unlock, err := w.sync.lock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !w.sync.State().Syncing {
+		t.Fatal("not syncing while a round is under way")
+	}
+	unlock()
+	if w.sync.State().Syncing {
+		t.Fatal("syncing after the round ended")
+	}
+	w.mustSync(t)
+	if st := w.sync.State(); st.Syncing || len(st.Pending) != 0 || st.Upstream != StatusOK {
+		t.Fatalf("after the round that pushed the edit: %+v", st)
+	}
+	mustEqual(t, "upstream main", upstreamHead(t, up), w.head(t).String())
+}

@@ -82,6 +82,11 @@ type Syncer struct {
 	round    chan struct{} // held by the round under way
 	kick     chan struct{}
 	diverged atomic.Bool
+	// due and running make State.Syncing: a round is asked for (due, from
+	// Kick until that round starts) or under way. Between a write and the
+	// end of the round that pushes it, the counts of the last round are
+	// stale, and a watcher must not take them for "in step".
+	due, running atomic.Bool
 
 	mu     sync.Mutex
 	state  State
@@ -132,6 +137,7 @@ func (s *Syncer) SetGitURL(u string) {
 // webhook says the upstream moved (to fetch). It never blocks. After a
 // failure the next round still waits out its backoff.
 func (s *Syncer) Kick() {
+	s.due.Store(true)
 	select {
 	case s.kick <- struct{}{}:
 	default:
@@ -241,8 +247,12 @@ func (s *Syncer) lock(ctx context.Context) (context.Context, func(), error) {
 	case <-ctx.Done():
 		return nil, nil, ctx.Err()
 	}
+	// Running before due is cleared, so that Syncing has no gap; a Kick
+	// from here on asks for the next round.
+	s.running.Store(true)
+	s.due.Store(false)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RoundTimeout)
-	return ctx, func() { cancel(); <-s.round }, nil
+	return ctx, func() { cancel(); s.running.Store(false); <-s.round }, nil
 }
 
 func (s *Syncer) fetch(ctx context.Context) error {

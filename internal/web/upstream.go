@@ -44,7 +44,8 @@ func (s *Server) initUpstream(o Options) {
 
 // upstreamHealth is what /-/health adds when the wiki has an upstream:
 // the state in one word, how far the branch is behind and ahead of the
-// upstream's, how many refs wait to be pushed, and what went wrong last
+// upstream's, how many refs wait to be pushed, whether a round is under
+// way or due (then the counts may be about to change), and what went wrong last
 // (a word, never the error text, which names hosts).
 func (s *Server) upstreamHealth(out map[string]any) {
 	if s.upstream == nil {
@@ -55,6 +56,9 @@ func (s *Server) upstreamHealth(out map[string]any) {
 	out["behind"] = st.Behind
 	out["ahead"] = st.Ahead
 	out["pending"] = len(st.Pending)
+	if st.Syncing {
+		out["syncing"] = true
+	}
 	if st.Problem != "" {
 		out["problem"] = st.Problem
 	}
