@@ -53,7 +53,9 @@ func (f siteFlags) open() (*store.Repo, *site.Loader, error) {
 	if err != nil {
 		return nil, nil, &exitError{2, fmt.Errorf("open %s: %w", *f.repo, err)}
 	}
-	loader, err := site.NewLoader(repo, render.New(render.Config{}), *f.dir)
+	// Build and check summarize every page, then render each: the
+	// renderer keeps the parse between the two.
+	loader, err := site.NewLoader(repo, render.New(render.Config{KeepParses: true}), *f.dir)
 	if err != nil {
 		repo.Close()
 		return nil, nil, &exitError{2, err}

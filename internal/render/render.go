@@ -50,6 +50,14 @@ type Config struct {
 	// UntrustedTimeout bounds one RenderUntrusted call, waiting included;
 	// 0 means DefaultUntrustedTimeout.
 	UntrustedTimeout time.Duration
+	// KeepParses is for a batch that summarizes every page and then
+	// renders each once (a build, a check): Summarize keeps its parse, and
+	// Render of the same file and source takes it instead of parsing
+	// again. Up to KeepBytes of sources (0: DefaultKeepBytes) are kept;
+	// past that, Render parses as usual. A server leaves it off: it
+	// renders a page long after the read model summarized it, if ever.
+	KeepParses bool
+	KeepBytes  int64
 }
 
 // Renderer is safe for concurrent use: the markdown pipeline and the
@@ -60,6 +68,7 @@ type Renderer struct {
 	docs   *lru[*Document]
 	sums   *lru[*Summary]
 	pool   *pool
+	kept   *kept // nil unless Config.KeepParses
 }
 
 // New builds the markdown pipeline and the sanitizer policy.
@@ -68,13 +77,17 @@ func New(cfg Config) *Renderer {
 	if bytes <= 0 {
 		bytes = DefaultCacheBytes
 	}
-	return &Renderer{
+	r := &Renderer{
 		md:     newMarkdown(true),
 		policy: newPolicy(),
 		docs:   newLRU(n, bytes, docSize),
 		sums:   newLRU(n, bytes, summarySize),
 		pool:   newPool(cfg),
 	}
+	if cfg.KeepParses {
+		r.kept = newKept(cfg.KeepBytes)
+	}
+	return r
 }
 
 // newMarkdown builds the pipeline; tests build it unguarded too, to show
@@ -177,7 +190,18 @@ func (r *Renderer) render(ctx context.Context, src []byte, rc Context) (doc *Doc
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p := r.parse(src, rc.File, rc.Page)
+	var p *parsed
+	if r.kept != nil {
+		p = r.kept.take(rc.File, src)
+	}
+	reused := p != nil
+	if reused {
+		// Summarize's walk recorded these without resolving; the walk below
+		// records them again.
+		p.Anchors, p.Links = nil, nil
+	} else {
+		p = r.parse(src, rc.File, rc.Page)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -203,7 +227,9 @@ func (r *Renderer) render(ctx context.Context, src []byte, rc Context) (doc *Doc
 		return ast.WalkContinue, nil
 	})
 	p.Links = k.links
-	p.Text = plainText(p.doc, p.body)
+	if !reused {
+		p.Text = plainText(p.doc, p.body)
+	}
 	secs := sections(p.doc, p.body)
 	for i := range secs {
 		secs[i].Start += len(src) - len(p.body)
@@ -336,9 +362,13 @@ func (r *Renderer) Summarize(src []byte, file string) (s *Summary) {
 	p.Text = plainText(p.doc, p.body)
 	// A copy: a pointer into p would keep the page's whole syntax tree and
 	// source alive for as long as the read model holds the summary (on a
-	// first start or a build, every page's: hundreds of megabytes).
+	// first start or a build, every page's: hundreds of megabytes). Only a
+	// batch keeps them, until it renders the page (Config.KeepParses).
 	s = new(Summary)
 	*s = p.Summary
+	if r.kept != nil {
+		r.kept.put(file, src, p)
+	}
 	return s
 }
 
