@@ -66,7 +66,7 @@ func (m *Model) langFolderTitle(name wikipath.Page) (string, bool) {
 // Nav is the sidebar tree for a view of current ("" for none): the folders
 // down to it open, it marked, and everything else closed.
 func (m *Model) Nav(current wikipath.Page) []*theme.NavItem {
-	return navItems(m.nav, m.open(current), current, m.count <= fullNavLimit)
+	return navWalk{open: m.open(current), current: current, keep: current, full: m.count <= fullNavLimit}.items(nil, m.nav)
 }
 
 // open is the folder the sidebar opens for current: its own folder, or
@@ -81,38 +81,92 @@ func (m *Model) open(current wikipath.Page) wikipath.Page {
 	return current.Dir()
 }
 
-// navItems builds the tree with the folders down to open expanded and
-// current marked; current "" marks nothing. Off the path, a full tree lists
-// every descendant and a small one none.
-func navItems(nodes []*navNode, open, current wikipath.Page, full bool) []*theme.NavItem {
-	out := make([]*theme.NavItem, len(nodes))
+// navFolderLimit is how many entries of one folder the sidebar of a large
+// wiki lists before it links to the rest (theme.NavItem.More): a folder of
+// 260 pages made every page of a 10,000-page wiki carry 25 KB of sidebar,
+// two thirds of the page, and a phone's menu a list to scroll through.
+const navFolderLimit = 50
+
+// navWalk says how to build a sidebar tree: the folders down to open
+// expanded and current marked ("" marks nothing). keep is listed even
+// where its folder is cut at navFolderLimit: the page being shown, so that
+// the sidebar says where the reader is. Off the path, a full tree lists
+// every descendant and a small one none; a full tree is never cut (it is
+// for a wiki of at most fullNavLimit pages).
+type navWalk struct {
+	open, current, keep wikipath.Page
+	full                bool
+}
+
+// items builds the entries of parent (nil for the top level), nodes.
+func (w navWalk) items(parent *navNode, nodes []*navNode) []*theme.NavItem {
+	out := make([]*theme.NavItem, 0, min(len(nodes), navFolderLimit+2))
+	more := 0
 	for i, n := range nodes {
-		onPath := open != "" && (n.name == open || strings.HasPrefix(string(open)+"/", string(n.name)+"/"))
+		onPath := w.open != "" && (n.name == w.open || strings.HasPrefix(string(w.open)+"/", string(n.name)+"/"))
 		switch {
-		case onPath || n.name == current:
-			it := &theme.NavItem{Title: n.title, Page: n.name, Current: n.name == current, Open: onPath && n.name != current}
-			it.Children = navItems(n.children, open, current, full)
-			out[i] = it
-		case full:
-			out[i] = n.full
+		case onPath || n.name == w.current:
+			it := &theme.NavItem{Title: n.title, Page: n.name, Current: n.name == w.current, Open: onPath && n.name != w.current}
+			it.Children = w.items(n, n.children)
+			out = append(out, it)
+		case w.full:
+			out = append(out, n.full)
+		case i >= navFolderLimit && n.name != w.keep:
+			more++
 		default:
-			out[i] = n.bare
+			out = append(out, n.bare)
 		}
 	}
+	if more > 0 {
+		// Titled after the folder for a theme that does not know More.
+		it := &theme.NavItem{Page: wikipath.Root, More: more}
+		if parent != nil {
+			it.Title, it.Page = parent.title, parent.name
+		}
+		out = append(out, it)
+	}
 	return out
+}
+
+// navKeep is the page the sidebar of current lists beyond navFolderLimit
+// (navWalk.keep), "" when current is listed anyway: the rendered tree
+// is shared by the views that open the same folder only when it is "".
+func (m *Model) navKeep(open, current wikipath.Page) wikipath.Page {
+	if current == "" || current == wikipath.Root || m.count <= fullNavLimit || current == open {
+		return ""
+	}
+	siblings := m.nav
+	if open != wikipath.Root {
+		n := findNav(m.nav, open)
+		if n == nil {
+			return ""
+		}
+		siblings = n.children
+	}
+	for i, n := range siblings {
+		if n.name == current {
+			if i >= navFolderLimit {
+				return current
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // navHTML is the rendered sidebar tree for a view of current, "" without a
 // theme. The tree is the same for every view that opens the same folder but
 // for which link is marked, so it is rendered once per link scheme and open
-// folder and the current link is marked in the copy: executing the tree's
-// templates for every page was a third of an export's time.
+// folder (and page, for one listed past navFolderLimit) and the current
+// link is marked in the copy: executing the tree's templates for every
+// page was a third of an export's time.
 func (m *Model) navHTML(o Output, l *i18n.Lang, current wikipath.Page) template.HTML {
 	if m.theme == nil || o.Key == "" {
 		return ""
 	}
 	open := m.open(current)
-	key := o.Key + "\x00" + string(open)
+	keep := m.navKeep(open, current)
+	key := o.Key + "\x00" + string(open) + "\x00" + string(keep)
 	if l != nil {
 		key += "\x00" + l.ID()
 	}
@@ -121,7 +175,7 @@ func (m *Model) navHTML(o Output, l *i18n.Lang, current wikipath.Page) template.
 	m.navs.mu.Unlock()
 	if !ok {
 		var err error
-		html, err = m.theme.RenderNav(l, o.Links, navItems(m.nav, open, "", m.count <= fullNavLimit))
+		html, err = m.theme.RenderNav(l, o.Links, navWalk{open: open, keep: keep, full: m.count <= fullNavLimit}.items(nil, m.nav))
 		if err != nil {
 			return "" // the layout renders Nav itself, and reports the error
 		}

@@ -2,8 +2,10 @@ package present
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/theme"
+	"github.com/gitwiki/gitwiki/internal/wikipath"
 	"github.com/gitwiki/gitwiki/themes"
 )
 
@@ -76,5 +79,110 @@ func TestNewFromSharesNav(t *testing.T) {
 	}
 	if NewFrom(m2, commit("b/four.md", "# Four\n"), th).navs == m2.navs {
 		t.Error("a new page shared the old navigation")
+	}
+}
+
+// testLinks writes server-like page links; the sidebar needs no others.
+type testLinks struct{ theme.Links }
+
+func (testLinks) Page(p wikipath.Page) string { return "/" + string(p) }
+func (testLinks) Action(a theme.Action, _ wikipath.Page) string {
+	if a == theme.ActionPages {
+		return "/-/pages"
+	}
+	return ""
+}
+
+// TestNavCutsLargeFolders: past fullNavLimit pages, the sidebar lists the
+// first navFolderLimit entries of each open folder, then one link to the
+// rest (to the folder's page, or the page list at the top level), and
+// always the page being shown; the rendered tree is shared by the pages
+// it lists anyway.
+func TestNavCutsLargeFolders(t *testing.T) {
+	ctx := context.Background()
+	m := fstest.MapFS{"index.md": {Data: []byte("# Home\n")}}
+	for i := range 120 {
+		m[fmt.Sprintf("big/p-%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Page %03d\n", i))}
+	}
+	for i := range 70 {
+		m[fmt.Sprintf("top-%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Top %03d\n", i))}
+	}
+	for i := range 150 {
+		m[fmt.Sprintf("other/q-%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Other %03d\n", i))}
+	}
+	sig := store.Signature{Name: "t", Email: "t@x", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	repo, err := store.Init(filepath.Join(t.TempDir(), "w.git"), "main", m, sig, "init")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	l, err := site.NewLoader(repo, render.New(render.Config{}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := fs.Sub(themes.FS, "default")
+	th, err := theme.Load(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := l.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := New(st, th, nil)
+
+	find := func(items []*theme.NavItem, p wikipath.Page) *theme.NavItem {
+		for _, it := range items {
+			if it.Page == p && it.More == 0 {
+				return it
+			}
+		}
+		return nil
+	}
+	for _, tc := range []struct {
+		current      wikipath.Page
+		listed, more int // in big/
+	}{
+		{"big/p-010", navFolderLimit, 120 - navFolderLimit},
+		{"big/p-100", navFolderLimit + 1, 120 - navFolderLimit - 1},
+		{"big", navFolderLimit, 120 - navFolderLimit},
+	} {
+		top := model.Nav(tc.current)
+		// The top level: 70 pages and 2 folders, sorted by title: Big,
+		// Other, then Top 000...; cut after 50, with big/ always there.
+		if last := top[len(top)-1]; last.More != 72-navFolderLimit || last.Page != wikipath.Root {
+			t.Fatalf("%s: top level ends with %+v, want a link to %d more at the top", tc.current, last, 72-navFolderLimit)
+		}
+		big := find(top, "big")
+		if big == nil || !(big.Open || big.Current) {
+			t.Fatalf("%s: big/ is not open in the sidebar", tc.current)
+		}
+		kids := big.Children
+		if n, last := len(kids)-1, kids[len(kids)-1]; n != tc.listed || last.More != tc.more || last.Page != "big" {
+			t.Errorf("%s: big/ lists %d entries and then %+v; want %d and %d more", tc.current, n, last, tc.listed, tc.more)
+		}
+		if tc.current != "big" {
+			if it := find(kids, tc.current); it == nil || !it.Current {
+				t.Errorf("%s: the page shown is not listed and marked", tc.current)
+			}
+		}
+	}
+
+	o := Output{Links: testLinks{}, Key: "test"}
+	lang := model.catalog.Lang(st.Settings.Language)
+	a, b, far := model.navHTML(o, lang, "big/p-001"), model.navHTML(o, lang, "big/p-002"), model.navHTML(o, lang, "big/p-100")
+	for _, want := range []string{`<li class="tree-more"><a href="/big">70 more pages</a></li>`, `<li class="tree-more"><a href="/-/pages">22 more pages</a></li>`, `<a href="/big/p-001" aria-current="page">`} {
+		if !strings.Contains(string(a), want) {
+			t.Errorf("sidebar of big/p-001 lacks %s:\n%s", want, a)
+		}
+	}
+	if !strings.Contains(string(far), `<a href="/big/p-100" aria-current="page">`) || !strings.Contains(string(far), "69 more pages") {
+		t.Errorf("sidebar of big/p-100 does not list it, marked, before 69 more:\n%s", far)
+	}
+	if strings.Contains(string(a), "/big/p-100") || !strings.Contains(string(b), `<a href="/big/p-001">`) {
+		t.Error("pages within the first entries do not share one rendered tree")
+	}
+	if n := len(model.navs.m); n != 2 {
+		t.Errorf("%d rendered trees for three pages of one folder, two of them listed anyway; want 2", n)
 	}
 }

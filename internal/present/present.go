@@ -332,7 +332,7 @@ func (m *Model) children(name wikipath.Page) []theme.PageRef {
 
 // Pages lists every published page by folder.
 func (m *Model) Pages(o Output) *theme.PagesView {
-	tree := navItems(m.nav, "", "", true)
+	tree := navWalk{full: true}.items(nil, m.nav)
 	// The count includes the home page, so the list shows it first; the
 	// sidebar leaves it out, as the site's name links to it.
 	if home, ok := m.Site.Page(wikipath.Root); ok && m.published(home) && !slices.ContainsFunc(tree, func(it *theme.NavItem) bool { return it.Page == wikipath.Root }) {

@@ -116,6 +116,10 @@ type NavItem struct {
 	Current  bool // this is the page being shown
 	Open     bool // current page is inside this folder
 	Children []*NavItem
+	// More, on the last item of a folder's list, says that many entries
+	// are left out of the sidebar: the item links to the folder (Page;
+	// Root for the wiki's top level, whose entries the page list shows).
+	More int
 }
 
 // PageRef is a link to a page by title.
