@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+
 	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/search"
@@ -244,20 +245,28 @@ func prepare(ctx context.Context, loader *site.Loader, th *theme.Theme, commit *
 	if th == nil {
 		return b, nil // Check: no pages are written
 	}
-	if b.search, err = b.searchIndex(ctx); err != nil {
-		return nil, err
-	}
-	pl.searchIndexName = b.search.Main
-	b.model = present.New(st, th, func(p *site.Page) bool { return pl.pages[p.Name] != nil })
 	files := make([]string, len(pl.list))
 	for i, p := range pl.list {
 		files[i] = p.File
 	}
-	// The feed names itself after the root commit when there is no base URL.
-	b.hist, err = st.History(ctx, site.HistoryQuery{Recent: recentLimit, Files: files, Root: live == ""})
+	// The history walk (each page's last change, the recent changes) is
+	// one goroutine's work, in proportion to the commits: on 5,000 of them
+	// it took 4 s, so it runs while the search index is built.
+	var hist errgroup.Group
+	hist.Go(func() (err error) {
+		// The feed names itself after the root commit when there is no base URL.
+		b.hist, err = st.History(ctx, site.HistoryQuery{Recent: recentLimit, Files: files, Root: live == ""})
+		return err
+	})
+	b.search, err = b.searchIndex(ctx)
+	if herr := hist.Wait(); err == nil {
+		err = herr
+	}
 	if err != nil {
 		return nil, err
 	}
+	pl.searchIndexName = b.search.Main
+	b.model = present.New(st, th, func(p *site.Page) bool { return pl.pages[p.Name] != nil })
 	return b, nil
 }
 
