@@ -8,7 +8,8 @@
 #   gitwiki build --repo WIKI --out OUT        (the binary built from this tree)
 #   hugo --quiet -d OUT                        (Debian's hugo, minimal layouts)
 # in turn, RUNS times each (a bash loop with date +%s.%N: on a shared
-# machine a busy moment then slows both alike), and prints the ratio of the
+# machine a busy moment then slows both alike; each run after a sync, so
+# that none pays for writing back another's files), and prints the ratio of the
 # first (cold) single runs, of the mean times, gitwiki/hugo (below 1:
 # gitwiki is faster), and of the fastest runs, which a busy machine
 # disturbs less.
@@ -44,13 +45,20 @@ hugo_cmd="hugo --quiet --source $work/corpus/hugo -d $work/out-hugo"
 
 # One build each first, to check they work and to show what they write:
 # timed, as the cold single run a user makes (no earlier build of either).
+# Each timed run starts after sync: without it the first one paid for
+# writing back the corpus just generated and packed (the cold gitwiki
+# build, which ran first, took 1.7 s longer than its warm mean; Hugo's
+# 0.7 s), and each later run for the previous run's output.
+sync
 t0=$(date +%s.%N)
 $gw_cmd
 t1=$(date +%s.%N)
-$hugo_cmd
+sync
 t2=$(date +%s.%N)
+$hugo_cmd
+t3=$(date +%s.%N)
 gwcold=$(echo "$t1 - $t0" | bc -l)
-hgcold=$(echo "$t2 - $t1" | bc -l)
+hgcold=$(echo "$t3 - $t2" | bc -l)
 echo "gitwiki: $(find "$work/out-gitwiki" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-gitwiki" | cut -f1)"
 echo "hugo:    $(find "$work/out-hugo" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-hugo" | cut -f1)"
 
@@ -65,6 +73,7 @@ else
 	for _ in $(seq "$runs"); do
 		for which in gw hg; do
 			if [ $which = gw ]; then cmd="$gw_cmd"; else cmd="rm -rf $work/out-hugo && $hugo_cmd"; fi
+			sync
 			start=$(date +%s.%N)
 			eval "$cmd" >/dev/null
 			t=$(echo "$(date +%s.%N) - $start" | bc -l)
