@@ -21,7 +21,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-
 	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/search"
