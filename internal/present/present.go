@@ -38,6 +38,28 @@ type Model struct {
 	navs      *navCache // shared with later models of the same navigation (NewFrom)
 	// anyListed: published is the default, every listed page.
 	anyListed bool
+	// parts holds, per link scheme, the partials static views share
+	// (theme.Parts): never shared with another commit's model, since the
+	// footer shows the commit.
+	parts struct {
+		mu sync.Mutex
+		m  map[string]*theme.Parts
+	}
+}
+
+// partsFor is the set of shared partials of one static link scheme.
+func (m *Model) partsFor(key string) *theme.Parts {
+	m.parts.mu.Lock()
+	defer m.parts.mu.Unlock()
+	p := m.parts.m[key]
+	if p == nil {
+		if m.parts.m == nil {
+			m.parts.m = map[string]*theme.Parts{}
+		}
+		p = theme.NewParts()
+		m.parts.m[key] = p
+	}
+	return p
 }
 
 // New makes the model of st. published says which pages the output
@@ -228,6 +250,11 @@ func (m *Model) Base(o Output, title string, current wikipath.Page) theme.Base {
 	}
 	if reader {
 		b.Picker, b.Chosen = m.picker(o)
+	}
+	if o.Static && o.Key != "" {
+		// No reader, query or notice: the header and footer are the same
+		// on every view of this link scheme and language.
+		b.Parts = m.partsFor(o.Key)
 	}
 	return b
 }

@@ -30,6 +30,7 @@ func funcs() template.FuncMap {
 		"langIn":  func(string) string { return "" },
 		"script":  func(...string) string { return "" },
 		"timeTag": func(time.Time) template.HTML { return "" },
+		"cached":  func(string, any) (template.HTML, error) { return "", nil },
 		"sectionEdits": func(b template.HTML, _ *render.Document, _ Links, _ wikipath.Page) template.HTML {
 			return b
 		},

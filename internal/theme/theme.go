@@ -312,6 +312,7 @@ func (t *Theme) view(l *i18n.Lang, view string) (*template.Template, error) {
 		return nil, fmt.Errorf("theme: %s: %w", view, err)
 	}
 	tmpl.Funcs(langFuncs(l))
+	tmpl.Funcs(template.FuncMap{"cached": cachedFunc(tmpl, l.ID(), view)})
 	byView[view] = tmpl
 	return tmpl, nil
 }

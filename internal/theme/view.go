@@ -191,6 +191,11 @@ type Base struct {
 	// server knows its public URL (--base-url), else the path; "" in the
 	// export. Never built from the request's Host, which a client chooses.
 	Address string
+	// Parts, when set, lets the layout render the partials it marks
+	// "cached" (the site header and footer) once for every view of the
+	// same kind and language; the export sets one per link scheme. nil
+	// renders them for every view.
+	Parts *Parts
 }
 
 // UpstreamNotice is what a maintainer needs to reconcile a wiki whose
@@ -210,6 +215,8 @@ type LangOption struct {
 func (b *Base) Language() *i18n.Lang { return b.I18n }
 
 func (b *Base) setLanguage(l *i18n.Lang) { b.I18n = l }
+
+func (b *Base) parts() *Parts { return b.Parts }
 
 // PageView shows one page.
 type PageView struct {
