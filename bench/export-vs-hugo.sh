@@ -9,10 +9,12 @@
 #   hugo --quiet -d OUT                        (Debian's hugo, minimal layouts)
 # in turn, RUNS times each (a bash loop with date +%s.%N: on a shared
 # machine a busy moment then slows both alike; each run after a sync, so
-# that none pays for writing back another's files), and prints the ratio of the
-# first (cold) single runs, of the mean times, gitwiki/hugo (below 1:
-# gitwiki is faster), and of the fastest runs, which a busy machine
-# disturbs less.
+# that none pays for writing back another's files): first RUNS cold builds
+# each (no earlier output, page cache dropped when root), then RUNS warm
+# ones (gitwiki replacing its last output, Hugo after removing its own).
+# It prints the ratios gitwiki/hugo (below 1: gitwiki is faster) of the
+# cold means, of the warm means, and of the fastest warm runs, which a
+# busy machine disturbs least.
 # BENCH_HYPERFINE=1 times with hyperfine instead (all of one, then the other);
 # BENCH_BIN=path times that gitwiki binary instead of one built from the tree.
 set -euo pipefail
@@ -43,22 +45,28 @@ git -C "$work/corpus/wiki" gc -q
 gw_cmd="$work/gitwiki build --repo $work/corpus/wiki --out $work/out-gitwiki"
 hugo_cmd="hugo --quiet --source $work/corpus/hugo -d $work/out-hugo"
 
-# One build each first, to check they work and to show what they write:
-# timed, as the cold single run a user makes (no earlier build of either).
+# Cold builds, as a user runs one: into an output folder that does not
+# exist yet, with the page cache dropped first when this shell may (as
+# root), so that the binary, the repository and the theme are read from
+# disk; RUNS of each, interleaved. A single cold run decided nothing on a
+# shared machine: minutes apart, the same build took 3.8 s and 5.8 s.
 # Each timed run starts after sync: without it the first one paid for
-# writing back the corpus just generated and packed (the cold gitwiki
-# build, which ran first, took 1.7 s longer than its warm mean; Hugo's
-# 0.7 s), and each later run for the previous run's output.
-sync
-t0=$(date +%s.%N)
-$gw_cmd
-t1=$(date +%s.%N)
-sync
-t2=$(date +%s.%N)
-$hugo_cmd
-t3=$(date +%s.%N)
-gwcold=$(echo "$t1 - $t0" | bc -l)
-hgcold=$(echo "$t3 - $t2" | bc -l)
+# writing back the corpus just generated and packed, and each later run
+# for the previous run's output.
+drop() {
+	sync
+	if [ -w /proc/sys/vm/drop_caches ]; then echo 3 >/proc/sys/vm/drop_caches; fi
+}
+[ -w /proc/sys/vm/drop_caches ] || echo "(not root: cold runs keep the page cache)"
+gwcold=0 hgcold=0
+for _ in $(seq "$runs"); do
+	rm -rf "$work/out-gitwiki"; drop
+	t0=$(date +%s.%N); $gw_cmd >/dev/null; t1=$(date +%s.%N)
+	rm -rf "$work/out-hugo"; drop
+	t2=$(date +%s.%N); $hugo_cmd; t3=$(date +%s.%N)
+	gwcold=$(echo "$gwcold + ($t1 - $t0) / $runs" | bc -l)
+	hgcold=$(echo "$hgcold + ($t3 - $t2) / $runs" | bc -l)
+done
 echo "gitwiki: $(find "$work/out-gitwiki" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-gitwiki" | cut -f1)"
 echo "hugo:    $(find "$work/out-hugo" -name '*.html' | wc -l) HTML files, $(du -sh "$work/out-hugo" | cut -f1)"
 
@@ -87,7 +95,7 @@ else
 		done
 	done
 fi
-printf 'cold single run: gitwiki %.3fs, hugo %.3fs\n' "$gwcold" "$hgcold"
+printf 'cold (mean of %d): gitwiki %.3fs, hugo %.3fs\n' "$runs" "$gwcold" "$hgcold"
 printf 'COLD gitwiki/hugo = %.2f\n' "$(echo "$gwcold / $hgcold" | bc -l)"
 printf 'mean: gitwiki %.3fs, hugo %.3fs; fastest: gitwiki %.3fs, hugo %.3fs\n' "$gw" "$hg" "$gwmin" "$hgmin"
 printf 'RATIO gitwiki/hugo = %.2f (mean), %.2f (fastest run)\n' "$(echo "$gw / $hg" | bc -l)" "$(echo "$gwmin / $hgmin" | bc -l)"
