@@ -175,7 +175,7 @@ func (m *Model) navHTML(o Output, l *i18n.Lang, current wikipath.Page) template.
 	m.navs.mu.Unlock()
 	if !ok {
 		var err error
-		html, err = m.theme.RenderNav(l, o.Links, navWalk{open: open, keep: keep, full: m.count <= fullNavLimit}.items(nil, m.nav))
+		html, err = m.theme.RenderNav(l, o.Links, navWalk{open: open, keep: keep, full: m.count <= fullNavLimit}.items(nil, m.nav), m.navs.leavesFor(o.Key, l))
 		if err != nil {
 			return "" // the layout renders Nav itself, and reports the error
 		}

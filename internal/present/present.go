@@ -452,6 +452,26 @@ func (m *Model) Recent(o Output, changes []site.Change) *theme.RecentView {
 type navCache struct {
 	mu sync.Mutex
 	m  map[string]template.HTML
+	// leaves are the sidebar's rendered leaves per link scheme and
+	// language (theme.RenderNav), shared by every tree rendered for them.
+	leaves map[string]*theme.Parts
+}
+
+func (c *navCache) leavesFor(key string, l *i18n.Lang) *theme.Parts {
+	if l != nil {
+		key += "\x00" + l.ID()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.leaves[key]
+	if p == nil {
+		if c.leaves == nil {
+			c.leaves = map[string]*theme.Parts{}
+		}
+		p = theme.NewParts()
+		c.leaves[key] = p
+	}
+	return p
 }
 
 // epoch is the feed date of a wiki with no changes.

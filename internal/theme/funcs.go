@@ -131,12 +131,19 @@ func groupByDay(changes []Change) []Day {
 type NavNode struct {
 	Links Links
 	Item  *NavItem
+	// HTML is the item already rendered (a leaf RenderNav kept); the
+	// nav-item template writes it as it is.
+	HTML template.HTML
 }
 
 func tree(l Links, items []*NavItem) []NavNode {
 	out := make([]NavNode, len(items))
+	ll, kept := l.(leafLinks)
 	for i, it := range items {
 		out[i] = NavNode{Links: l, Item: it}
+		if kept && isLeaf(it) {
+			out[i].HTML, _ = ll.leaves.get(leafKey(it))
+		}
 	}
 	return out
 }
