@@ -107,7 +107,13 @@ type Repo struct {
 	turns   turns      // read-modify-write turns per ref (queue.go)
 
 	blobs *blobCache
-	gens  genCache
+	// objects is go-git's decoded-object cache, one for every handle: the
+	// blobs of one page's history are deltas of each other, and readers
+	// working side by side on them each had half the cache and undid each
+	// other's chains (a build of 10,000 pages with 5,000 commits: a sixth
+	// of its CPU time more).
+	objects *cache.ObjectLRU
+	gens    genCache
 	// hist is the history index, when IndexHistory started one.
 	histMu sync.Mutex
 	hist   *histIndex
@@ -134,7 +140,8 @@ func Open(dir string, opts Options) (*Repo, error) {
 	if opts.Readers <= 0 {
 		opts.Readers = min(max(runtime.GOMAXPROCS(0), 2), 8)
 	}
-	r := &Repo{gitDir: gitDir, opts: opts, pool: make(chan *handle, opts.Readers), blobs: newBlobCache(cmp.Or(opts.BlobCacheBytes, opts.ObjectCacheBytes/2))}
+	r := &Repo{gitDir: gitDir, opts: opts, pool: make(chan *handle, opts.Readers), blobs: newBlobCache(cmp.Or(opts.BlobCacheBytes, opts.ObjectCacheBytes/2)),
+		objects: cache.NewObjectLRU(cache.FileSize(opts.ObjectCacheBytes))}
 	for range opts.Readers {
 		h, err := r.open()
 		if err != nil {
@@ -177,8 +184,7 @@ func findGitDir(dir string) (string, error) {
 }
 
 func (r *Repo) open() (*handle, error) {
-	objCache := cache.NewObjectLRU(cache.FileSize(r.opts.ObjectCacheBytes / int64(r.opts.Readers)))
-	st := filesystem.NewStorageWithOptions(osfs.New(r.gitDir), objCache, filesystem.Options{KeepDescriptors: true})
+	st := filesystem.NewStorageWithOptions(osfs.New(r.gitDir), r.objects, filesystem.Options{KeepDescriptors: true})
 	repo, err := git.Open(st, nil)
 	if err != nil {
 		st.Close()
