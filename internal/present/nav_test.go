@@ -18,21 +18,19 @@ import (
 	"github.com/gitwiki/gitwiki/themes"
 )
 
-// TestNewFromSharesNav: a model of a commit that changed a page's text
-// shares the previous model's navigation and rendered sidebars; one that
-// changed a title builds its own, and shows the new title.
-func TestNewFromSharesNav(t *testing.T) {
-	ctx := context.Background()
+// navWiki is a wiki of files in a new repository, its loader, and the
+// default theme.
+func navWiki(t *testing.T, files map[string]string) (*store.Repo, *site.Loader, *theme.Theme) {
+	t.Helper()
 	m := fstest.MapFS{}
-	for p, c := range map[string]string{"index.md": "# Home\n", "a/one.md": "# One\n\nText.\n", "a/two.md": "# Two\n", "b/three.md": "# Three\n"} {
+	for p, c := range files {
 		m[p] = &fstest.MapFile{Data: []byte(c)}
 	}
-	sig := store.Signature{Name: "t", Email: "t@x", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	repo, err := store.Init(filepath.Join(t.TempDir(), "w.git"), "main", m, sig, "init")
+	repo, err := store.Init(filepath.Join(t.TempDir(), "w.git"), "main", m, navSig, "init")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer repo.Close()
+	t.Cleanup(func() { repo.Close() })
 	l, err := site.NewLoader(repo, render.New(render.Config{}), "")
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +40,17 @@ func TestNewFromSharesNav(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return repo, l, th
+}
+
+var navSig = store.Signature{Name: "t", Email: "t@x", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+
+// TestNewFromSharesNav: a model of a commit that changed a page's text
+// shares the previous model's navigation and rendered sidebars; one that
+// changed a title builds its own, and shows the new title.
+func TestNewFromSharesNav(t *testing.T) {
+	ctx, sig := context.Background(), navSig
+	repo, l, th := navWiki(t, map[string]string{"index.md": "# Home\n", "a/one.md": "# One\n\nText.\n", "a/two.md": "# Two\n", "b/three.md": "# Three\n"})
 	commit := func(path, text string) *site.Site {
 		t.Helper()
 		head, _ := repo.Head(ctx)
@@ -99,33 +108,18 @@ func (testLinks) Action(a theme.Action, _ wikipath.Page) string {
 // always the page being shown; the rendered tree is shared by the pages
 // it lists anyway.
 func TestNavCutsLargeFolders(t *testing.T) {
-	ctx := context.Background()
-	m := fstest.MapFS{"index.md": {Data: []byte("# Home\n")}}
+	files := map[string]string{"index.md": "# Home\n"}
 	for i := range 120 {
-		m[fmt.Sprintf("big/p-%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Page %03d\n", i))}
+		files[fmt.Sprintf("big/p-%03d.md", i)] = fmt.Sprintf("# Page %03d\n", i)
 	}
 	for i := range 70 {
-		m[fmt.Sprintf("top-%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Top %03d\n", i))}
+		files[fmt.Sprintf("top-%03d.md", i)] = fmt.Sprintf("# Top %03d\n", i)
 	}
 	for i := range 150 {
-		m[fmt.Sprintf("other/q-%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Other %03d\n", i))}
+		files[fmt.Sprintf("other/q-%03d.md", i)] = fmt.Sprintf("# Other %03d\n", i)
 	}
-	sig := store.Signature{Name: "t", Email: "t@x", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	repo, err := store.Init(filepath.Join(t.TempDir(), "w.git"), "main", m, sig, "init")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer repo.Close()
-	l, err := site.NewLoader(repo, render.New(render.Config{}), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, _ := fs.Sub(themes.FS, "default")
-	th, err := theme.Load(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := l.Head(ctx)
+	_, l, th := navWiki(t, files)
+	st, err := l.Head(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
