@@ -2,6 +2,8 @@ package present
 
 import (
 	"html/template"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gitwiki/gitwiki/internal/i18n"
@@ -82,82 +84,98 @@ func (m *Model) open(current wikipath.Page) wikipath.Page {
 }
 
 // navFolderLimit is how many entries of one folder the sidebar of a large
-// wiki lists before it links to the rest (theme.NavItem.More): a folder of
-// 260 pages made every page of a 10,000-page wiki carry 25 KB of sidebar,
-// two thirds of the page, and a phone's menu a list to scroll through.
+// wiki lists (theme.NavItem.More links to the rest): a folder of 260 pages
+// made every page of a 10,000-page wiki carry 25 KB of sidebar, two
+// thirds of the page, and a phone's menu a list to scroll through.
 const navFolderLimit = 50
 
 // navWalk says how to build a sidebar tree: the folders down to open
-// expanded and current marked ("" marks nothing). keep is listed even
-// where its folder is cut at navFolderLimit: the page being shown, so that
-// the sidebar says where the reader is. Off the path, a full tree lists
-// every descendant and a small one none; a full tree is never cut (it is
-// for a wiki of at most fullNavLimit pages).
+// expanded and current marked ("" marks nothing). A folder of more than
+// navFolderLimit entries lists one window of them: the one holding the
+// entry on the path to keep (the page being shown), so that the sidebar
+// says where the reader is and shows its neighbours; links to the folder's
+// page stand for the entries before and after. Off the path, a full tree
+// lists every descendant and a small one none; a full tree is never cut
+// (it is for a wiki of at most fullNavLimit pages).
 type navWalk struct {
 	open, current, keep wikipath.Page
 	full                bool
 }
 
+func (w navWalk) onPath(n *navNode) bool {
+	return w.open != "" && (n.name == w.open || strings.HasPrefix(string(w.open)+"/", string(n.name)+"/"))
+}
+
 // items builds the entries of parent (nil for the top level), nodes.
 func (w navWalk) items(parent *navNode, nodes []*navNode) []*theme.NavItem {
-	out := make([]*theme.NavItem, 0, min(len(nodes), navFolderLimit+2))
-	more := 0
-	for i, n := range nodes {
-		onPath := w.open != "" && (n.name == w.open || strings.HasPrefix(string(w.open)+"/", string(n.name)+"/"))
-		switch {
+	start, end := 0, len(nodes)
+	if !w.full && len(nodes) > navFolderLimit {
+		for i, n := range nodes {
+			if w.onPath(n) || n.name == w.keep {
+				start = i / navFolderLimit * navFolderLimit
+				break
+			}
+		}
+		end = min(start+navFolderLimit, len(nodes))
+	}
+	out := make([]*theme.NavItem, 0, end-start+2)
+	if start > 0 {
+		out = append(out, moreItem(parent, start, true))
+	}
+	for _, n := range nodes[start:end] {
+		switch onPath := w.onPath(n); {
 		case onPath || n.name == w.current:
 			it := &theme.NavItem{Title: n.title, Page: n.name, Current: n.name == w.current, Open: onPath && n.name != w.current}
 			it.Children = w.items(n, n.children)
 			out = append(out, it)
 		case w.full:
 			out = append(out, n.full)
-		case i >= navFolderLimit && n.name != w.keep:
-			more++
 		default:
 			out = append(out, n.bare)
 		}
 	}
-	if more > 0 {
-		// Titled after the folder for a theme that does not know More.
-		it := &theme.NavItem{Page: wikipath.Root, More: more}
-		if parent != nil {
-			it.Title, it.Page = parent.title, parent.name
-		}
-		out = append(out, it)
+	if end < len(nodes) {
+		out = append(out, moreItem(parent, len(nodes)-end, false))
 	}
 	return out
 }
 
-// navKeep is the page the sidebar of current lists beyond navFolderLimit
-// (navWalk.keep), "" when current is listed anyway: the rendered tree
-// is shared by the views that open the same folder only when it is "".
-func (m *Model) navKeep(open, current wikipath.Page) wikipath.Page {
+// moreItem stands for n entries of parent's list left out, before the
+// listed ones when earlier; titled after the folder for a theme that does
+// not know More.
+func moreItem(parent *navNode, n int, earlier bool) *theme.NavItem {
+	it := &theme.NavItem{Page: wikipath.Root, More: n, Earlier: earlier}
+	if parent != nil {
+		it.Title, it.Page = parent.title, parent.name
+	}
+	return it
+}
+
+// navWindow is which window of its folder's entries the sidebar of current
+// lists (see navWalk), 0 when the folder is not cut: the rendered tree is
+// shared by the views that open the same folder and window.
+func (m *Model) navWindow(open, current wikipath.Page) int {
 	if current == "" || current == wikipath.Root || m.count <= fullNavLimit || current == open {
-		return ""
+		return 0
 	}
 	siblings := m.nav
 	if open != wikipath.Root {
 		n := findNav(m.nav, open)
 		if n == nil {
-			return ""
+			return 0
 		}
 		siblings = n.children
 	}
-	for i, n := range siblings {
-		if n.name == current {
-			if i >= navFolderLimit {
-				return current
-			}
-			return ""
-		}
+	if i := slices.IndexFunc(siblings, func(n *navNode) bool { return n.name == current }); i >= 0 {
+		return i / navFolderLimit
 	}
-	return ""
+	return 0
 }
 
 // navHTML is the rendered sidebar tree for a view of current, "" without a
 // theme. The tree is the same for every view that opens the same folder but
 // for which link is marked, so it is rendered once per link scheme and open
-// folder (and page, for one listed past navFolderLimit) and the current
+// folder (and window of a folder cut at navFolderLimit) and the current
 // link is marked in the copy: executing the tree's templates for every
 // page was a third of an export's time.
 func (m *Model) navHTML(o Output, l *i18n.Lang, current wikipath.Page) template.HTML {
@@ -165,8 +183,7 @@ func (m *Model) navHTML(o Output, l *i18n.Lang, current wikipath.Page) template.
 		return ""
 	}
 	open := m.open(current)
-	keep := m.navKeep(open, current)
-	key := o.Key + "\x00" + string(open) + "\x00" + string(keep)
+	key := o.Key + "\x00" + string(open) + "\x00" + strconv.Itoa(m.navWindow(open, current))
 	if l != nil {
 		key += "\x00" + l.ID()
 	}
@@ -175,7 +192,7 @@ func (m *Model) navHTML(o Output, l *i18n.Lang, current wikipath.Page) template.
 	m.navs.mu.Unlock()
 	if !ok {
 		var err error
-		html, err = m.theme.RenderNav(l, o.Links, navWalk{open: open, keep: keep, full: m.count <= fullNavLimit}.items(nil, m.nav), m.navs.leavesFor(o.Key, l))
+		html, err = m.theme.RenderNav(l, o.Links, navWalk{open: open, keep: current, full: m.count <= fullNavLimit}.items(nil, m.nav), m.navs.leavesFor(o.Key, l))
 		if err != nil {
 			return "" // the layout renders Nav itself, and reports the error
 		}

@@ -102,11 +102,11 @@ func (testLinks) Action(a theme.Action, _ wikipath.Page) string {
 	return ""
 }
 
-// TestNavCutsLargeFolders: past fullNavLimit pages, the sidebar lists the
-// first navFolderLimit entries of each open folder, then one link to the
-// rest (to the folder's page, or the page list at the top level), and
-// always the page being shown; the rendered tree is shared by the pages
-// it lists anyway.
+// TestNavCutsLargeFolders: past fullNavLimit pages, the sidebar lists one
+// window of navFolderLimit entries of each open folder, the one holding the
+// page shown (or the open folder), with links for the entries before and
+// after (to the folder's page, or the page list at the top level); the
+// rendered tree is shared by the pages of one window.
 func TestNavCutsLargeFolders(t *testing.T) {
 	files := map[string]string{"index.md": "# Home\n"}
 	for i := range 120 {
@@ -134,26 +134,43 @@ func TestNavCutsLargeFolders(t *testing.T) {
 		return nil
 	}
 	for _, tc := range []struct {
-		current      wikipath.Page
-		listed, more int // in big/
+		current               wikipath.Page
+		earlier, listed, more int // in big/
 	}{
-		{"big/p-010", navFolderLimit, 120 - navFolderLimit},
-		{"big/p-100", navFolderLimit + 1, 120 - navFolderLimit - 1},
-		{"big", navFolderLimit, 120 - navFolderLimit},
+		{"big/p-010", 0, 50, 70},
+		{"big/p-060", 50, 50, 20},
+		{"big/p-100", 100, 20, 0},
+		{"big", 0, 50, 70},
 	} {
 		top := model.Nav(tc.current)
 		// The top level: 70 pages and 2 folders, sorted by title: Big,
-		// Other, then Top 000...; cut after 50, with big/ always there.
-		if last := top[len(top)-1]; last.More != 72-navFolderLimit || last.Page != wikipath.Root {
-			t.Fatalf("%s: top level ends with %+v, want a link to %d more at the top", tc.current, last, 72-navFolderLimit)
+		// Other, then Top 000...; the first window, then 22 more.
+		if last := top[len(top)-1]; len(top) != 51 || last.More != 22 || last.Earlier || last.Page != wikipath.Root {
+			t.Fatalf("%s: top level of %d ends with %+v, want 50 entries and a link to 22 more at the top", tc.current, len(top), last)
 		}
 		big := find(top, "big")
 		if big == nil || !(big.Open || big.Current) {
 			t.Fatalf("%s: big/ is not open in the sidebar", tc.current)
 		}
 		kids := big.Children
-		if n, last := len(kids)-1, kids[len(kids)-1]; n != tc.listed || last.More != tc.more || last.Page != "big" {
-			t.Errorf("%s: big/ lists %d entries and then %+v; want %d and %d more", tc.current, n, last, tc.listed, tc.more)
+		earlier, more, listed := 0, 0, 0
+		for i, it := range kids {
+			switch {
+			case it.More > 0 && it.Earlier && i == 0:
+				earlier = it.More
+			case it.More > 0 && !it.Earlier && i == len(kids)-1:
+				more = it.More
+			case it.More > 0:
+				t.Errorf("%s: a link to %d entries at %d of %d", tc.current, it.More, i, len(kids))
+			default:
+				listed++
+			}
+			if it.More > 0 && it.Page != "big" {
+				t.Errorf("%s: the link to the rest leads to %q", tc.current, it.Page)
+			}
+		}
+		if earlier != tc.earlier || listed != tc.listed || more != tc.more {
+			t.Errorf("%s: big/ lists %d earlier, %d, %d more; want %d, %d, %d", tc.current, earlier, listed, more, tc.earlier, tc.listed, tc.more)
 		}
 		if tc.current != "big" {
 			if it := find(kids, tc.current); it == nil || !it.Current {
@@ -170,13 +187,13 @@ func TestNavCutsLargeFolders(t *testing.T) {
 			t.Errorf("sidebar of big/p-001 lacks %s:\n%s", want, a)
 		}
 	}
-	if !strings.Contains(string(far), `<a href="/big/p-100" aria-current="page">`) || !strings.Contains(string(far), "69 more pages") {
-		t.Errorf("sidebar of big/p-100 does not list it, marked, before 69 more:\n%s", far)
+	if !strings.Contains(string(far), `<li class="tree-more"><a href="/big">100 earlier pages</a></li>`) || !strings.Contains(string(far), `<a href="/big/p-100" aria-current="page">`) || strings.Contains(string(far), "/big/p-001") {
+		t.Errorf("sidebar of big/p-100 does not list its window, after 100 earlier:\n%s", far)
 	}
 	if strings.Contains(string(a), "/big/p-100") || !strings.Contains(string(b), `<a href="/big/p-001">`) {
 		t.Error("pages within the first entries do not share one rendered tree")
 	}
 	if n := len(model.navs.m); n != 2 {
-		t.Errorf("%d rendered trees for three pages of one folder, two of them listed anyway; want 2", n)
+		t.Errorf("%d rendered trees for three pages of two windows; want 2", n)
 	}
 }

@@ -116,10 +116,12 @@ type NavItem struct {
 	Current  bool // this is the page being shown
 	Open     bool // current page is inside this folder
 	Children []*NavItem
-	// More, on the last item of a folder's list, says that many entries
-	// are left out of the sidebar: the item links to the folder (Page;
-	// Root for the wiki's top level, whose entries the page list shows).
-	More int
+	// More, on the last item of a folder's list (the first, when
+	// Earlier), says that many entries are left out of the sidebar after
+	// (before) those listed: the item links to the folder (Page; Root for
+	// the wiki's top level, whose entries the page list shows).
+	More    int
+	Earlier bool
 }
 
 // PageRef is a link to a page by title.
