@@ -41,25 +41,25 @@ type Model struct {
 	// parts holds, per link scheme, the partials static views share
 	// (theme.Parts): never shared with another commit's model, since the
 	// footer shows the commit.
-	parts struct {
-		mu sync.Mutex
-		m  map[string]*theme.Parts
-	}
+	parts partsByKey
 }
 
-// partsFor is the set of shared partials of one static link scheme.
-func (m *Model) partsFor(key string) *theme.Parts {
-	m.parts.mu.Lock()
-	defer m.parts.mu.Unlock()
-	p := m.parts.m[key]
-	if p == nil {
-		if m.parts.m == nil {
-			m.parts.m = map[string]*theme.Parts{}
-		}
-		p = theme.NewParts()
-		m.parts.m[key] = p
+// partsByKey hands out one theme.Parts per key, made on first use.
+type partsByKey struct {
+	mu sync.Mutex
+	m  map[string]*theme.Parts
+}
+
+func (p *partsByKey) get(key string) *theme.Parts {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string]*theme.Parts{}
 	}
-	return p
+	if p.m[key] == nil {
+		p.m[key] = theme.NewParts()
+	}
+	return p.m[key]
 }
 
 // New makes the model of st. published says which pages the output
@@ -254,7 +254,7 @@ func (m *Model) Base(o Output, title string, current wikipath.Page) theme.Base {
 	if o.Static && o.Key != "" {
 		// No reader, query or notice: the header and footer are the same
 		// on every view of this link scheme and language.
-		b.Parts = m.partsFor(o.Key)
+		b.Parts = m.parts.get(o.Key)
 	}
 	return b
 }
@@ -454,24 +454,14 @@ type navCache struct {
 	m  map[string]template.HTML
 	// leaves are the sidebar's rendered leaves per link scheme and
 	// language (theme.RenderNav), shared by every tree rendered for them.
-	leaves map[string]*theme.Parts
+	leaves partsByKey
 }
 
 func (c *navCache) leavesFor(key string, l *i18n.Lang) *theme.Parts {
 	if l != nil {
 		key += "\x00" + l.ID()
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.leaves[key]
-	if p == nil {
-		if c.leaves == nil {
-			c.leaves = map[string]*theme.Parts{}
-		}
-		p = theme.NewParts()
-		c.leaves[key] = p
-	}
-	return p
+	return c.leaves.get(key)
 }
 
 // epoch is the feed date of a wiki with no changes.
