@@ -14,7 +14,7 @@ const mod = "github.com/gitwiki/gitwiki/"
 // that exists; a test checks there are no ghost rows.
 var floors = [][]string{
 	{"internal/i18n"}, // message catalogs: every layer speaks to people
-	{"internal/wikipath", "internal/atom", "internal/config", "internal/users"},
+	{"internal/wikipath", "internal/atom", "internal/config", "internal/users", "internal/parallel"},
 	{"internal/merge"},
 	{"internal/store"}, // with its subpackages, such as store/smarthttp
 	{"internal/render"},

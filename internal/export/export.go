@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gitwiki/gitwiki/internal/parallel"
 	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/search"
@@ -355,23 +356,6 @@ func (b *build) linkProblems(p *site.Page, missing []string) {
 	}
 }
 
-// parallel runs fn(0..n-1) on at most workers goroutines and returns the
-// first error; after one, no new call starts.
-func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	for i := range n {
-		if gctx.Err() != nil {
-			break
-		}
-		g.Go(func() error { return fn(i) })
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	return ctx.Err()
-}
-
 // bufs keeps a worker's buffer for its next job: a page is written before
 // the buffer goes back.
 var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -429,7 +413,7 @@ func (b *build) assetJobs() []job {
 }
 
 func (b *build) runJobs(ctx context.Context, out sink, jobs []job) error {
-	err := parallel(ctx, b.workers(), len(jobs), func(i int) error {
+	err := parallel.For(ctx, b.workers(), len(jobs), func(i int) error {
 		j := jobs[i]
 		sc := scheme{plan: b.plan, prefix: strings.Repeat("../", strings.Count(j.file, "/"))}
 		buf := bufs.Get().(*bytes.Buffer)

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gitwiki/gitwiki/internal/parallel"
 	"github.com/gitwiki/gitwiki/internal/render"
 	"github.com/gitwiki/gitwiki/internal/store"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
@@ -268,12 +269,9 @@ func (s *Site) summarize(ctx context.Context, todo []*Page, placeholders bool) e
 		}
 		return strings.Compare(a.File, b.File)
 	})
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, p := range read {
-		g.Go(func() error { return s.summarizePage(ctx, p) })
-	}
-	if err := g.Wait(); err != nil {
+	if err := parallel.For(ctx, runtime.GOMAXPROCS(0), len(read), func(i int) error {
+		return s.summarizePage(ctx, read[i])
+	}); err != nil {
 		return err
 	}
 	l.facts.put(read)
