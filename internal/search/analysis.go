@@ -21,7 +21,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/elision"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	"golang.org/x/text/unicode/norm"
 )
@@ -112,6 +111,12 @@ func init() {
 		err = registry.RegisterTokenFilter(pairsFilterName,
 			func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 				return pairsFilter{}, nil
+			})
+	}
+	if err == nil {
+		err = registry.RegisterTokenizer(wordTokenizerName,
+			func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+				return newWordTokenizer(), nil
 			})
 	}
 	if err == nil {
@@ -328,5 +333,7 @@ func (a *analyzers) titleKey(title string) string {
 	return strings.Join(a.foldTokens(title), " ")
 }
 
-// unicodeTokenizer is named for the mapping's analyzers.
-const unicodeTokenizer = unicodetok.Name
+// unicodeTokenizer is named for the mapping's analyzers: bleve's unicode
+// tokenizer, scanning ASCII faster (words.go). Its tokens are the same, so
+// an index written with bleve's own stays valid.
+const unicodeTokenizer = wordTokenizerName
