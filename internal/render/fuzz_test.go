@@ -106,6 +106,9 @@ func FuzzRenderSanitize(f *testing.F) {
 		"[x](javascript:alert(1)) <javascript:alert(1)>",
 		"---\ntitle: x\n---\n<svg onload=alert(1)>",
 		"```go\nfunc main() {}\n```\n| a |\n|---|\n| [[b\\|c]] |\n",
+		"<div title=\"\n\n```go\nx := \"</code></pre><script>alert(1)</script>\"\n```\n\n\"></div>",
+		"<textarea>\n\n```js\nlet a = '<b>'\n```\n",
+		"```html\n<a href=\"javascript:x\" onclick='y'>&amp;&#0;\r\n```\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -123,6 +126,11 @@ func FuzzRenderSanitize(f *testing.F) {
 		}
 		if err := checkSafeHTML(string(doc.HTML)); err != nil {
 			t.Fatalf("%v\nin: %q\nout: %q", err, src, doc.HTML)
+		}
+		// Code blocks skip the sanitizer (highlight.Blocks): the page must
+		// still be one it leaves as it is.
+		if again := r.Sanitize(string(doc.HTML)); again != doc.HTML {
+			t.Fatalf("the sanitizer changes the page:\nin: %q\nout: %q\nagain: %q", src, doc.HTML, again)
 		}
 		if utf8.Valid(src) && !utf8.ValidString(string(doc.HTML)) {
 			t.Fatalf("valid UTF-8 in, invalid out: %q", doc.HTML)

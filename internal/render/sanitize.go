@@ -70,7 +70,9 @@ func newPolicy() *bluemonday.Policy {
 }
 
 // Sanitize is the only place where trusted HTML is made: everything a page
-// can put on screen passes through it.
+// can put on screen passes through it. Highlighted code blocks are put in
+// after it, but only blocks in the exact shape it leaves as it is
+// (highlight.Blocks, highlight.Safe); any other goes through it.
 func (r *Renderer) Sanitize(s string) template.HTML {
 	return template.HTML(focusable(r.policy.Sanitize(dropCruft(s))))
 }

@@ -203,7 +203,11 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 		if tokens, err := tokenise(lexer, code.String(), stop); err == nil {
 			var out bytes.Buffer
 			if r.formatter.Format(&out, r.style, chroma.Literator(tokens...)) == nil {
-				_, _ = w.Write(out.Bytes())
+				if bl := blocksOf(n); bl != nil {
+					_, _ = w.WriteString(bl.add(out.String()))
+				} else {
+					_, _ = w.Write(out.Bytes())
+				}
 				_ = w.WriteByte('\n')
 				return ast.WalkSkipChildren, nil
 			}
@@ -227,25 +231,14 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 // out" at once and the text becomes error tokens, so the same page would
 // render differently from one time to the next. Genuine error tokens come
 // back the same on every run; the fewest seen is kept. It gives up when
-// stop says so.
+// stop says so, and on a lexer that stops moving (errStuck).
 func tokenise(lexer chroma.Lexer, code string, stop func() bool) ([]chroma.Token, error) {
 	var best []chroma.Token
 	bestErrs := -1
 	for range 3 {
-		it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+		tokens, errs, err := tokeniseOnce(lexer, code, stop)
 		if err != nil {
 			return nil, err
-		}
-		var tokens []chroma.Token
-		errs := 0
-		for t := it(); t != chroma.EOF; t = it() {
-			tokens = append(tokens, t)
-			if t.Type == chroma.Error {
-				errs++
-			}
-			if len(tokens)%256 == 0 && stop() {
-				return nil, errStopped
-			}
 		}
 		if bestErrs < 0 || errs < bestErrs {
 			best, bestErrs = tokens, errs
@@ -256,6 +249,56 @@ func tokenise(lexer chroma.Lexer, code string, stop func() bool) ([]chroma.Token
 	}
 	return best, nil
 }
+
+// maxEmpty is how many empty tokens in a row mean a lexer is stuck.
+const maxEmpty = 1000
+
+// tokeniseOnce is chroma.Coalesce's loop with a guard. A rule that can
+// match nothing (JSONata's names, [a-zA-Z0-9_]*, and Jungle's) matches
+// nothing for ever at a character no other rule takes, "é" say, and
+// Coalesce skips the empty tokens without end: one fence of three lines
+// held a core and grew memory until the process died. Here a run of
+// empty tokens ends the block's highlighting.
+func tokeniseOnce(lexer chroma.Lexer, code string, stop func() bool) (tokens []chroma.Token, errs int, err error) {
+	it, err := lexer.Tokenise(nil, code)
+	if err != nil {
+		return nil, 0, err
+	}
+	var prev chroma.Token
+	empty := 0
+	for t := it(); t != chroma.EOF; t = it() {
+		if t.Value == "" {
+			if empty++; empty > maxEmpty || empty%256 == 0 && stop() {
+				return nil, 0, errStuck
+			}
+			continue
+		}
+		empty = 0
+		if prev.Type == t.Type && prev != chroma.EOF && len(prev.Value) < 8192 {
+			prev.Value += t.Value
+			continue
+		}
+		if prev != chroma.EOF {
+			tokens = append(tokens, prev)
+			if prev.Type == chroma.Error {
+				errs++
+			}
+			if len(tokens)%256 == 0 && stop() {
+				return nil, 0, errStopped
+			}
+		}
+		prev = t
+	}
+	if prev != chroma.EOF {
+		tokens = append(tokens, prev)
+		if prev.Type == chroma.Error {
+			errs++
+		}
+	}
+	return tokens, errs, nil
+}
+
+var errStuck = errors.New("highlight: the lexer stopped moving")
 
 var errStopped = errors.New("highlight: stopped")
 
