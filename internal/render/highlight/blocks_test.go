@@ -1,8 +1,13 @@
 package highlight
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/text"
 )
 
 func TestBlocksFill(t *testing.T) {
@@ -78,5 +83,38 @@ func TestSafe(t *testing.T) {
 		if Safe(h) {
 			t.Errorf("Safe(%q) = true", h)
 		}
+	}
+}
+
+// TestBlocksAreSafe: the blocks the highlighter keeps apart, as it writes
+// them, must be in Safe's grammar in every language chroma knows, or each
+// would be sanitized again and the saving lost.
+func TestBlocksAreSafe(t *testing.T) {
+	const code = "func main() { x := \"a<b>&amp;'\\\"\" // </code></pre><script>alert(1)</script>\n" +
+		"\t<a href=\"javascript:alert(1)\" onclick='y'>é 中 &#0; 1.5e3 @x #y $z %w</a>\n" +
+		"SELECT * FROM t WHERE a = 'b'; -- c\n<?php echo $x; ?> {{ .X }} <%= y %>\n"
+	md := goldmark.New(goldmark.WithExtensions(New()))
+	kept := 0
+	for _, name := range lexers.Names(false) {
+		if strings.ContainsAny(name, " \n`") {
+			continue
+		}
+		src := []byte("```" + name + "\n" + code + "```\n")
+		doc := md.Parser().Parse(text.NewReader(src))
+		bl := NewBlocks()
+		SetBlocks(doc, bl)
+		var buf bytes.Buffer
+		if err := md.Renderer().Render(&buf, src, doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range bl.html {
+			kept++
+			if !Safe(h) {
+				t.Errorf("%s: block outside Safe's grammar: %q", name, h)
+			}
+		}
+	}
+	if kept < 100 {
+		t.Errorf("only %d blocks kept apart", kept)
 	}
 }

@@ -78,7 +78,7 @@ type htmlRenderer struct {
 func newRenderer() *htmlRenderer {
 	r := &htmlRenderer{
 		lexers:    map[string]chroma.Lexer{},
-		formatter: chromahtml.New(chromahtml.WithClasses(true)),
+		formatter: chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{})),
 		style:     styles.Fallback,
 	}
 	// Extensions first, so a lexer's own name or alias wins over them.
@@ -99,6 +99,25 @@ func newRenderer() *htmlRenderer {
 		}
 	}
 	return r
+}
+
+// focusablePre writes the block's <pre> with tabindex="0", as the
+// sanitizer's pass gives every <pre> (a region that scrolls sideways must
+// be reachable by keyboard), so a block is final as it is written.
+type focusablePre struct{}
+
+func (focusablePre) Start(code bool, styleAttr string) string {
+	if code {
+		return `<pre tabindex="0"` + styleAttr + `><code>`
+	}
+	return `<pre tabindex="0"` + styleAttr + `>`
+}
+
+func (focusablePre) End(code bool) string {
+	if code {
+		return `</code></pre>`
+	}
+	return `</pre>`
 }
 
 // lexer finds the lexer for a fence's language name, or nil.

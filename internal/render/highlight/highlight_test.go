@@ -54,7 +54,7 @@ func TestLexerLookup(t *testing.T) {
 func TestRender(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"highlighted", "```go\nx := 1\n```",
-			`<pre class="chroma"><code><span class="line"><span class="cl"><span class="nx">x</span><span class="w"> </span><span class="o">:=</span><span class="w"> </span><span class="mi">1</span><span class="w">` + "\n" + `</span></span></span></code></pre>` + "\n"},
+			`<pre tabindex="0" class="chroma"><code><span class="line"><span class="cl"><span class="nx">x</span><span class="w"> </span><span class="o">:=</span><span class="w"> </span><span class="mi">1</span><span class="w">` + "\n" + `</span></span></span></code></pre>` + "\n"},
 		{"unknown language", "```nosuch\n<b>\n```", "<pre><code class=\"language-nosuch\">&lt;b&gt;\n</code></pre>\n"},
 		{"no language", "```\na & b\n```", "<pre><code>a &amp; b\n</code></pre>\n"},
 		{"language escaped", "```a\"b\nx\n```", "<pre><code class=\"language-a&quot;b\">x\n</code></pre>\n"},
@@ -82,7 +82,7 @@ func TestBudget(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := convert(t, tc.in)
-			if n := strings.Count(got, `<pre class="chroma">`); n != tc.chroma {
+			if n := strings.Count(got, `<pre tabindex="0" class="chroma">`); n != tc.chroma {
 				t.Errorf("got %d highlighted blocks, want %d", n, tc.chroma)
 			}
 			if n := strings.Count(got, "<pre"); n != strings.Count(tc.in, "```go") {
