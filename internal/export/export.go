@@ -19,8 +19,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/gitwiki/gitwiki/internal/parallel"
 	"github.com/gitwiki/gitwiki/internal/present"
 	"github.com/gitwiki/gitwiki/internal/render"
@@ -120,8 +118,13 @@ type build struct {
 	model    *present.Model
 	hist     *site.History
 	basePath string // the base URL's path, "/" or "/wiki/"; "" without one
-	search   *search.Export
 	chromes  chromeCache
+
+	// The search index, built alongside the pages (prepare): read it only
+	// after waitSearch.
+	searched  chan struct{}
+	search    *search.Export
+	searchErr error
 
 	mu     sync.Mutex
 	broken []Problem
@@ -155,6 +158,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer b.waitSearch() // no goroutine outlives the build
 	b.opts, b.basePath = opts, basePath
 	b.plan.edit = opts.EditURL
 	rep := &Report{Commit: commit.Hash, Out: tgt.out}
@@ -249,23 +253,24 @@ func prepare(ctx context.Context, loader *site.Loader, th *theme.Theme, commit *
 	for i, p := range pl.list {
 		files[i] = p.File
 	}
-	// The history walk (each page's last change, the recent changes) is
-	// one goroutine's work, in proportion to the commits: on 5,000 of them
-	// it took 4 s, so it runs while the search index is built.
-	var hist errgroup.Group
-	hist.Go(func() (err error) {
-		// The feed names itself after the root commit when there is no base URL.
-		b.hist, err = st.History(ctx, site.HistoryQuery{Recent: recentLimit, Files: files, Root: live == ""})
-		return err
-	})
-	b.search, err = b.searchIndex(ctx)
-	if herr := hist.Wait(); err == nil {
-		err = herr
-	}
+	// The offline search index is only needed by the search page and the
+	// index's own files, which are written last; it is built while the
+	// history walk runs and then while the pages are written, so the
+	// cores are not left idle by its serial end (encoding the index) or
+	// by the walk, which is one goroutine's work in proportion to the
+	// commits (4 s on 5,000 of them).
+	b.searched = make(chan struct{})
+	go func() {
+		defer close(b.searched)
+		b.search, b.searchErr = b.searchIndex(ctx)
+	}()
+	pl.searchIndexName = b.searchIndexName
+	// The feed names itself after the root commit when there is no base URL.
+	b.hist, err = st.History(ctx, site.HistoryQuery{Recent: recentLimit, Files: files, Root: live == ""})
 	if err != nil {
+		b.waitSearch()
 		return nil, err
 	}
-	pl.searchIndexName = b.search.Main
 	b.model = present.New(st, th, func(p *site.Page) bool { return pl.pages[p.Name] != nil })
 	return b, nil
 }
@@ -369,14 +374,36 @@ type job struct {
 	make func(ctx context.Context, sc scheme, buf *bytes.Buffer) ([]byte, error)
 }
 
-// run writes every file: the pages and other files first, then the theme
-// assets those pages link to, so the export carries no asset it never uses
-// (the editor's script, say).
+// run writes every file: the pages and other files first, then the search
+// index's files and the theme assets those pages link to, so the export
+// carries no asset it never uses (the editor's script, say).
 func (b *build) run(ctx context.Context, out sink) error {
 	if err := b.runJobs(ctx, out, b.jobs()); err != nil {
 		return err
 	}
-	return b.runJobs(ctx, out, b.assetJobs())
+	if err := b.waitSearch(); err != nil {
+		return err
+	}
+	return b.runJobs(ctx, out, append(b.searchJobs(), b.assetJobs()...))
+}
+
+// waitSearch waits for the search index and returns the error that
+// building it met.
+func (b *build) waitSearch() error {
+	if b.searched == nil {
+		return nil
+	}
+	<-b.searched
+	return b.searchErr
+}
+
+// searchIndexName is the index's file under -/search/, for the search
+// page, once it is built; "" if it could not be.
+func (b *build) searchIndexName() string {
+	if b.waitSearch() != nil {
+		return ""
+	}
+	return b.search.Main
 }
 
 // assetJobs write the theme assets the pages linked to, and those such an
@@ -497,7 +524,6 @@ func (b *build) jobs() []job {
 		}})
 	}
 	jobs = append(jobs, b.listJobs()...)
-	jobs = append(jobs, b.searchJobs()...)
 	for _, f := range pl.attach {
 		jobs = append(jobs, job{file: f, make: func(ctx context.Context, _ scheme, _ *bytes.Buffer) ([]byte, error) {
 			e, _ := pl.st.File(f)

@@ -152,7 +152,11 @@ func (l links) Action(a theme.Action, p wikipath.Page) string {
 	case theme.ActionSearch:
 		return l.root(searchDir + "index.html")
 	case theme.ActionSearchIndex:
-		return l.root(searchDir + l.plan.searchIndexName)
+		name := l.plan.searchIndexName()
+		if name == "" {
+			return ""
+		}
+		return l.root(searchDir + name)
 	case theme.ActionFeed:
 		return l.root(feedFile)
 	case theme.ActionTags:

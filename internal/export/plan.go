@@ -48,8 +48,8 @@ type plan struct {
 	tags    map[tagKey]string               // tag → folder name under -/tags/KIND/
 	tagList []site.TagCount
 
-	searchIndexName string   // -/search/ file of the index, named by its hash
-	assetsUsed      sync.Map // theme assets the pages link to, by source name
+	searchIndexName func() string // -/search/ file of the index, named by its hash; waits for it
+	assetsUsed      sync.Map      // theme assets the pages link to, by source name
 
 	// pageFiles are the escaped output paths of the HTML pages, computed once:
 	// every page links to a hundred others through the sidebar.
