@@ -103,7 +103,14 @@ type navWalk struct {
 }
 
 func (w navWalk) onPath(n *navNode) bool {
-	return w.open != "" && (n.name == w.open || strings.HasPrefix(string(w.open)+"/", string(n.name)+"/"))
+	return w.open != "" && inFolder(w.open, n.name)
+}
+
+// inFolder reports whether name is folder or under it, without building
+// strings: the sidebar asks it of every entry on the way to a page.
+func inFolder(name, folder wikipath.Page) bool {
+	n, f := string(name), string(folder)
+	return strings.HasPrefix(n, f) && (len(n) == len(f) || n[len(f)] == '/')
 }
 
 // items builds the entries of parent (nil for the top level), nodes.
@@ -241,7 +248,7 @@ func findNav(nodes []*navNode, name wikipath.Page) *navNode {
 		if n.name == name {
 			return n
 		}
-		if strings.HasPrefix(string(name)+"/", string(n.name)+"/") {
+		if inFolder(name, n.name) {
 			return findNav(n.children, name)
 		}
 	}

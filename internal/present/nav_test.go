@@ -197,3 +197,23 @@ func TestNavCutsLargeFolders(t *testing.T) {
 		t.Errorf("%d rendered trees for three pages of two windows; want 2", n)
 	}
 }
+
+func TestInFolder(t *testing.T) {
+	tests := []struct {
+		name, folder wikipath.Page
+		want         bool
+	}{
+		{"a/b", "a", true},
+		{"a", "a", true},
+		{"a/b/c", "a/b", true},
+		{"ab", "a", false},
+		{"a", "a/b", false},
+		{"b/a", "a", false},
+		{"a-b/c", "a", false},
+	}
+	for _, tt := range tests {
+		if got := inFolder(tt.name, tt.folder); got != tt.want {
+			t.Errorf("inFolder(%q, %q) = %v, want %v", tt.name, tt.folder, got, tt.want)
+		}
+	}
+}
