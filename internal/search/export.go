@@ -117,7 +117,7 @@ func analyseExport(ctx context.Context, an *analyzers, st *site.Site, pages []Ex
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			memo := map[string]memoTerm{}
+			memo := memos{}
 			for i := range work {
 				d, err := analyseDoc(ctx, an, st, pages[i], memo)
 				if err != nil {
@@ -155,9 +155,14 @@ func cmpErr(a, b error) error {
 // repeat their words.
 type memoTerm struct{ stem, surface string }
 
+// memos are a worker's memoTerms, by family and then by token: a lookup
+// with the token's bytes allocates nothing, where a key made of both
+// allocated a string for every word of every page.
+type memos map[string]map[string]memoTerm
+
 const maxMemo = 200000
 
-func analyseDoc(ctx context.Context, an *analyzers, st *site.Site, ed ExportDoc, memo map[string]memoTerm) (*exportDoc, error) {
+func analyseDoc(ctx context.Context, an *analyzers, st *site.Site, ed ExportDoc, memo memos) (*exportDoc, error) {
 	d, err := DocOf(ctx, st, ed.Page)
 	if err != nil {
 		return nil, fmt.Errorf("search index of %s: %w", ed.Page.File, err)
@@ -174,17 +179,22 @@ func analyseDoc(ctx context.Context, an *analyzers, st *site.Site, ed ExportDoc,
 	x.crumbs = strings.Join(crumbs, " › ")
 	texts := [3]string{d.Title, strings.Join(slices.Concat(d.Headings, d.Tags), "\n"), d.Text}
 	tokenize := an.tokenizer()
-	if len(memo) > maxMemo {
-		clear(memo)
+	fm := memo[fam]
+	if len(fm) > maxMemo {
+		clear(fm)
+	}
+	if fm == nil {
+		fm = map[string]memoTerm{}
+		memo[fam] = fm
 	}
 	for i, text := range texts {
 		fs := fieldStats{tf: map[string]int{}}
 		for _, tok := range tokenize(text) {
-			raw := string(tok.Term)
-			m, ok := memo[fam+"\x00"+raw]
+			m, ok := fm[string(tok.Term)]
 			if !ok {
+				raw := string(tok.Term)
 				m = memoTerm{stem: an.word(fam, raw), surface: an.surfaceForm(fam, raw)}
-				memo[fam+"\x00"+raw] = m
+				fm[raw] = m
 			}
 			if m.stem == "" {
 				continue
