@@ -44,7 +44,7 @@ func (t wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			j++
 		}
 		if j == len(input) {
-			out, pos = scanASCII(out, input, i, j, pos, &sc)
+			out, _ = scanASCII(out, input, i, j, pos, &sc)
 			break
 		}
 		// The run's last safe cut before the byte outside ASCII: the text
