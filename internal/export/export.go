@@ -122,9 +122,10 @@ type build struct {
 
 	// The search index, built alongside the pages (prepare): read it only
 	// after waitSearch.
-	searched  chan struct{}
-	search    *search.Export
-	searchErr error
+	searched   chan struct{}
+	stopSearch context.CancelFunc
+	search     *search.Export
+	searchErr  error
 
 	mu     sync.Mutex
 	broken []Problem
@@ -158,7 +159,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer b.waitSearch() // no goroutine outlives the build
+	defer b.endSearch() // no goroutine outlives the build
 	b.opts, b.basePath = opts, basePath
 	b.plan.edit = opts.EditURL
 	rep := &Report{Commit: commit.Hash, Out: tgt.out}
@@ -260,15 +261,17 @@ func prepare(ctx context.Context, loader *site.Loader, th *theme.Theme, commit *
 	// by the walk, which is one goroutine's work in proportion to the
 	// commits (4 s on 5,000 of them).
 	b.searched = make(chan struct{})
+	sctx, stop := context.WithCancel(ctx)
+	b.stopSearch = stop
 	go func() {
 		defer close(b.searched)
-		b.search, b.searchErr = b.searchIndex(ctx)
+		b.search, b.searchErr = b.searchIndex(sctx)
 	}()
 	pl.searchIndexName = b.searchIndexName
 	// The feed names itself after the root commit when there is no base URL.
 	b.hist, err = st.History(ctx, site.HistoryQuery{Recent: recentLimit, Files: files, Root: live == ""})
 	if err != nil {
-		b.waitSearch()
+		b.endSearch()
 		return nil, err
 	}
 	b.model = present.New(st, th, func(p *site.Page) bool { return pl.pages[p.Name] != nil })
@@ -395,6 +398,15 @@ func (b *build) waitSearch() error {
 	}
 	<-b.searched
 	return b.searchErr
+}
+
+// endSearch stops the search index if it is still being built (a build
+// that failed before the end) and waits for it.
+func (b *build) endSearch() {
+	if b.stopSearch != nil {
+		b.stopSearch()
+	}
+	b.waitSearch()
 }
 
 // searchIndexName is the index's file under -/search/, for the search
