@@ -28,12 +28,9 @@ type Blocks struct {
 
 const markerEnd = "\uE001"
 
-// NewBlocks returns an empty set with a fresh marker.
-func NewBlocks() *Blocks {
-	var n [8]byte
-	_, _ = rand.Read(n[:])
-	return &Blocks{prefix: "\uE000" + hex.EncodeToString(n[:]) + ":"}
-}
+// NewBlocks returns an empty set. Its marker is drawn with the first
+// block: most pages have none.
+func NewBlocks() *Blocks { return &Blocks{} }
 
 const blocksKey = "gitwiki/highlight.blocks"
 
@@ -55,6 +52,11 @@ func blocksOf(n ast.Node) *Blocks {
 }
 
 func (bl *Blocks) add(html string) string {
+	if bl.prefix == "" {
+		var n [8]byte
+		_, _ = rand.Read(n[:])
+		bl.prefix = "\uE000" + hex.EncodeToString(n[:]) + ":"
+	}
 	bl.html = append(bl.html, html)
 	return bl.prefix + strconv.Itoa(len(bl.html)-1) + markerEnd
 }
