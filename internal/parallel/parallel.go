@@ -18,6 +18,12 @@ import (
 // call starts; calls under way finish. It returns ctx's error if no call
 // failed but ctx ended before every call started.
 func For(ctx context.Context, workers, n int, fn func(i int) error) error {
+	return ForWorkers(ctx, workers, n, func(_, i int) error { return fn(i) })
+}
+
+// ForWorkers is For, telling fn which worker (0 to workers-1) makes the
+// call, for state a worker keeps from one call to the next.
+func ForWorkers(ctx context.Context, workers, n int, fn func(worker, i int) error) error {
 	workers = max(1, min(workers, n))
 	var (
 		next    atomic.Int64
@@ -26,14 +32,14 @@ func For(ctx context.Context, workers, n int, fn func(i int) error) error {
 		first   error
 		wg      sync.WaitGroup
 	)
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
 			for !stop.Load() && ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				if err := fn(i); err != nil {
+				if err := fn(w, i); err != nil {
 					errOnce.Do(func() { first = err })
 					stop.Store(true)
 				}

@@ -92,3 +92,29 @@ func TestForLimit(t *testing.T) {
 		t.Errorf("%d calls ran at once, want at most 3", p)
 	}
 }
+
+// TestForWorkers checks that each call is told a worker in range, and that
+// no two calls at once are told the same one: what a worker keeps between
+// calls is its own.
+func TestForWorkers(t *testing.T) {
+	const workers = 3
+	var busy [workers]atomic.Int32
+	var bad atomic.Int32
+	err := ForWorkers(context.Background(), workers, 300, func(w, _ int) error {
+		if w < 0 || w >= workers {
+			bad.Add(1)
+			return nil
+		}
+		if busy[w].Add(1) != 1 {
+			bad.Add(1)
+		}
+		busy[w].Add(-1)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bad.Load(); n != 0 {
+		t.Errorf("%d calls told a worker out of range or in use", n)
+	}
+}

@@ -7,10 +7,10 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
+	"github.com/gitwiki/gitwiki/internal/parallel"
 	"github.com/gitwiki/gitwiki/internal/site"
 	"github.com/gitwiki/gitwiki/internal/wikipath"
 )
@@ -109,46 +109,20 @@ func ExportIndex(ctx context.Context, st *site.Site, pages []ExportDoc) (*Export
 // analyseExport reads and analyses every page, on all cores.
 func analyseExport(ctx context.Context, an *analyzers, st *site.Site, pages []ExportDoc) ([]*exportDoc, error) {
 	docs := make([]*exportDoc, len(pages))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	for range min(runtime.GOMAXPROCS(0), max(len(pages), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			memo := memos{}
-			for i := range work {
-				d, err := analyseDoc(ctx, an, st, pages[i], memo)
-				if err != nil {
-					mu.Lock()
-					firstErr = cmpErr(firstErr, err)
-					mu.Unlock()
-					continue
-				}
-				docs[i] = d
-			}
-		}()
-	}
-	for i := range pages {
-		if ctx.Err() != nil {
-			break
+	workers := runtime.GOMAXPROCS(0)
+	memo := make([]memos, workers)
+	err := parallel.ForWorkers(ctx, workers, len(pages), func(w, i int) error {
+		if memo[w] == nil {
+			memo[w] = memos{}
 		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+		d, err := analyseDoc(ctx, an, st, pages[i], memo[w])
+		docs[i] = d
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	return docs, firstErr
-}
-
-func cmpErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
+	return docs, nil
 }
 
 // memoTerm is a token's analysis in its family, cached per worker: pages
