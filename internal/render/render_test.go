@@ -352,3 +352,12 @@ func TestLinkLinesAndAnchors(t *testing.T) {
 		t.Errorf("anchors %q", s.Anchors)
 	}
 }
+
+// TestListStart: steps numbered on after a paragraph keep their numbers.
+func TestListStart(t *testing.T) {
+	r := New(Config{})
+	doc := r.Render([]byte("1. One\n\nA note.\n\n2. Two\n3. Three\n"), Context{Page: "p", File: "p.md"})
+	if !strings.Contains(string(doc.HTML), `<ol start="2">`) {
+		t.Errorf("the second list lost its start:\n%s", doc.HTML)
+	}
+}

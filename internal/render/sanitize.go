@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"net/url"
 	"regexp"
@@ -22,6 +23,15 @@ var (
 	footnoteID  = regexp.MustCompile(`^fn(?:ref\d*)?:\d+$`)
 	linkClass   = regexp.MustCompile(`^(?:wikilink|missing|anchor|footnote-ref|footnote-backref|url)$`)
 	rasterData  = regexp.MustCompile(`^image/(?:gif|jpeg|png|webp);base64,`)
+
+	preTabindex    = regexp.MustCompile(`^0$`)
+	ariaHidden     = regexp.MustCompile(`^true$`)
+	anchorTabindex = regexp.MustCompile(`^-1$`)
+	checkboxType   = regexp.MustCompile(`(?i)^checkbox$`)
+	checkboxState  = regexp.MustCompile(`^(?:|checked|disabled)$`)
+	footnoteRole   = regexp.MustCompile(`^doc-(?:noteref|backlink)$`)
+	endnotesRole   = regexp.MustCompile(`^doc-endnotes$`)
+	footnotesClass = regexp.MustCompile(`^footnotes$`)
 )
 
 // newPolicy builds the one sanitizer policy of the project.
@@ -50,31 +60,51 @@ func newPolicy() *bluemonday.Policy {
 	})
 
 	p.AllowAttrs("class").Matching(chromaClass).OnElements("span", "pre", "code")
-	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^0$`)).OnElements("pre")
+	p.AllowAttrs("tabindex").Matching(preTabindex).OnElements("pre")
 	p.AllowAttrs("id").Matching(headingID).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
 
 	p.AllowAttrs("class").Matching(linkClass).OnElements("a")
-	p.AllowAttrs("aria-hidden").Matching(regexp.MustCompile(`^true$`)).OnElements("a")
-	p.AllowAttrs("tabindex").Matching(regexp.MustCompile(`^-1$`)).OnElements("a")
+	p.AllowAttrs("aria-hidden").Matching(ariaHidden).OnElements("a")
+	p.AllowAttrs("tabindex").Matching(anchorTabindex).OnElements("a")
+
+	// A list that goes on after a paragraph ("3. Then") starts where it
+	// left off; UGCPolicy drops start, and the steps were numbered 1 again.
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
 
 	// Task lists. Other inputs are removed by dropCruft before this policy runs.
-	p.AllowAttrs("type").Matching(regexp.MustCompile(`(?i)^checkbox$`)).OnElements("input")
-	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(?:|checked|disabled)$`)).OnElements("input")
+	p.AllowAttrs("type").Matching(checkboxType).OnElements("input")
+	p.AllowAttrs("checked", "disabled").Matching(checkboxState).OnElements("input")
 	p.AllowNoAttrs().OnElements("label") // package tasklabel: the checkbox's name
 
 	p.AllowAttrs("id").Matching(footnoteID).OnElements("sup", "li")
-	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink)$`)).OnElements("a")
-	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-endnotes$`)).OnElements("div")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
+	p.AllowAttrs("role").Matching(footnoteRole).OnElements("a")
+	p.AllowAttrs("role").Matching(endnotesRole).OnElements("div")
+	p.AllowAttrs("class").Matching(footnotesClass).OnElements("div")
 	return p
 }
+
+// verifyCleanForm makes Sanitize run the policy on what cleanForm takes too,
+// and panic when the two differ. The package's tests set it, so that every
+// page they render compares the two.
+var verifyCleanForm bool
 
 // Sanitize is the only place where trusted HTML is made: everything a page
 // can put on screen passes through it. Highlighted code blocks are put in
 // after it, but only blocks in the exact shape it leaves as it is
-// (highlight.Blocks, highlight.Safe); any other goes through it.
+// (highlight.Blocks, highlight.Safe); any other goes through it. HTML in
+// the narrow form of cleanForm is written as the policy would write it
+// without running the policy.
 func (r *Renderer) Sanitize(s string) template.HTML {
-	return template.HTML(focusable(r.policy.Sanitize(dropCruft(s))))
+	s = dropCruft(s)
+	if c, ok := cleanForm(s); ok {
+		if verifyCleanForm {
+			if slow := r.policy.Sanitize(s); slow != c {
+				panic(fmt.Sprintf("cleanForm and the sanitizer differ\nin:   %q\nfast: %q\nslow: %q", s, c, slow))
+			}
+		}
+		return template.HTML(focusable(c))
+	}
+	return template.HTML(focusable(r.policy.Sanitize(s)))
 }
 
 // focusable gives every <pre> and <table> tabindex="0": either may scroll
