@@ -73,12 +73,12 @@ func cleanForm(s string) (string, bool) {
 
 // cleanElem is what cleanForm accepts on one element: attributes with the
 // test of each value (the policy's own regular expressions where it has
-// them), and the attribute that holds a URL, which must then be present
-// because the policy drops the element without it.
+// them), the attribute that holds a URL, checked as the policy checks URLs,
+// and the attributes without which the element is not taken.
 type cleanElem struct {
 	attrs map[string]func(string) bool
 	url   string
-	need  []string // attributes without which the element is not taken
+	need  []string
 }
 
 // cleanElems lists the elements goldmark and this package's extensions
@@ -113,7 +113,7 @@ var cleanElems = func() map[string]cleanElem {
 		// Table alignment is an attribute (newMarkdown).
 		m[c] = cleanElem{attrs: map[string]func(string) bool{"align": bluemonday.CellAlign.MatchString}}
 	}
-	for _, e := range []string{"p", "em", "strong", "del", "blockquote", "ul", "table", "thead", "tbody", "tr", "hr", "br", "label", "dl", "dt", "dd"} {
+	for _, e := range []string{"p", "em", "strong", "del", "blockquote", "ul", "table", "thead", "tbody", "tr", "hr", "br", "label", "dl", "dt", "dd", "details", "summary"} {
 		m[e] = cleanElem{}
 	}
 	return m
