@@ -96,7 +96,7 @@ var cleanElems = func() map[string]cleanElem {
 			"role":        footnoteRole.MatchString,
 			"title":       title,
 		}},
-		"img":   {url: "src", need: []string{"src"}, attrs: map[string]func(string) bool{"alt": bluemonday.Paragraph.MatchString, "title": title}},
+		"img":   {url: "src", need: []string{"src"}, attrs: map[string]func(string) bool{"alt": altText.MatchString, "title": title}},
 		"code":  {attrs: map[string]func(string) bool{"class": chromaClass.MatchString}},
 		"span":  {attrs: map[string]func(string) bool{"class": chromaClass.MatchString}},
 		"pre":   {attrs: map[string]func(string) bool{"class": chromaClass.MatchString, "tabindex": preTabindex.MatchString}},

@@ -361,3 +361,23 @@ func TestListStart(t *testing.T) {
 		t.Errorf("the second list lost its start:\n%s", doc.HTML)
 	}
 }
+
+// TestImageAlt: an image keeps its description for screen readers whatever
+// punctuation it has, escaped so that it cannot leave the attribute.
+func TestImageAlt(t *testing.T) {
+	r := New(Config{})
+	for _, c := range []struct{ src, want string }{
+		{"![Step 1: open the app & sign in?](a.png)", `alt="Step 1: open the app &amp; sign in?"`},
+		{`![x" onerror="alert(1)](a.png)`, `alt="x&#34; onerror=`},
+		{`<img src="a.png" alt="a; b: &quot;c&quot;">`, `alt="a; b: &#34;c&#34;"`},
+	} {
+		doc := r.Render([]byte(c.src), Context{Page: "p", File: "p.md"})
+		out := string(doc.HTML)
+		if !strings.Contains(out, c.want) {
+			t.Errorf("%q: want %s in\n%s", c.src, c.want, out)
+		}
+		if err := checkSafeHTML(out); err != nil {
+			t.Errorf("%q: %v", c.src, err)
+		}
+	}
+}

@@ -32,6 +32,13 @@ var (
 	footnoteRole   = regexp.MustCompile(`^doc-(?:noteref|backlink)$`)
 	endnotesRole   = regexp.MustCompile(`^doc-endnotes$`)
 	footnotesClass = regexp.MustCompile(`^footnotes$`)
+
+	// An image's alt text: what a screen reader says instead of the
+	// image, any text but control characters other than tab and line
+	// breaks (the serializer escapes it). UGCPolicy's Paragraph refuses
+	// ":", "?", "&", ";" and quotes and drops the whole attribute, so an
+	// image described as "Step 1: sign in" had no alt text at all.
+	altText = regexp.MustCompile(`^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$`)
 )
 
 // newPolicy builds the one sanitizer policy of the project.
@@ -62,6 +69,8 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("class").Matching(chromaClass).OnElements("span", "pre", "code")
 	p.AllowAttrs("tabindex").Matching(preTabindex).OnElements("pre")
 	p.AllowAttrs("id").Matching(headingID).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+
+	p.AllowAttrs("alt").Matching(altText).OnElements("img")
 
 	p.AllowAttrs("class").Matching(linkClass).OnElements("a")
 	p.AllowAttrs("aria-hidden").Matching(ariaHidden).OnElements("a")
