@@ -169,9 +169,18 @@ func testReplicasConverge(t *testing.T, transport string) {
 	}
 	wg.Wait()
 
+	// In step with the upstream itself, not only with what each replica
+	// saw of it: proposals leave the branch as it is, so a replica that
+	// fetched before the others' last records were pushed has the same
+	// head and records in step with its own last fetch, and lists fewer.
 	converged := func() bool {
 		want := upstreamHead(t, up)
+		wantMeta := gitCmd(t, up, "rev-parse", remote.MetaRef)
 		for _, r := range reps {
+			meta, err := r.repo.ResolveRef(ctx, remote.MetaRef)
+			if err != nil || meta.String() != wantMeta {
+				return false
+			}
 			if r.head(t).String() != want || !r.sync.metaInStep(ctx) || len(r.sync.State().Pending) > 0 {
 				return false
 			}
