@@ -127,7 +127,7 @@ func FuzzRenderSanitize(f *testing.F) {
 		if err := checkSafeHTML(string(doc.HTML)); err != nil {
 			t.Fatalf("%v\nin: %q\nout: %q", err, src, doc.HTML)
 		}
-		// Code blocks skip the sanitizer (highlight.Blocks): the page must
+		// Pages in clean form skip the policy (cleanForm): the page must
 		// still be one it leaves as it is.
 		if again := r.Sanitize(string(doc.HTML)); again != doc.HTML {
 			t.Fatalf("the sanitizer changes the page:\nin: %q\nout: %q\nagain: %q", src, doc.HTML, again)

@@ -241,9 +241,6 @@ func (r *Renderer) render(ctx context.Context, src []byte, rc Context) (doc *Doc
 	if ctx.Done() != nil {
 		highlight.SetStop(p.doc, func() bool { return ctx.Err() != nil })
 	}
-	// Code blocks are sanitized apart from the rest (highlight.Blocks).
-	blocks := highlight.NewBlocks()
-	highlight.SetBlocks(p.doc, blocks)
 	var buf bytes.Buffer
 	if err := r.md.Renderer().Render(&buf, p.body, p.doc); err != nil {
 		p.Warnings = append(p.Warnings, "Part of the page could not be shown: "+err.Error())
@@ -251,8 +248,7 @@ func (r *Renderer) render(ctx context.Context, src []byte, rc Context) (doc *Doc
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	html := blocks.Fill(string(r.Sanitize(buf.String())), func(s string) string { return string(r.Sanitize(s)) })
-	return &Document{Summary: p.Summary, HTML: template.HTML(html), TOC: toc, Sections: secs}, nil
+	return &Document{Summary: p.Summary, HTML: r.Sanitize(buf.String()), TOC: toc, Sections: secs}, nil
 }
 
 // failed is the page shown when the pipeline panics: the source as text,

@@ -98,11 +98,9 @@ func newPolicy() *bluemonday.Policy {
 var verifyCleanForm bool
 
 // Sanitize is the only place where trusted HTML is made: everything a page
-// can put on screen passes through it. Highlighted code blocks are put in
-// after it, but only blocks in the exact shape it leaves as it is
-// (highlight.Blocks, highlight.Safe); any other goes through it. HTML in
-// the narrow form of cleanForm is written as the policy would write it
-// without running the policy.
+// can put on screen passes through it. HTML in the narrow form of
+// cleanForm, highlighted code blocks included, is written as the policy
+// would write it without running the policy.
 func (r *Renderer) Sanitize(s string) template.HTML {
 	s = dropCruft(s)
 	if c, ok := cleanForm(s); ok {

@@ -103,7 +103,7 @@ func newRenderer() *htmlRenderer {
 
 // focusablePre writes the block's <pre> with tabindex="0", as the
 // sanitizer's pass gives every <pre> (a region that scrolls sideways must
-// be reachable by keyboard), so a block is final as it is written.
+// be reachable by keyboard), so that pass has nothing to add.
 type focusablePre struct{}
 
 func (focusablePre) Start(code bool, styleAttr string) string {
@@ -222,11 +222,7 @@ func (r *htmlRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 		if tokens, err := tokenise(lexer, code.String(), stop); err == nil {
 			var out bytes.Buffer
 			if r.formatter.Format(&out, r.style, chroma.Literator(tokens...)) == nil {
-				if bl := blocksOf(n); bl != nil {
-					_, _ = w.WriteString(bl.add(out.String()))
-				} else {
-					_, _ = w.Write(out.Bytes())
-				}
+				_, _ = w.Write(out.Bytes())
 				_ = w.WriteByte('\n')
 				return ast.WalkSkipChildren, nil
 			}
